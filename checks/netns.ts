@@ -1,0 +1,27 @@
+// `netns NAME [absent]`: a named network namespace exists under /run/netns.
+import { readIfname, type ArgReader } from './checkLine.js';
+import type { CheckKind } from './types.js';
+
+interface Args {
+  name: string;
+  absent: boolean;
+}
+
+export const netns: CheckKind<Args> = {
+  kind: 'netns',
+  usage: 'netns NAME [absent]',
+  parse(r: ArgReader) {
+    const name = readIfname(r.positional('a namespace name'));
+    const absent = r.flag('absent');
+    r.done('`absent` or nothing');
+    return { name, absent };
+  },
+  negated: (a) => a.absent,
+  title: (a) => (a.absent ? `namespace ${a.name} is gone` : `namespace ${a.name} exists`),
+  needs: () => [{ ns: 'host', part: 'netns' }],
+  evaluate(a, s) {
+    const ok = s.netns.includes(a.name);
+    const list = s.netns.length ? s.netns.join(', ') : 'none';
+    return { ok, message: ok ? `${a.name} is listed by ip netns` : `${a.name} is not listed by ip netns (listed: ${list})` };
+  },
+};

@@ -1,0 +1,70 @@
+// `route default|CIDR [via=GW] [dev=DEV] [count=N] [in=NS] [absent]`: routes in the main table.
+import { CheckSyntaxError, readIfname, readNamespace, type ArgReader } from './checkLine.js';
+import { networkOf, parseCidr, parseIPv4 } from './ipv4.js';
+import { nsLabel, spaceOf } from './space.js';
+import type { CheckKind, RouteState } from './types.js';
+
+interface Args {
+  dst: string;
+  via: string | null;
+  dev: string | null;
+  count: number | null;
+  ns: string;
+  absent: boolean;
+}
+
+/** `ip -j route` prints host routes without /32 and networks as given; make both comparable. */
+export function canonicalDst(dst: string): string {
+  if (dst === 'default' || dst === '0.0.0.0/0') return 'default';
+  const c = parseCidr(dst);
+  return c ? networkOf(c) : dst;
+}
+
+export function describeRoute(r: RouteState): string {
+  return [r.dst, r.gateway ? `via ${r.gateway}` : '', r.dev ? `dev ${r.dev}` : ''].filter(Boolean).join(' ');
+}
+
+export const route: CheckKind<Args> = {
+  kind: 'route',
+  usage: 'route default|CIDR [via=GW] [dev=DEV] [count=N] [in=NS] [absent]',
+  parse(r: ArgReader) {
+    const t = r.positional('`default` or a prefix such as 172.18.0.0/16');
+    const c = t.text === 'default' ? null : parseCidr(t.text);
+    if (t.text !== 'default' && !c) throw new CheckSyntaxError(`Unexpected destination \`${t.text}\`, expected \`default\` or a prefix such as 172.18.0.0/16`, t.offset);
+    const viaTok = r.option('via');
+    if (viaTok && parseIPv4(viaTok.text) === null) throw new CheckSyntaxError(`Unexpected gateway \`${viaTok.text}\`, expected an IPv4 address`, viaTok.offset);
+    const devTok = r.option('dev');
+    const countTok = r.option('count');
+    if (countTok && !/^\d+$/.test(countTok.text)) throw new CheckSyntaxError(`Unexpected count \`${countTok.text}\`, expected a number`, countTok.offset);
+    const ns = readNamespace(r, 'in');
+    const absent = r.flag('absent');
+    r.done('via=, dev=, count=, in= or absent');
+    return {
+      dst: c ? networkOf(c) : 'default',
+      via: viaTok?.text ?? null,
+      dev: devTok ? readIfname(devTok) : null,
+      count: countTok ? Number(countTok.text) : null,
+      ns,
+      absent,
+    };
+  },
+  negated: (a) => a.absent,
+  title(a) {
+    const what = [a.dst === 'default' ? 'a default route' : `a route to ${a.dst}`, a.via ? `via ${a.via}` : '', a.dev ? `dev ${a.dev}` : '']
+      .filter(Boolean)
+      .join(' ');
+    if (a.count !== null) return `${nsLabel(a.ns)} has ${a.count} route${a.count === 1 ? '' : 's'} to ${a.dst}`;
+    return `${nsLabel(a.ns)} ${a.absent ? 'has no' : 'has'} ${what.replace(/^a /, a.absent ? '' : 'a ')}`;
+  },
+  needs: (a) => [{ ns: a.ns, part: 'routes' }],
+  evaluate(a, s) {
+    const space = spaceOf(s, a.ns);
+    if (typeof space === 'string') return { ok: false, message: space };
+    const all = space.routes ?? [];
+    const toDst = all.filter((x) => canonicalDst(x.dst) === a.dst);
+    const matching = toDst.filter((x) => (a.via === null || x.gateway === a.via) && (a.dev === null || x.dev === a.dev));
+    const seen = toDst.length ? `routes to ${a.dst}: ${toDst.map(describeRoute).join('; ')}` : `no route to ${a.dst}`;
+    const ok = a.count !== null ? matching.length === a.count : matching.length > 0;
+    return { ok, message: seen };
+  },
+};

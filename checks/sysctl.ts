@@ -1,0 +1,33 @@
+// `sysctl KEY=VALUE [in=NS]`: a per-namespace kernel setting, read from /proc/sys.
+import { CheckSyntaxError, readNamespace, type ArgReader } from './checkLine.js';
+import { nsLabel, spaceOf } from './space.js';
+import type { CheckKind } from './types.js';
+
+interface Args {
+  key: string;
+  value: string;
+  ns: string;
+}
+
+export const sysctl: CheckKind<Args> = {
+  kind: 'sysctl',
+  usage: 'sysctl KEY=VALUE [in=NS]',
+  parse(r: ArgReader) {
+    const ns = readNamespace(r, 'in');
+    const t = r.positional('KEY=VALUE such as net.ipv4.ip_forward=1');
+    const m = /^([a-z0-9_]+(?:\.[a-z0-9_-]+)+)=(\S+)$/.exec(t.text);
+    if (!m) throw new CheckSyntaxError(`Unexpected \`${t.text}\`, expected KEY=VALUE such as net.ipv4.ip_forward=1`, t.offset);
+    r.done('in= or nothing');
+    return { key: m[1]!, value: m[2]!, ns };
+  },
+  negated: () => false,
+  title: (a) => `${a.key} is ${a.value} in ${nsLabel(a.ns)}`,
+  needs: (a) => [{ ns: a.ns, part: 'sysctl', key: a.key }],
+  evaluate(a, s) {
+    const space = spaceOf(s, a.ns);
+    if (typeof space === 'string') return { ok: false, message: space };
+    const v = space.sysctl?.[a.key];
+    if (v === undefined) return { ok: false, message: `${a.key} does not exist here` };
+    return { ok: v === a.value, message: `${a.key} = ${v}` };
+  },
+};

@@ -1,0 +1,89 @@
+// What checks judge (a Snapshot of namespaces) and what a check kind is. Pure types.
+import type { ArgReader } from './checkLine.js';
+import type { IptablesTable } from './iptablesSave.js';
+
+export interface AddressState {
+  family: 'inet' | 'inet6';
+  local: string;
+  prefixlen: number;
+}
+
+export interface LinkState {
+  name: string;
+  /** linkinfo kind: veth, bridge, … (null for plain devices such as lo). */
+  type: string | null;
+  /** Administratively up (the UP flag), whatever the carrier. */
+  up: boolean;
+  operstate: string;
+  master: string | null;
+  addresses: AddressState[];
+}
+
+export interface RouteState {
+  /** `default` or a prefix such as `172.18.0.0/16` (host routes as `a.b.c.d/32`). */
+  dst: string;
+  gateway: string | null;
+  dev: string | null;
+}
+
+export interface Listener {
+  proto: 'tcp' | 'udp';
+  address: string;
+  port: number;
+}
+
+/** One namespace's state; a part is undefined when it was not collected. */
+export interface NamespaceState {
+  links?: LinkState[];
+  routes?: RouteState[];
+  sysctl?: Record<string, string>;
+  iptables?: Record<string, IptablesTable>;
+  listening?: Listener[];
+}
+
+export interface Snapshot {
+  /** Names under /run/netns of the target. */
+  netns: string[];
+  /** Keyed by `host`, `outside` or a netns name; null when that namespace does not exist. */
+  spaces: Record<string, NamespaceState | null>;
+}
+
+export type Part = 'links' | 'routes' | 'sysctl' | 'iptables' | 'listening';
+
+/** A piece of state a check reads; `key` names the sysctl for part `sysctl`. */
+export interface Need {
+  ns: string;
+  part: Part | 'netns';
+  key?: string;
+}
+
+/** What a check observed. `ok` is the plain claim (before `absent`/`fails` turn it around). */
+export interface Verdict {
+  ok: boolean;
+  message: string;
+  /** Set when the check could not be judged here (e.g. no outside world on this target). */
+  skip?: string;
+}
+
+/** Runs a read-only command in a namespace of the target, for active probes. */
+export interface ProbeEnv {
+  exec(line: string, ns: string): Promise<{ exitCode: number; output: string }>;
+  /** Why this target may not send traffic to that address from that namespace, or null when it may. */
+  refuseTraffic(address: string, ns: string): string | null;
+}
+
+export interface CheckKind<A> {
+  kind: string;
+  /** The argument synopsis, shown in errors: `link NAME [in=NS] …`. */
+  usage: string;
+  /** Parse and validate the arguments; throw CheckSyntaxError with an offset. */
+  parse(r: ArgReader): A;
+  /** Whether the declared claim is turned around (`absent`, `fails`). */
+  negated(a: A): boolean;
+  title(a: A): string;
+  needs(a: A): Need[];
+  /** Pure judgement over a snapshot (state checks). */
+  evaluate?(a: A, s: Snapshot): Verdict;
+  /** Active probe (traffic checks). */
+  probe?(a: A, env: ProbeEnv): Promise<Verdict>;
+}

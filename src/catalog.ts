@@ -1,0 +1,81 @@
+// Finding lessons on disk and resolving a user's lesson argument (id, number or path).
+import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { prerequisiteChain } from './chain.js';
+import { UserError } from './errors.js';
+import type { Lesson } from './lesson.js';
+import { formatMessages, type LessonMessage } from './message.js';
+import { parseLesson } from './parseLesson.js';
+
+/** The bundled lessons, or $TSNET_LESSONS. */
+export function lessonsDir(): string {
+  return process.env.TSNET_LESSONS ?? fileURLToPath(new URL('../../lessons/', import.meta.url));
+}
+
+export interface Catalog {
+  lessons: Lesson[];
+  byId: Map<string, Lesson>;
+  /** Problems in files of the catalog, keyed by file. */
+  broken: Map<string, LessonMessage[]>;
+}
+
+function display(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel.startsWith('..') ? file : rel;
+}
+
+function naturalOrder(a: Lesson, b: Lesson): number {
+  return a.id.localeCompare(b.id, 'en', { numeric: true });
+}
+
+export function loadFile(path: string): { lesson: Lesson | null; messages: LessonMessage[] } {
+  return parseLesson(readFileSync(path, 'utf8'), display(path));
+}
+
+export function loadCatalog(dir = lessonsDir()): Catalog {
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.md')).map((f) => join(dir, f)) : [];
+  const lessons: Lesson[] = [];
+  const broken = new Map<string, LessonMessage[]>();
+  for (const file of files) {
+    const { lesson, messages } = loadFile(file);
+    if (lesson) lessons.push(lesson);
+    else broken.set(display(file), messages);
+  }
+  lessons.sort(naturalOrder);
+  return { lessons, byId: new Map(lessons.map((l) => [l.id, l])), broken };
+}
+
+function knownList(c: Catalog): string {
+  return c.lessons.map((l) => `  ${l.id.padEnd(10)} ${l.title}`).join('\n');
+}
+
+/** `lesson-6`, `6` or a path to a .md file → the lesson and its prerequisite chain (dependencies first). */
+export function resolveLesson(arg: string, catalog = loadCatalog()): { lesson: Lesson; chain: Lesson[] } {
+  let lesson: Lesson | undefined;
+  const looksLikePath = arg.endsWith('.md') || arg.includes('/');
+  if (looksLikePath) {
+    const path = resolve(arg);
+    if (!existsSync(path) || !statSync(path).isFile()) throw new UserError(`No lesson file at ${arg}`, `Known lessons:\n${knownList(catalog)}`);
+    const { lesson: parsed, messages } = loadFile(path);
+    const errors = messages.filter((m) => m.severity === 'error');
+    if (!parsed || errors.length) throw new UserError(`${basename(path)} is not a valid lesson; nothing was run.`, formatMessages(messages));
+    lesson = parsed;
+  } else {
+    const id = /^\d+$/.test(arg) ? `lesson-${arg}` : arg;
+    lesson = catalog.byId.get(id);
+    if (!lesson) {
+      const brokenHere = [...catalog.broken.entries()].find(([file]) => basename(file, '.md') === id);
+      if (brokenHere) throw new UserError(`${brokenHere[0]} is not a valid lesson; nothing was run.`, formatMessages(brokenHere[1]));
+      throw new UserError(`Unknown lesson "${arg}".`, `Known lessons:\n${knownList(catalog)}`);
+    }
+  }
+  const byId = new Map(catalog.byId);
+  byId.set(lesson.id, lesson);
+  const chain = prerequisiteChain(byId, lesson);
+  if (!chain.ok) {
+    const brokenFiles = [...catalog.broken.values()].flat();
+    throw new UserError(`Cannot order the prerequisites of ${lesson.id}: ${chain.problem}.`, brokenFiles.length ? formatMessages(brokenFiles) : null);
+  }
+  return { lesson, chain: chain.chain };
+}

@@ -1,0 +1,163 @@
+#!/usr/bin/env node
+// The entry point and the only place that calls process.exit. Heavy modules are imported lazily.
+import { Command, CommanderError, Option } from 'commander';
+import { UserError } from './errors.js';
+
+const EXAMPLES = {
+  run: `
+Examples:
+  tsnet-learn run lesson-7              run lesson 7 (and lessons 5, 6 first) in the lab "default"
+  tsnet-learn run 3 --target lab:mine   lesson 3 in the lab "mine" (created when missing)
+  tsnet-learn run ./my-lesson.md        a lesson file of your own
+  tsnet-learn run 6 --format json       machine-readable report
+  sudo tsnet-learn run 5 --target host  apply it to this machine's real network (root only)
+
+Exit codes: 0 all passed, 1 a step or check failed, 2 usage, lesson or environment error.`,
+  lab: `
+Examples:
+  tsnet-learn lab create            create the lab "default"
+  tsnet-learn lab shell             a root shell inside it: type the tutorial's commands
+  tsnet-learn lab list              labs, their pids and whether they still run
+  tsnet-learn lab destroy           remove it and everything in it`,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const program = new Command('tsnet-learn')
+    .description('Learn Linux container networking by hand: lessons that run and verify themselves in isolated labs.')
+    .version('0.1.0')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  let code = 0;
+
+  program
+    .command('run')
+    .description('run a lesson (and the prerequisites the target lacks), checking every step')
+    .argument('<lesson>', 'lesson id (lesson-6), number (6) or path to a lesson file')
+    .option('-t, --target <target>', 'lab (= lab:default), lab:NAME, or host', 'lab:default')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
+    .option('-v, --verbose', 'show what every passing check saw')
+    .addHelpText('after', EXAMPLES.run)
+    .action(async (lessonArg: string, opts: { target: string; format: 'pretty' | 'json'; verbose?: boolean }) => {
+      const [{ resolveLesson }, { parseTargetSpec, openTarget }, { assertTools }, { openShell }, { runLessons }] = await Promise.all([
+        import('./catalog.js'),
+        import('./target.js'),
+        import('./preflight.js'),
+        import('./shell.js'),
+        import('./runLessons.js'),
+      ]);
+      const { chain } = resolveLesson(lessonArg);
+      const spec = parseTargetSpec(opts.target);
+      assertTools();
+      const target = await openTarget(spec, { create: true, allowHost: true });
+      const shell = await openShell(target.argv, target.jobsDir);
+      const pretty = opts.format === 'pretty' ? (await import('./reporters/prettyReporter.js')).prettyReporter(process.stdout, { verbose: opts.verbose }) : null;
+      if (pretty) process.stdout.write(`tsnet-learn run ${chain.at(-1)!.id} in ${target.label}${target.fresh ? ' (new lab)' : ''}\n`);
+      try {
+        const report = await runLessons({ chain, target, shell, onEvent: pretty?.onEvent });
+        if (pretty) {
+          pretty.finish(report);
+          if (target.lab) process.stdout.write(`\nThe lab stays as it is: look around with \`tsnet-learn lab shell ${target.lab.name}\`, remove it with \`tsnet-learn lab destroy ${target.lab.name}\`.\n`);
+        } else process.stdout.write((await import('./reporters/jsonReport.js')).jsonReport(report));
+        code = report.passed ? 0 : 1;
+      } finally {
+        await shell.close();
+      }
+    });
+
+  program
+    .command('list')
+    .description('list the lessons: id, title, steps, checks, prerequisites')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
+    .action(async (opts: { format: string }) => {
+      const { loadCatalog } = await import('./catalog.js');
+      const { formatList, checkCount } = await import('./describeLesson.js');
+      const c = loadCatalog();
+      if (opts.format === 'json') {
+        process.stdout.write(`${JSON.stringify(c.lessons.map((l) => ({ id: l.id, title: l.title, steps: l.steps.length, checks: checkCount(l), prerequisites: l.prerequisites })), null, 2)}\n`);
+      } else process.stdout.write(`${formatList(c.lessons)}\n`);
+      for (const [file] of c.broken) process.stderr.write(`warning: ${file} is not a valid lesson (tsnet-learn show ${file} tells why)\n`);
+    });
+
+  program
+    .command('show')
+    .description('show a lesson as the runner sees it: steps, each command with its context, the checks')
+    .argument('<lesson>', 'lesson id, number or path')
+    .action(async (lessonArg: string) => {
+      const { resolveLesson } = await import('./catalog.js');
+      const { formatShow } = await import('./describeLesson.js');
+      const { lesson, chain } = resolveLesson(lessonArg);
+      process.stdout.write(`${formatShow(lesson, chain)}\n`);
+    });
+
+  const lab = program.command('lab').description('create, enter, list and destroy labs (isolated networks to practise in)').addHelpText('after', EXAMPLES.lab);
+  lab
+    .command('create')
+    .description("create a lab with the tutorial's world (host 172.16.0.2, an outside network)")
+    .argument('[name]', 'lab name', 'default')
+    .action(async (name: string) => {
+      const { createLab } = await import('./lab/lab.js');
+      const { assertTools } = await import('./preflight.js');
+      assertTools();
+      const r = await createLab(name);
+      process.stdout.write(`Created lab "${r.name}" (pid ${r.initPid}${r.rootless ? ', rootless' : ''}). Enter it with: tsnet-learn lab shell ${r.name}\n`);
+    });
+  lab
+    .command('shell')
+    .description('open a shell inside a lab (created when missing)')
+    .argument('[name]', 'lab name', 'default')
+    .action(async (name: string) => {
+      const { openTarget, parseTargetSpec } = await import('./target.js');
+      const { spawnSync } = await import('node:child_process');
+      const target = await openTarget(parseTargetSpec(`lab:${name}`), { create: true, allowHost: false });
+      if (target.fresh) process.stderr.write(`Created lab "${name}".\n`);
+      process.stderr.write(`Inside lab "${name}": this network is private to the lab. Type exit to leave; the lab stays until \`tsnet-learn lab destroy ${name}\`.\n`);
+      const r = spawnSync(target.argv[0]!, [...target.argv.slice(1), 'bash', '--norc'], { stdio: 'inherit', env: { ...process.env, PS1: `[lab:${name}] \\w # ` } });
+      code = r.status ?? 0;
+    });
+  lab
+    .command('destroy')
+    .description('destroy a lab: every namespace, link, rule and process in it')
+    .argument('[name]', 'lab name', 'default')
+    .action(async (name: string) => {
+      const { destroyLab } = await import('./lab/lab.js');
+      const result = await destroyLab(name);
+      const say = { destroyed: `Destroyed lab "${name}".`, stale: `Lab "${name}" was no longer running; removed its record.`, missing: `There is no lab "${name}"; nothing to do.` };
+      process.stdout.write(`${say[result]}\n`);
+    });
+  lab
+    .command('list')
+    .description('list labs')
+    .action(async () => {
+      const { listRecords, isAlive } = await import('./lab/labStore.js');
+      const labs = listRecords();
+      if (labs.length === 0) process.stdout.write('No labs. Create one with: tsnet-learn lab create\n');
+      for (const r of labs) process.stdout.write(`${r.name.padEnd(16)} ${isAlive(r) ? 'running' : 'gone (stale record; lab destroy removes it)'}  pid ${r.initPid}${r.rootless ? '  rootless' : ''}  since ${r.createdAt}\n`);
+    });
+
+  if (argv.length <= 2) {
+    program.outputHelp();
+    const { loadCatalog } = await import('./catalog.js');
+    const { formatList } = await import('./describeLesson.js');
+    process.stdout.write(`\nLessons:\n${formatList(loadCatalog().lessons)}\n\nStart with: tsnet-learn run lesson-1\n`);
+    return 0;
+  }
+  await program.parseAsync(argv);
+  return code;
+}
+
+main(process.argv).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof CommanderError) {
+      // --help and --version are successes; every other commander error is a usage error.
+      process.exit(e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : 2);
+    }
+    if (e instanceof UserError) {
+      process.stderr.write(`tsnet-learn: ${e.message}\n${e.help ? `${e.help}\n` : ''}`);
+      process.exit(2);
+    }
+    process.stderr.write(`tsnet-learn: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,90 @@
+// Judging checks: one snapshot for all state checks, then the active probes. Side effects only via Shell.
+import { checkKinds } from '../checks/index.js';
+import { inCidr, parseCidr } from '../checks/ipv4.js';
+import { nsLabel } from '../checks/space.js';
+import type { Need, ProbeEnv, Snapshot, Verdict } from '../checks/types.js';
+import type { CheckDecl } from './lesson.js';
+import type { Shell } from './shell.js';
+import { parseSnapshotOutput, snapshotScript, nsPath } from './snapshotScript.js';
+import type { Target } from './target.js';
+import { shellQuote } from './shellQuote.js';
+
+export type CheckStatus = 'passed' | 'failed' | 'skipped';
+
+export interface CheckResult {
+  decl: CheckDecl;
+  status: CheckStatus;
+  message: string;
+}
+
+/** Runs `line` in namespace `ns` of the target (through the target's shell). */
+export function inNamespace(line: string, ns: string): string {
+  const path = nsPath(ns);
+  return path ? `nsenter --net=${shellQuote(path)} ${line}` : line;
+}
+
+export async function takeSnapshot(shell: Shell, needs: readonly Need[]): Promise<Snapshot> {
+  if (needs.length === 0) return { netns: [], spaces: {} };
+  const r = await shell.exec(snapshotScript(needs));
+  return parseSnapshotOutput(r.stdout, needs);
+}
+
+const LAB_SUBNET = parseCidr('172.18.0.0/16')!;
+
+/**
+ * Network safety: in a lab every address is inside namespaces we created. Elsewhere only the
+ * tutorial's container subnet, loopback and the machine's own addresses may be probed.
+ */
+function trafficPolicy(target: Target, snapshot: Snapshot): ProbeEnv['refuseTraffic'] {
+  return (address, ns) => {
+    if (ns === 'outside' && !target.hasOutside) return `${target.label} has no outside world to send from; run it in a lab to test this`;
+    if (target.spec.kind === 'lab') return null;
+    const local = new Set((snapshot.spaces.host?.links ?? []).flatMap((l) => l.addresses.map((a) => a.local)));
+    if (inCidr(address, LAB_SUBNET) || address.startsWith('127.') || local.has(address)) return null;
+    return `${address} is not an address of this machine or its containers; not sending traffic there (a lab has an outside world for this)`;
+  };
+}
+
+/** Evaluates state checks over one snapshot; probes run only if `probes` is set and, with `lazy`, only when every state check holds. */
+export async function evaluateChecks(decls: readonly CheckDecl[], shell: Shell, target: Target, options: { lazyProbes?: boolean } = {}): Promise<CheckResult[]> {
+  const needs = decls.flatMap((d) => checkKinds[d.kind]!.needs(d.args));
+  if (target.spec.kind !== 'lab') needs.push({ ns: 'host', part: 'links' });
+  const snapshot = await takeSnapshot(shell, needs);
+  const env: ProbeEnv = {
+    exec: async (line, ns) => {
+      const r = await shell.exec(inNamespace(line, ns));
+      return { exitCode: r.exitCode, output: r.stdout + r.stderr };
+    },
+    refuseTraffic: trafficPolicy(target, snapshot),
+  };
+  const results: (CheckResult | null)[] = decls.map((decl) => {
+    const kind = checkKinds[decl.kind]!;
+    if (!kind.evaluate) return null;
+    return judge(decl, kind.evaluate(decl.args, snapshot), kind.negated(decl.args));
+  });
+  const stateFailed = results.some((r) => r?.status === 'failed');
+  for (let i = 0; i < decls.length; i++) {
+    if (results[i]) continue;
+    const decl = decls[i]!;
+    const kind = checkKinds[decl.kind]!;
+    if (options.lazyProbes && stateFailed) {
+      results[i] = { decl, status: 'skipped', message: 'not probed: a state check already fails' };
+      continue;
+    }
+    const space = snapshot.spaces[kind.needs(decl.args)[0]?.ns ?? 'host'];
+    const from = kind.needs(decl.args)[0]?.ns ?? 'host';
+    if (space === null) {
+      // Even a "fails" probe proves nothing when the namespace it runs from is missing.
+      results[i] = { decl, status: 'failed', message: `${nsLabel(from)} does not exist` };
+      continue;
+    }
+    results[i] = judge(decl, await kind.probe!(decl.args, env), kind.negated(decl.args));
+  }
+  return results as CheckResult[];
+}
+
+function judge(decl: CheckDecl, v: Verdict, negated: boolean): CheckResult {
+  if (v.skip) return { decl, status: 'skipped', message: v.skip };
+  const passed = v.ok !== negated;
+  return { decl, status: passed ? 'passed' : 'failed', message: negated && !passed ? `${v.message} (expected the opposite)` : v.message };
+}

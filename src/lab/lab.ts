@@ -1,0 +1,102 @@
+// Creating, entering and destroying labs: net+mount+pid namespaces (+user when not root) holding the tutorial's world.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { UserError } from '../errors.js';
+import { isAlive, readRecord, removeRecord, startTimeOf, validateLabName, writeRecord, type LabRecord } from './labStore.js';
+import { labInitScript } from './labWorld.js';
+
+export function isRoot(): boolean {
+  return process.getuid?.() === 0;
+}
+
+/** argv that runs a program inside the lab (nsenter into its init's namespaces). */
+export function enterArgv(r: LabRecord): string[] {
+  return ['nsenter', '-t', String(r.initPid), ...(r.rootless ? ['--user', '--preserve-credentials'] : []), '--net', '--mount', '--pid', '--'];
+}
+
+function childOf(pid: number): number | null {
+  try {
+    const first = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)[0];
+    return first ? Number(first) : null;
+  } catch {
+    return null;
+  }
+}
+
+function explainUnshareFailure(stderr: string, rootless: boolean): UserError {
+  const text = stderr.trim() || 'unshare exited without a message';
+  if (rootless && /Operation not permitted|Permission denied|No space left/.test(text)) {
+    return new UserError(
+      `Cannot create a lab: user namespaces are not available to this user (${text}).`,
+      'Enable them (as root): sysctl -w kernel.unprivileged_userns_clone=1 (Debian) or sysctl -w kernel.apparmor_restrict_unprivileged_userns=0 (Ubuntu),\nor check user.max_user_namespaces > 0; or run tsnet-learn as root.',
+    );
+  }
+  if (/command not found|No such file/.test(text)) {
+    return new UserError(`Cannot create a lab: ${text}`, 'Install the missing tools: apt-get install -y iproute2 util-linux iptables iputils-ping curl python3');
+  }
+  return new UserError(`Cannot create a lab: ${text}`);
+}
+
+/** Starts a lab's holder process and waits until its world is built. */
+export async function createLab(name: string): Promise<LabRecord> {
+  validateLabName(name);
+  const existing = readRecord(name);
+  if (existing && isAlive(existing)) throw new UserError(`Lab "${name}" already exists (pid ${existing.initPid}).`, `Use it, or remove it first: tsnet-learn lab destroy ${name}`);
+  if (existing) removeRecord(name);
+  const rootless = !isRoot();
+  const args = [...(rootless ? ['--user', '--map-root-user'] : []), '--net', '--mount', '--pid', '--fork', '--kill-child', '--mount-proc', '--propagation', 'private', 'bash', '-c', labInitScript()];
+  // Detached: the lab outlives this CLI invocation until `lab destroy`.
+  const holder = spawn('unshare', args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  holder.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  holder.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const ready = await new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), 10_000);
+    holder.stdout.on('data', () => stdout.includes('ready\n') && (clearTimeout(timer), resolve(true)));
+    holder.on('error', (e) => ((stderr += e.message), clearTimeout(timer), resolve(false)));
+    holder.on('exit', () => (clearTimeout(timer), resolve(stdout.includes('ready\n'))));
+  });
+  const initPid = holder.pid ? childOf(holder.pid) : null;
+  const initStartTime = initPid ? startTimeOf(initPid) : null;
+  if (!ready || !initPid || !initStartTime || !holder.pid) {
+    if (initPid) killQuietly(initPid);
+    holder.kill('SIGKILL');
+    throw explainUnshareFailure(stderr, rootless);
+  }
+  holder.stdout.destroy();
+  holder.stderr.destroy();
+  holder.unref();
+  const record: LabRecord = { name, holderPid: holder.pid, initPid, initStartTime, rootless, uid: process.getuid?.() ?? 0, createdAt: new Date().toISOString() };
+  writeRecord(record);
+  return record;
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
+}
+
+/** SIGKILL to the lab's init takes every process and namespace of the lab with it. */
+export async function destroyLab(name: string): Promise<'destroyed' | 'stale' | 'missing'> {
+  validateLabName(name);
+  const r = readRecord(name);
+  if (!r) return 'missing';
+  const alive = isAlive(r);
+  if (alive) {
+    killQuietly(r.initPid);
+    // Wait until the kernel has torn it down, so "destroyed" means gone.
+    for (let i = 0; i < 200 && startTimeOf(r.initPid) === r.initStartTime; i++) await new Promise((res) => setTimeout(res, 10));
+  }
+  removeRecord(name);
+  return alive ? 'destroyed' : 'stale';
+}
+
+/** The live lab called `name`, or null. */
+export function findLab(name: string): LabRecord | null {
+  const r = readRecord(name);
+  return r && isAlive(r) ? r : null;
+}

@@ -1,0 +1,35 @@
+// The script a new lab's init runs: the tutorial's world in private namespaces. Pure text.
+//
+//   outside ns: eth0 172.16.0.1/24, lo 203.0.113.1 (a documentation address); no route to 172.18.0.0/16
+//        │ veth
+//   lab host:   eth0 172.16.0.2/24, default via 172.16.0.1   ← the learner's "host"
+
+/** Where the lab keeps its own files, inside its private /run. */
+export const LAB_RUN = '/run/tsnet';
+/** The outside world's network namespace, bind-mounted outside /run/netns so `ip netns list` stays the learner's. */
+export const OUTSIDE_NS = `${LAB_RUN}/outside`;
+export const HOST_IP = '172.16.0.2';
+export const OUTSIDE_IPS = ['172.16.0.1', '203.0.113.1'];
+
+export function labInitScript(): string {
+  return `set -e
+mount -t tmpfs -o mode=755 tsnet-run /run
+mkdir -p /run/netns ${LAB_RUN}/jobs
+: > ${LAB_RUN}/resolv.conf
+mount --bind ${LAB_RUN}/resolv.conf /etc/resolv.conf
+mount -t sysfs sysfs /sys
+ip link set lo up
+touch ${OUTSIDE_NS}
+unshare --net=${OUTSIDE_NS} true
+ip link add eth0 type veth peer name eth0 netns ${OUTSIDE_NS}
+ip addr add ${HOST_IP}/24 dev eth0
+ip link set eth0 up
+ip route add default via 172.16.0.1
+nsenter --net=${OUTSIDE_NS} sh -c 'ip link set lo up; ip addr add 172.16.0.1/24 dev eth0; ip link set eth0 up; ip addr add 203.0.113.1/32 dev lo'
+set +e
+echo ready
+# pid 1 of the lab: reaps orphans (servers left by finished runs) and ignores SIGTERM like any pid-ns init.
+exec 0</dev/null 1>/dev/null 2>/dev/null
+while :; do sleep 3600 & wait $!; done
+`;
+}

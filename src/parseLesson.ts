@@ -1,0 +1,216 @@
+// Markdown → Lesson. Pure: source text in, a Lesson and positioned messages out. Nothing runs.
+import type { Code, Heading, Root, RootContent } from 'mdast';
+import remarkFrontmatter from 'remark-frontmatter';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
+import { visit } from 'unist-util-visit';
+import { parseDocument } from 'yaml';
+import { CheckSyntaxError } from '../checks/checkLine.js';
+import { parseCheckLine } from '../checks/index.js';
+import { classifyLine } from './classifyCommand.js';
+import type { CheckDecl, Command, Context, Lesson, Position, Step } from './lesson.js';
+import type { LessonMessage } from './message.js';
+
+export interface ParseResult {
+  lesson: Lesson | null;
+  messages: LessonMessage[];
+}
+
+const COMMAND_LANGS = new Set(['bash', 'sh', 'shell']);
+
+function plainText(node: { type: string; value?: string; children?: unknown[] }): string {
+  if (typeof node.value === 'string' && node.type !== 'code' && node.type !== 'yaml') return node.value;
+  return (node.children ?? []).map((c) => plainText(c as typeof node)).join('');
+}
+
+/** Parses one lesson file. `file` is only used in messages. */
+export function parseLesson(source: string, file: string): ParseResult {
+  const messages: LessonMessage[] = [];
+  const lines = source.split('\n');
+  const error = (position: Position, reason: string, rule: string): void => {
+    messages.push({ file, position, reason, rule, severity: 'error' });
+  };
+  const warn = (position: Position, reason: string, rule: string): void => {
+    messages.push({ file, position, reason, rule, severity: 'warning' });
+  };
+
+  const tree = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).parse(source) as Root;
+
+  // Frontmatter.
+  let id = '';
+  let title = '';
+  let prerequisites: string[] = [];
+  const yamlNode = tree.children[0]?.type === 'yaml' ? tree.children[0] : null;
+  if (!yamlNode) {
+    error({ line: 1, column: 1 }, 'Unexpected start of lesson, expected frontmatter (`---` with id, title, prerequisites)', 'frontmatter');
+  } else {
+    const doc = parseDocument(yamlNode.value);
+    const base = (yamlNode.position?.start.line ?? 1) + 1;
+    for (const e of doc.errors) {
+      const lp = e.linePos?.[0];
+      error({ line: base + (lp ? lp.line - 1 : 0), column: lp?.col ?? 1 }, `Unexpected YAML: ${e.message.split('\n')[0]}`, 'frontmatter');
+    }
+    const data = (doc.errors.length ? {} : doc.toJS()) as Record<string, unknown> | null;
+    const keyPos = (key: string): Position => {
+      const i = yamlNode.value.split('\n').findIndex((l) => l.startsWith(`${key}:`));
+      return { line: i >= 0 ? base + i : base - 1, column: 1 };
+    };
+    if (data && typeof data === 'object') {
+      if (typeof data.id !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(data.id)) {
+        error(keyPos('id'), `Unexpected id ${JSON.stringify(data.id ?? null)}, expected a lowercase id such as lesson-3`, 'frontmatter');
+      } else id = data.id;
+      if (typeof data.title !== 'string' || !data.title.trim()) error(keyPos('title'), 'Unexpected missing title, expected `title: …`', 'frontmatter');
+      else title = data.title.trim();
+      const pre = data.prerequisites ?? [];
+      if (!Array.isArray(pre) || pre.some((p) => typeof p !== 'string')) {
+        error(keyPos('prerequisites'), 'Unexpected prerequisites, expected a list of lesson ids such as [lesson-2]', 'frontmatter');
+      } else prerequisites = pre as string[];
+      for (const key of Object.keys(data)) {
+        if (!['id', 'title', 'prerequisites'].includes(key)) warn(keyPos(key), `Unexpected frontmatter key \`${key}\`, expected id, title or prerequisites`, 'frontmatter');
+      }
+    } else if (!doc.errors.length) {
+      error({ line: base, column: 1 }, 'Unexpected frontmatter, expected `id`, `title` and `prerequisites`', 'frontmatter');
+    }
+  }
+
+  // Walk headings, paragraphs and code in document order (code may sit inside list items).
+  const steps: Step[] = [];
+  const summary: string[] = [];
+  let current: Step | null = null;
+  let context: Context | null = null;
+  let mayFailStep = false;
+  const seenIds = new Map<string, Position>();
+
+  const endStep = (): void => {
+    if (!current) return;
+    const runs = current.commands.filter((c) => c.role === 'run');
+    current.kind = runs.length > 0 && runs.every((c) => c.mayFail) ? 'cleanup' : runs.every((c) => c.observes) ? 'observe' : 'change';
+    if (current.kind === 'change' && current.checks.length === 0) {
+      warn(current.position, `Unexpected step without checks, expected a \`check\` block: "${current.title}" changes state`, 'step-checks');
+    }
+    context = null;
+  };
+
+  visit(tree, (node) => {
+    const n = node as RootContent;
+    if (n.type === 'heading') {
+      const h = n as Heading;
+      const pos = { line: h.position?.start.line ?? 1, column: h.position?.start.column ?? 1 };
+      if (h.depth === 2) {
+        endStep();
+        const text = plainText(h).trim();
+        current = { index: steps.length + 1, title: text, prose: '', kind: 'change', commands: [], checks: [], position: pos };
+        mayFailStep = /\(if needed\)/i.test(text);
+        steps.push(current);
+      } else if (h.depth === 1 && !title) {
+        title = plainText(h).trim();
+      }
+      return 'skip';
+    }
+    if (n.type === 'paragraph' || n.type === 'blockquote') {
+      const text = plainText(n).trim();
+      if (current) current.prose += (current.prose ? '\n\n' : '') + text;
+      else summary.push(text);
+      return 'skip';
+    }
+    if (n.type !== 'code') return undefined;
+    const code = n as Code;
+    const start = code.position?.start ?? { line: 1, column: 1 };
+    const lang = (code.lang ?? '').toLowerCase();
+    const meta = code.meta ?? '';
+    const fenceLine = lines[start.line - 1] ?? '';
+    const fence = /^\s*(`{3,}|~{3,})/.exec(fenceLine)?.[1];
+    if (fence) {
+      const endLine = lines[(code.position?.end.line ?? start.line) - 1] ?? '';
+      const closed = (code.position?.end.line ?? 0) > start.line && endLine.trim().startsWith(fence);
+      if (!closed) {
+        error({ line: start.line, column: start.column }, `Unexpected end of file, expected a closing fence \`${fence}\` for this block`, 'fence');
+        return 'skip';
+      }
+    }
+    if (!COMMAND_LANGS.has(lang) && lang !== 'check') return 'skip';
+    if (!current) {
+      error({ line: start.line, column: start.column }, `Unexpected \`${lang}\` block before the first step, expected it under a \`##\` step heading`, 'step');
+      return 'skip';
+    }
+    const step: Step = current;
+    // Content lines begin on the line after the opening fence; indented code has no fence.
+    const firstLine = fence ? start.line + 1 : start.line;
+    const raw = code.value.split('\n');
+    const posOf = (i: number, offsetInValue = -1): Position => {
+      const srcLine = lines[firstLine + i - 1] ?? '';
+      const valueLine = raw[i] ?? '';
+      const indent = Math.max(0, srcLine.length - srcLine.trimStart().length - (valueLine.length - valueLine.trimStart().length));
+      const col = offsetInValue >= 0 ? indent + offsetInValue + 1 : indent + (valueLine.length - valueLine.trimStart().length) + 1;
+      return { line: firstLine + i, column: col };
+    };
+
+    if (lang === 'check') {
+      raw.forEach((text, i) => {
+        try {
+          const parsed = parseCheckLine(text);
+          if (!parsed) return;
+          const checkId = parsed.id ?? `${id || 'lesson'}:${step.index}.${step.checks.length + 1}`;
+          const position = posOf(i);
+          const dup = seenIds.get(checkId);
+          if (dup) error(position, `Unexpected duplicate check id \`${checkId}\`, expected a unique id (first used at ${dup.line}:${dup.column})`, 'check-id');
+          seenIds.set(checkId, position);
+          const decl: CheckDecl = { id: checkId, kind: parsed.kind, args: parsed.args, title: parsed.title, points: parsed.points, hint: parsed.hint, source: text.trim(), position };
+          step.checks.push(decl);
+        } catch (e) {
+          if (!(e instanceof CheckSyntaxError)) throw e;
+          error(posOf(i, e.offset), e.message, 'check');
+        }
+      });
+      return 'skip';
+    }
+
+    const mayFail = mayFailStep || /\bmay-fail\b/.test(meta);
+    for (let i = 0; i < raw.length; i++) {
+      let text = raw[i]!.trim();
+      const at = i;
+      while (text.endsWith('\\') && i + 1 < raw.length) {
+        i++;
+        text = `${text.slice(0, -1).trimEnd()} ${raw[i]!.trim()}`;
+      }
+      if (!text || text.startsWith('#')) continue;
+      const position = posOf(at);
+      if (/^sudo\b/.test(text)) {
+        error(position, 'Unexpected `sudo`, expected the command alone (tsnet-learn runs it with the privileges of its target)', 'command');
+        continue;
+      }
+      const cls = classifyLine(text);
+      if (cls.role === 'close-context') {
+        if (!context) {
+          error(position, 'Unexpected `exit`, expected an open context (`nsenter --net=… bash`) to leave', 'context');
+          continue;
+        }
+        step.commands.push({ line: text, context, role: 'close-context', mayFail, background: null, observes: true, position });
+        context = null;
+        continue;
+      }
+      if (cls.role === 'open-context') {
+        if (context) {
+          error(position, `Unexpected \`${text}\` inside the context of ${context.netns}, expected \`exit\` first`, 'context');
+          continue;
+        }
+        context = { netns: cls.netns!, opener: text };
+        step.commands.push({ line: text, context, role: 'open-context', mayFail, background: null, observes: true, position });
+        continue;
+      }
+      const command: Command = { line: text, context, role: 'run', mayFail, background: cls.background, observes: cls.observes, position };
+      step.commands.push(command);
+    }
+    return 'skip';
+  });
+  endStep();
+
+  if (steps.length === 0 && messages.every((m) => m.rule !== 'fence')) {
+    error({ line: 1, column: 1 }, 'Unexpected lesson without steps, expected at least one `##` step', 'step');
+  }
+  const failed = messages.some((m) => m.severity === 'error');
+  return {
+    lesson: failed ? null : { id, title, prerequisites, summary: summary.join('\n\n'), file, steps },
+    messages,
+  };
+}

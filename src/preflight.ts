@@ -1,0 +1,41 @@
+// Before touching anything: are the tools a lab and the lessons need installed? Reads PATH, spawns nothing.
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { UserError } from './errors.js';
+
+/** Tool → the Debian package that installs it. */
+export const REQUIRED_TOOLS: Record<string, string> = {
+  bash: 'bash',
+  ip: 'iproute2',
+  nsenter: 'util-linux',
+  unshare: 'util-linux',
+  iptables: 'iptables',
+  'iptables-save': 'iptables',
+  ping: 'iputils-ping',
+  curl: 'curl',
+  python3: 'python3',
+};
+
+export function onPath(tool: string, path = process.env.PATH ?? ''): boolean {
+  // sbin directories are often missing from an ordinary user's PATH though the tools work from there.
+  const dirs = [...path.split(delimiter), '/usr/sbin', '/sbin'];
+  return dirs.some((d) => {
+    try {
+      accessSync(join(d, tool), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+export function missingTools(tools = Object.keys(REQUIRED_TOOLS)): string[] {
+  return tools.filter((t) => !onPath(t));
+}
+
+export function assertTools(): void {
+  const missing = missingTools();
+  if (missing.length === 0) return;
+  const pkgs = [...new Set(missing.map((t) => REQUIRED_TOOLS[t]!))];
+  throw new UserError(`Missing tools: ${missing.join(', ')}.`, `Install them (as root): apt-get install -y ${pkgs.join(' ')}`);
+}

@@ -1,0 +1,157 @@
+// Applying a lesson and its prerequisites to a target, step by step, judging each step by its checks.
+import { evaluateChecks, type CheckResult } from './evaluateChecks.js';
+import type { CheckDecl, Command, Lesson, Step } from './lesson.js';
+import type { CheckReport, CommandReport, LessonReport, RunEvent, RunReport, StepReport } from './report.js';
+import type { Shell } from './shell.js';
+import { shellQuote } from './shellQuote.js';
+import type { Target } from './target.js';
+
+/** The bash line that runs a command where the lesson says it runs. Pure. */
+export function shellLineFor(c: Command): string {
+  return c.context ? `${c.context.opener} -c ${shellQuote(c.line)}` : c.line;
+}
+
+function toCheckReport(lesson: string, step: number, r: CheckResult): CheckReport {
+  return { id: r.decl.id, lesson, step, kind: r.decl.kind, title: r.decl.title, status: r.status, message: r.message, hint: r.decl.hint, points: r.decl.points };
+}
+
+export interface RunInput {
+  /** Prerequisites first, the lesson last. */
+  chain: Lesson[];
+  target: Target;
+  shell: Shell;
+  onEvent?: (e: RunEvent) => void;
+  /** Steps to leave out, as `lesson-id:step` (ablation). */
+  skipSteps?: ReadonlySet<string>;
+}
+
+export async function runLessons(input: RunInput): Promise<RunReport> {
+  const { chain, target, shell } = input;
+  const emit = input.onEvent ?? (() => undefined);
+  const started = Date.now();
+  const report: RunReport = { lesson: chain.at(-1)!.id, target: target.label, passed: true, durationMs: 0, lessons: [], steps: [], checks: [] };
+  let failed = false;
+
+  const record = (lesson: string, step: Step, results: CheckResult[]): boolean => {
+    for (const r of results) {
+      const c = toCheckReport(lesson, step.index, r);
+      report.checks.push(c);
+      emit({ type: 'check', check: c });
+    }
+    return results.every((r) => r.status !== 'failed');
+  };
+
+  const skipRest = (lesson: Lesson, from: number): void => {
+    for (const step of lesson.steps.slice(from)) {
+      report.steps.push({ lesson: lesson.id, index: step.index, title: step.title, status: 'skipped', commands: [], failure: null });
+      for (const d of step.checks) {
+        report.checks.push({ id: d.id, lesson: lesson.id, step: step.index, kind: d.kind, title: d.title, status: 'skipped', message: 'not run: an earlier step failed', hint: d.hint, points: d.points });
+      }
+    }
+  };
+
+  for (const [i, lesson] of chain.entries()) {
+    const role = i === chain.length - 1 ? 'lesson' : 'prerequisite';
+    const lr: LessonReport = { id: lesson.id, title: lesson.title, role, status: 'passed' };
+    report.lessons.push(lr);
+    if (failed) {
+      lr.status = 'skipped';
+      skipRest(lesson, 0);
+      continue;
+    }
+    emit({ type: 'lesson-start', lesson: lr });
+
+    // A prerequisite whose every check already holds is not applied again.
+    if (role === 'prerequisite' && !target.fresh) {
+      const all: CheckDecl[] = lesson.steps.flatMap((s) => s.checks);
+      const results = await evaluateChecks(all, shell, target, { lazyProbes: true });
+      if (all.length > 0 && results.every((r) => r.status === 'passed')) {
+        lr.status = 'satisfied';
+        for (const step of lesson.steps) {
+          const sr: StepReport = { lesson: lesson.id, index: step.index, title: step.title, status: 'satisfied', commands: [], failure: null };
+          report.steps.push(sr);
+          record(lesson.id, step, results.filter((r) => step.checks.includes(r.decl)));
+        }
+        emit({ type: 'lesson-end', lesson: lr });
+        continue;
+      }
+    }
+
+    for (const [si, step] of lesson.steps.entries()) {
+      const sr: StepReport = { lesson: lesson.id, index: step.index, title: step.title, status: 'passed', commands: [], failure: null };
+      report.steps.push(sr);
+      emit({ type: 'step-start', step: sr });
+
+      if (input.skipSteps?.has(`${lesson.id}:${step.index}`)) {
+        sr.status = 'skipped';
+        sr.failure = 'left out on purpose';
+        emit({ type: 'step-end', step: sr });
+        continue;
+      }
+
+      // A change step whose checks already hold is done: a second run, or a learner got there by hand.
+      if (!target.fresh && step.kind === 'change' && step.checks.length > 0) {
+        const pre = await evaluateChecks(step.checks, shell, target, { lazyProbes: true });
+        if (pre.every((r) => r.status === 'passed')) {
+          sr.status = 'satisfied';
+          record(lesson.id, step, pre);
+          emit({ type: 'step-end', step: sr });
+          continue;
+        }
+      }
+
+      for (const command of step.commands) {
+        const context = command.context?.netns ?? 'host';
+        if (command.role !== 'run') {
+          const cr: CommandReport = { line: command.line, context, shellLine: '', exitCode: null, mayFail: command.mayFail, stdout: '', stderr: '', durationMs: 0 };
+          sr.commands.push(cr);
+          emit({ type: 'command-end', step: sr, command: cr });
+          continue;
+        }
+        const shellLine = shellLineFor(command);
+        emit({ type: 'command-start', step: sr, line: command.line, context });
+        let cr: CommandReport;
+        try {
+          const r = await shell.exec(shellLine, { background: command.background });
+          cr = { line: command.line, context, shellLine, exitCode: r.exitCode, mayFail: command.mayFail, stdout: r.stdout, stderr: r.stderr, durationMs: r.durationMs };
+        } catch (e) {
+          cr = { line: command.line, context, shellLine, exitCode: null, mayFail: command.mayFail, stdout: '', stderr: (e as Error).message, durationMs: 0 };
+        }
+        sr.commands.push(cr);
+        emit({ type: 'command-end', step: sr, command: cr });
+        if (cr.exitCode !== 0 && !command.mayFail) {
+          sr.status = 'failed';
+          const why = cr.stderr.trim().split('\n').at(-1) || cr.stdout.trim().split('\n').at(-1) || '';
+          sr.failure = `\`${command.line}\` ${cr.exitCode === null ? 'could not run' : `exited with ${cr.exitCode}`}${why ? `: ${why}` : ''}`;
+          break;
+        }
+      }
+
+      if (sr.status === 'failed') {
+        for (const d of step.checks) {
+          const c: CheckReport = { id: d.id, lesson: lesson.id, step: step.index, kind: d.kind, title: d.title, status: 'skipped', message: 'not run: the step failed', hint: d.hint, points: d.points };
+          report.checks.push(c);
+          emit({ type: 'check', check: c });
+        }
+      } else if (step.checks.length > 0) {
+        const results = await evaluateChecks(step.checks, shell, target);
+        if (!record(lesson.id, step, results)) {
+          sr.status = 'failed';
+          const n = results.filter((r) => r.status === 'failed').length;
+          sr.failure = `${n} check${n > 1 ? 's' : ''} failed`;
+        }
+      }
+      emit({ type: 'step-end', step: sr });
+      if (sr.status === 'failed') {
+        failed = true;
+        lr.status = 'failed';
+        skipRest(lesson, si + 1);
+        break;
+      }
+    }
+    emit({ type: 'lesson-end', lesson: lr });
+  }
+  report.passed = !failed;
+  report.durationMs = Date.now() - started;
+  return report;
+}
