@@ -1,19 +1,25 @@
 // Our own reading of iputils `ping` output (stdout and stderr merged), so a ping check can say why it failed.
 
-/** Why packets were lost, most specific first; null when every packet came back. */
+/** Why packets were lost; null when every packet came back. */
 export type PingProblem = 'network-unreachable' | 'host-unreachable' | 'unknown-host' | 'no-reply' | 'partial-loss' | null;
 
 /** Everything a check or a hint needs from one ping run; fields are null when ping never printed them. */
 export interface PingSummary {
+  /** As written after "PING ". */
   host: string | null;
+  /** The address in parentheses after the host. */
   address: string | null;
   transmitted: number | null;
   received: number | null;
+  /** "+N errors" in the summary, 0 if absent. */
   errors: number;
   lossPercent: number | null;
   rttMs: { min: number; avg: number; max: number; mdev: number } | null;
+  /** At least one echo reply came back. */
   reached: boolean;
+  /** The kind of the first classifiable error line; else partial-loss or no-reply. */
   problem: PingProblem;
+  /** The first error line printed (ICMP error, socket or resolver error); warnings are not errors. */
   errorLine: string | null;
 }
 

@@ -38,7 +38,7 @@ export const rule: CheckKind<Args> = {
     const table = space.iptables?.[a.table];
     const found = findRule(table?.rules ?? [], a.table, a.chain, a.spec);
     if (found.found) {
-      const dup = found.duplicates > 1 ? ` (${found.duplicates} copies: iptables -A appends again when run twice)` : '';
+      const dup = found.duplicates > 0 ? ` (${found.duplicates + 1} copies: iptables -A appends again when run twice)` : '';
       return { ok: true, message: `found: ${found.found.line}${dup}` };
     }
     const nearest = found.nearest ? `; nearest: ${found.nearest.line}` : '';

@@ -32,7 +32,7 @@ export function tokenizeRule(text: string): string[] {
       else token += c;
     } else if (quote === '"') {
       // iptables-save escapes both quotes and the backslash inside "…" (`"it\'s"`), so any escaped char is literal.
-      if (c === '\\' && i + 1 < text.length) token += text[++i] ?? '';
+      if (c === '\\' && i + 1 < text.length) token += text.charAt(++i);
       else if (c === '"') quote = null;
       else token += c;
     } else if (/\s/.test(c)) {
@@ -42,7 +42,7 @@ export function tokenizeRule(text: string): string[] {
     } else {
       inToken = true;
       if (c === '"' || c === "'") quote = c;
-      else if (c === '\\' && i + 1 < text.length) token += text[++i] ?? '';
+      else if (c === '\\' && i + 1 < text.length) token += text.charAt(++i);
       else token += c;
     }
   }

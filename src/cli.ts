@@ -37,8 +37,9 @@ async function main(argv: string[]): Promise<number> {
     .option('-t, --target <target>', 'lab (= lab:default), lab:NAME, or host', 'lab:default')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
     .option('-v, --verbose', 'show what every passing check saw')
+    .option('--from-scratch', 'destroy the lab first and start from a new one (labs only)')
     .addHelpText('after', EXAMPLES.run)
-    .action(async (lessonArg: string, opts: { target: string; format: 'pretty' | 'json'; verbose?: boolean }) => {
+    .action(async (lessonArg: string, opts: { target: string; format: 'pretty' | 'json'; verbose?: boolean; fromScratch?: boolean }) => {
       const [{ resolveLesson }, { parseTargetSpec, openTarget }, { assertTools }, { openShell }, { runLessons }] = await Promise.all([
         import('./catalog.js'),
         import('./target.js'),
@@ -49,6 +50,10 @@ async function main(argv: string[]): Promise<number> {
       const { chain } = resolveLesson(lessonArg);
       const spec = parseTargetSpec(opts.target);
       assertTools();
+      if (opts.fromScratch) {
+        if (spec.kind !== 'lab') throw new UserError('--from-scratch rebuilds a lab; it cannot undo changes to a host or another process.');
+        await (await import('./lab/lab.js')).destroyLab(spec.name);
+      }
       const target = await openTarget(spec, { create: true, allowHost: true });
       const shell = await openShell(target.argv, target.jobsDir);
       const pretty = opts.format === 'pretty' ? (await import('./reporters/prettyReporter.js')).prettyReporter(process.stdout, { verbose: opts.verbose }) : null;

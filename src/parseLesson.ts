@@ -124,7 +124,7 @@ export function parseLesson(source: string, file: string): ParseResult {
       const endLine = lines[(code.position?.end.line ?? start.line) - 1] ?? '';
       const closed = (code.position?.end.line ?? 0) > start.line && endLine.trim().startsWith(fence);
       if (!closed) {
-        error({ line: start.line, column: start.column }, `Unexpected end of file, expected a closing fence \`${fence}\` for this block`, 'fence');
+        error({ line: start.line, column: start.column }, `Unexpected end of file, expected a closing fence (${fence}) for this block`, 'fence');
         return 'skip';
       }
     }

@@ -24,6 +24,8 @@ export interface StepReport {
   commands: CommandReport[];
   /** Why the step failed, in one line. */
   failure: string | null;
+  /** Commands and checks together. */
+  durationMs: number;
 }
 
 export interface CheckReport {

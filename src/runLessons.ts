@@ -1,4 +1,5 @@
 // Applying a lesson and its prerequisites to a target, step by step, judging each step by its checks.
+import { checkKinds } from '../checks/index.js';
 import { evaluateChecks, type CheckResult } from './evaluateChecks.js';
 import type { CheckDecl, Command, Lesson, Step } from './lesson.js';
 import type { CheckReport, CommandReport, LessonReport, RunEvent, RunReport, StepReport } from './report.js';
@@ -41,9 +42,24 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
     return results.every((r) => r.status !== 'failed');
   };
 
+  /**
+   * Results when every positive check holds (at least one), else null. Negated checks ("cannot ping
+   * yet") describe the moment of their step, which later lessons change on purpose: they are not
+   * re-judged here but reported as skipped.
+   */
+  const alreadyHolds = async (decls: readonly CheckDecl[]): Promise<CheckResult[] | null> => {
+    const positive = decls.filter((d) => !checkKinds[d.kind]!.negated(d.args));
+    if (positive.length === 0) return null;
+    const results = await evaluateChecks(positive, shell, target, { lazyProbes: true });
+    if (!results.every((r) => r.status === 'passed')) return null;
+    return decls.map(
+      (d) => results.find((r) => r.decl === d) ?? { decl: d, status: 'skipped', message: 'describes the state while the step runs; not judged again once it is done' },
+    );
+  };
+
   const skipRest = (lesson: Lesson, from: number): void => {
     for (const step of lesson.steps.slice(from)) {
-      report.steps.push({ lesson: lesson.id, index: step.index, title: step.title, status: 'skipped', commands: [], failure: null });
+      report.steps.push({ lesson: lesson.id, index: step.index, title: step.title, status: 'skipped', commands: [], failure: null, durationMs: 0 });
       for (const d of step.checks) {
         report.checks.push({ id: d.id, lesson: lesson.id, step: step.index, kind: d.kind, title: d.title, status: 'skipped', message: 'not run: an earlier step failed', hint: d.hint, points: d.points });
       }
@@ -61,15 +77,13 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
     }
     emit({ type: 'lesson-start', lesson: lr });
 
-    // A prerequisite whose every check already holds is not applied again.
-    if (role === 'prerequisite' && !target.fresh) {
-      const all: CheckDecl[] = lesson.steps.flatMap((s) => s.checks);
-      const results = await evaluateChecks(all, shell, target, { lazyProbes: true });
-      if (all.length > 0 && results.every((r) => r.status === 'passed')) {
+    // A lesson whose every claim about the finished state already holds is not applied again.
+    if (!target.fresh) {
+      const results = await alreadyHolds(lesson.steps.flatMap((s) => s.checks));
+      if (results) {
         lr.status = 'satisfied';
         for (const step of lesson.steps) {
-          const sr: StepReport = { lesson: lesson.id, index: step.index, title: step.title, status: 'satisfied', commands: [], failure: null };
-          report.steps.push(sr);
+          report.steps.push({ lesson: lesson.id, index: step.index, title: step.title, status: 'satisfied', commands: [], failure: null, durationMs: 0 });
           record(lesson.id, step, results.filter((r) => step.checks.includes(r.decl)));
         }
         emit({ type: 'lesson-end', lesson: lr });
@@ -78,7 +92,8 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
     }
 
     for (const [si, step] of lesson.steps.entries()) {
-      const sr: StepReport = { lesson: lesson.id, index: step.index, title: step.title, status: 'passed', commands: [], failure: null };
+      const sr: StepReport = { lesson: lesson.id, index: step.index, title: step.title, status: 'passed', commands: [], failure: null, durationMs: 0 };
+      const stepStarted = Date.now();
       report.steps.push(sr);
       emit({ type: 'step-start', step: sr });
 
@@ -89,12 +104,12 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
         continue;
       }
 
-      // A change step whose checks already hold is done: a second run, or a learner got there by hand.
-      if (!target.fresh && step.kind === 'change' && step.checks.length > 0) {
-        const pre = await evaluateChecks(step.checks, shell, target, { lazyProbes: true });
-        if (pre.every((r) => r.status === 'passed')) {
+      // A change step whose claims already hold is done: a second run, or a learner got there by hand.
+      if (!target.fresh && step.kind === 'change') {
+        const results = await alreadyHolds(step.checks);
+        if (results) {
           sr.status = 'satisfied';
-          record(lesson.id, step, pre);
+          record(lesson.id, step, results);
           emit({ type: 'step-end', step: sr });
           continue;
         }
@@ -141,6 +156,7 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
           sr.failure = `${n} check${n > 1 ? 's' : ''} failed`;
         }
       }
+      sr.durationMs = Date.now() - stepStarted;
       emit({ type: 'step-end', step: sr });
       if (sr.status === 'failed') {
         failed = true;

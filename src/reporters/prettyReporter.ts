@@ -29,7 +29,7 @@ export function prettyReporter(out: Writer, options: { verbose?: boolean } = {})
         out.write(`\n${pc.bold(e.lesson.id)}  ${pc.bold(e.lesson.title)}${e.lesson.role === 'prerequisite' ? pc.dim('  (prerequisite)') : ''}\n`);
         break;
       case 'lesson-end':
-        if (e.lesson.status === 'satisfied') out.write(`  ${pc.green('✔')} already in place: every check of ${e.lesson.id} holds, not applied again\n`);
+        if (e.lesson.status === 'satisfied') out.write(`  ${pc.green('✔')} already in place: what ${e.lesson.id} builds is there, not applied again\n`);
         break;
       case 'step-start':
         out.write(`\n  ${pc.bold(`${e.step.index}. ${e.step.title}`)}\n`);
@@ -79,7 +79,10 @@ export function prettyReporter(out: Writer, options: { verbose?: boolean } = {})
     const failedChecks = r.checks.filter((c) => c.status === 'failed').length;
     const skipped = r.checks.filter((c) => c.status === 'skipped').length;
     const secs = (r.durationMs / 1000).toFixed(1);
-    if (r.passed) {
+    const last = r.lessons.at(-1);
+    if (r.passed && last?.status === 'satisfied') {
+      out.write(`\n${pc.green(pc.bold(`✔ ${r.lesson} is already complete`))} in ${r.target}: ${passed} checks hold. To do it again from the start: --from-scratch\n`);
+    } else if (r.passed) {
       out.write(`\n${pc.green(pc.bold(`✔ ${r.lesson} passed`))} in ${r.target}: ${passed} checks passed${skipped ? `, ${skipped} skipped` : ''} (${secs} s)\n`);
     } else {
       const step = r.steps.find((s) => s.status === 'failed');

@@ -135,6 +135,12 @@ t.test('normalizeRule gives one canonical spelling', async (t) => {
   t.strictSame(normalizeRule(['-j', 'LOG', '--log-level', 'info']), ['-j', 'LOG', '--log-level', '6']);
   t.strictSame(normalizeRule(['stray', '-j', 'ACCEPT']), ['stray', '-j', 'ACCEPT'], 'a value before any option is kept');
   t.strictSame(normalizeRule(['-m', 'comment', '--comment', '!']), ['-m', 'comment', '--comment', '!'], 'a trailing ! is a value');
+  t.strictSame(normalizeRule(['-s', '10.1.2.3/0', '-j', 'ACCEPT']), ['-j', 'ACCEPT'], 'a /0 source matches everything');
+});
+
+t.test('malformed specs normalize without throwing', async (t) => {
+  t.strictSame(normalizeRule(['-m', '-j', '--x']), ['-m', '', '-j', '--x']);
+  t.strictSame(normalizeRule(['-p', 'tcp', '--dport', '1', '--dport', '1']), ['-p', 'tcp', '--dport', '1', '--dport', '1']);
 });
 
 t.test('match options compare as a set, the target stays last with its own options', async (t) => {

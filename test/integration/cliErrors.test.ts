@@ -1,0 +1,79 @@
+// Bad input gets a clear message, exit code 2 and changes nothing.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { NOBODY, sandbox } from './harness.js';
+
+const noLabs = (dir: string): boolean => !existsSync(join(dir, 'labs')) || readdirSync(join(dir, 'labs')).length === 0;
+
+t.test('an unknown lesson exits 2 and lists the known ones', async (t) => {
+  const box = sandbox();
+  t.teardown(() => box.cleanup());
+  const r = await box.run(['run', 'lesson-9']);
+  t.equal(r.code, 2);
+  t.match(r.stderr, /Unknown lesson "lesson-9"/);
+  for (let n = 1; n <= 7; n++) t.match(r.stderr, new RegExp(`lesson-${n} `));
+  t.ok(noLabs(box.stateDir), 'no lab was created');
+});
+
+t.test('a lesson file with a malformed check exits 2 with file:line:col and runs nothing', async (t) => {
+  const box = sandbox();
+  t.teardown(() => box.cleanup());
+  const r = await box.run(['run', 'test/fixtures/lessons/malformed-check/lesson.md']);
+  t.equal(r.code, 2);
+  t.match(r.stderr, /test\/fixtures\/lessons\/malformed-check\/lesson\.md:15:1 +error +Unexpected check kind `linq`/);
+  t.match(r.stderr, /lesson\.md:16:6 /);
+  t.match(r.stderr, /5 errors/);
+  t.equal(r.stdout, '', 'nothing ran');
+  t.ok(noLabs(box.stateDir), 'no lab was created');
+});
+
+t.test('a usage error exits 2', async (t) => {
+  const box = sandbox();
+  t.teardown(() => box.cleanup());
+  const r = await box.run(['run']);
+  t.equal(r.code, 2);
+  t.match(r.stderr, /missing required argument 'lesson'/);
+  const bad = await box.run(['run', '1', '--format', 'xml']);
+  t.equal(bad.code, 2);
+  const target = await box.run(['run', '1', '--target', 'moon']);
+  t.equal(target.code, 2);
+  t.match(target.stderr, /Unknown target "moon"/);
+});
+
+t.test('--target host refuses without root and touches nothing', async (t) => {
+  const box = sandbox(NOBODY);
+  t.teardown(() => box.cleanup());
+  const r = await box.run(['run', '1', '--target', 'host'], { asUser: NOBODY });
+  t.equal(r.code, 2);
+  t.match(r.stderr, /--target host needs root/);
+});
+
+t.test('a missing tool is named with the package that installs it', async (t) => {
+  const box = sandbox();
+  t.teardown(() => box.cleanup());
+  const r = await box.run(['run', '1'], { env: { PATH: '/nonexistent' } });
+  t.equal(r.code, 2);
+  t.match(r.stderr, /Missing tools: .*curl/);
+  t.match(r.stderr, /apt-get install -y .*iputils-ping/);
+  t.ok(noLabs(box.stateDir));
+});
+
+t.test('destroying a lab that does not exist says so and exits 0', async (t) => {
+  const box = sandbox();
+  t.teardown(() => box.cleanup());
+  const r = await box.run(['lab', 'destroy', 'never-made']);
+  t.equal(r.code, 0);
+  t.match(r.stdout, /There is no lab "never-made"/);
+});
+
+t.test('--help helps, for every command', async (t) => {
+  const box = sandbox();
+  t.teardown(() => box.cleanup());
+  for (const args of [['--help'], ['run', '--help'], ['lab', '--help'], ['show', '--help'], ['list', '--help']]) {
+    const r = await box.run(args);
+    t.equal(r.code, 0, `${args.join(' ')} exits 0`);
+    t.match(r.stdout, /Usage: tsnet-learn/);
+  }
+  t.match((await box.run(['run', '--help'])).stdout, /Examples:/);
+});

@@ -1,0 +1,38 @@
+// Every lesson, run by the real CLI in a fresh lab, as root and as an unprivileged user.
+import t from 'tap';
+import { isRoot, NOBODY, sandbox } from './harness.js';
+
+interface Report {
+  passed: boolean;
+  target: string;
+  checks: { id: string; status: string; message: string }[];
+  steps: { status: string }[];
+}
+
+const LESSONS = [1, 2, 3, 4, 5, 6, 7];
+
+for (const [who, uid] of [
+  ['root', undefined],
+  ['an unprivileged user', NOBODY],
+] as const) {
+  t.test(`every lesson passes in a fresh lab as ${who}`, async (t) => {
+    if (uid === undefined && !isRoot()) t.fail('the root half of this test must run as root (the README test command does)');
+    const box = sandbox(uid);
+    t.teardown(() => box.cleanup());
+    // Lessons run side by side, each in its own lab: labs must not interfere.
+    await Promise.all(
+      LESSONS.map(async (n) => {
+        const lab = `it-${n}`;
+        const r = await box.run(['run', String(n), '--target', `lab:${lab}`, '--format', 'json'], { asUser: uid });
+        const report = JSON.parse(r.stdout || '{}') as Report;
+        const notPassed = (report.checks ?? []).filter((c) => c.status !== 'passed').map((c) => `${c.id}: ${c.message}`);
+        t.equal(r.code, 0, `lesson-${n} exits 0 (${r.stderr.trim() || notPassed.join('; ')})`);
+        t.equal(report.passed, true, `lesson-${n} reports passed`);
+        t.same(notPassed, [], `every check of lesson-${n} and its prerequisites passed`);
+        t.equal(report.target, `lab:${lab}`);
+        const destroyed = await box.run(['lab', 'destroy', lab], { asUser: uid });
+        t.match(destroyed.stdout, /Destroyed lab/);
+      }),
+    );
+  });
+}
