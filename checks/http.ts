@@ -1,5 +1,6 @@
 // `http URL [from=NS] [status=N] [html] [contains=TEXT] [fails]`: a GET gets the expected answer.
 import { CheckSyntaxError, readNamespace, type ArgReader } from './checkLine.js';
+import { shellQuote } from '../src/shellQuote.js';
 import { nsLabel } from './space.js';
 import type { CheckKind, ProbeEnv, Verdict } from './types.js';
 
@@ -52,7 +53,7 @@ export const http: CheckKind<Args> = {
   async probe(a, env: ProbeEnv): Promise<Verdict> {
     const refused = env.refuseTraffic(a.host, a.from);
     if (refused) return { ok: false, message: refused, skip: refused };
-    const r = await env.exec(`curl -sS -m 5 -w '\\n%{http_code}' '${a.url}' 2>&1`, a.from);
+    const r = await env.exec(`curl -sS -m 5 -w '\\n%{http_code}' ${shellQuote(a.url)} 2>&1`, a.from);
     const { body, status } = splitCurlOutput(r.output);
     if (r.exitCode !== 0 || status === 0) {
       const err = r.output.split('\n').find((l) => l.startsWith('curl:')) ?? `curl exited ${r.exitCode}`;

@@ -33,7 +33,9 @@ export function parseCheckLine(line: string): ParsedCheckLine | null {
   if (!kind) {
     throw new CheckSyntaxError(`Unexpected check kind \`${first.text}\`, expected one of ${Object.keys(checkKinds).join(', ')}`, first.offset);
   }
-  const r = new ArgReader(tokens.slice(1), line.trimEnd().length);
+  // "Missing argument" points just after the last token, not past a trailing comment.
+  const last = tokens.at(-1)!;
+  const r = new ArgReader(tokens.slice(1), last.offset + last.text.length);
   const id = r.option('id');
   if (id && !/^[A-Za-z0-9_.:/-]+$/.test(id.text)) throw new CheckSyntaxError(`Unexpected id \`${id.text}\`, expected letters, digits and . : / _ -`, id.offset);
   const title = r.option('title');

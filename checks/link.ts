@@ -40,6 +40,8 @@ export const link: CheckKind<Args> = {
     const nomaster = r.flag('nomaster');
     const absent = r.flag('absent');
     r.done('in=, type=, up, down, master=, nomaster or absent');
+    if (up && down) throw new CheckSyntaxError('Unexpected `up` with `down`, expected one of them', r.endOffset);
+    if (masterTok && nomaster) throw new CheckSyntaxError('Unexpected `master=` with `nomaster`, expected one of them', masterTok.offset);
     const master = masterTok ? readIfname(masterTok) : nomaster ? '' : null;
     return { name, ns, type: typeTok?.text ?? null, state: up ? 'up' : down ? 'down' : null, master, absent };
   },

@@ -1,5 +1,5 @@
 // `netns NAME [absent]`: a named network namespace exists under /run/netns.
-import { readIfname, type ArgReader } from './checkLine.js';
+import { CheckSyntaxError, type ArgReader } from './checkLine.js';
 import type { CheckKind } from './types.js';
 
 interface Args {
@@ -11,7 +11,9 @@ export const netns: CheckKind<Args> = {
   kind: 'netns',
   usage: 'netns NAME [absent]',
   parse(r: ArgReader) {
-    const name = readIfname(r.positional('a namespace name'));
+    const t = r.positional('a namespace name');
+    if (!/^[A-Za-z0-9_.-]+$/.test(t.text)) throw new CheckSyntaxError(`Unexpected namespace name \`${t.text}\`, expected letters, digits, '.', '_' or '-'`, t.offset);
+    const name = t.text;
     const absent = r.flag('absent');
     r.done('`absent` or nothing');
     return { name, absent };

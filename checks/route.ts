@@ -40,7 +40,7 @@ export const route: CheckKind<Args> = {
     const absent = r.flag('absent');
     r.done('via=, dev=, count=, in= or absent');
     return {
-      dst: c ? networkOf(c) : 'default',
+      dst: c ? canonicalDst(t.text) : 'default',
       via: viaTok?.text ?? null,
       dev: devTok ? readIfname(devTok) : null,
       count: countTok ? Number(countTok.text) : null,

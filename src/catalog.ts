@@ -6,7 +6,7 @@ import { prerequisiteChain } from './chain.js';
 import { UserError } from './errors.js';
 import type { Lesson } from './lesson.js';
 import { formatMessages, type LessonMessage } from './message.js';
-import { parseLesson } from './parseLesson.js';
+import { parseCached } from './lessonCache.js';
 
 /** The bundled lessons, or $TSNET_LESSONS. */
 export function lessonsDir(): string {
@@ -29,16 +29,16 @@ function naturalOrder(a: Lesson, b: Lesson): number {
   return a.id.localeCompare(b.id, 'en', { numeric: true });
 }
 
-export function loadFile(path: string): { lesson: Lesson | null; messages: LessonMessage[] } {
-  return parseLesson(readFileSync(path, 'utf8'), display(path));
+export function loadFile(path: string): Promise<{ lesson: Lesson | null; messages: LessonMessage[] }> {
+  return parseCached(readFileSync(path, 'utf8'), display(path));
 }
 
-export function loadCatalog(dir = lessonsDir()): Catalog {
+export async function loadCatalog(dir = lessonsDir()): Promise<Catalog> {
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.md')).map((f) => join(dir, f)) : [];
   const lessons: Lesson[] = [];
   const broken = new Map<string, LessonMessage[]>();
   for (const file of files) {
-    const { lesson, messages } = loadFile(file);
+    const { lesson, messages } = await loadFile(file);
     if (lesson) lessons.push(lesson);
     else broken.set(display(file), messages);
   }
@@ -51,13 +51,14 @@ function knownList(c: Catalog): string {
 }
 
 /** `lesson-6`, `6` or a path to a .md file → the lesson and its prerequisite chain (dependencies first). */
-export function resolveLesson(arg: string, catalog = loadCatalog()): { lesson: Lesson; chain: Lesson[] } {
+export async function resolveLesson(arg: string, catalogPromise?: Promise<Catalog>): Promise<{ lesson: Lesson; chain: Lesson[] }> {
+  const catalog = await (catalogPromise ?? loadCatalog());
   let lesson: Lesson | undefined;
   const looksLikePath = arg.endsWith('.md') || arg.includes('/');
   if (looksLikePath) {
     const path = resolve(arg);
     if (!existsSync(path) || !statSync(path).isFile()) throw new UserError(`No lesson file at ${arg}`, `Known lessons:\n${knownList(catalog)}`);
-    const { lesson: parsed, messages } = loadFile(path);
+    const { lesson: parsed, messages } = await loadFile(path);
     const errors = messages.filter((m) => m.severity === 'error');
     if (!parsed || errors.length) throw new UserError(`${basename(path)} is not a valid lesson; nothing was run.`, formatMessages(messages));
     lesson = parsed;

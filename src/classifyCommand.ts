@@ -62,7 +62,7 @@ export function observesOnly(line: string): boolean {
   const words = cmd.split(/\s+/);
   const head = words[0] ?? '';
   if (['ping', 'curl', 'cat', 'ss', 'netstat', 'iptables-save', 'ip6tables-save', 'true'].includes(head)) return true;
-  if (head === 'iptables') return words.some((w) => ['-S', '-L', '-C', '--list', '--list-rules', '--check'].includes(w) || /^-[LS]/.test(w));
+  if (head === 'iptables') return words.some((w) => ['--list', '--list-rules', '--check'].includes(w) || /^-[A-Za-z]*[LSC]/.test(w));
   if (head === 'bridge') return words.includes('show') || words.length <= 2;
   if (head === 'ip') {
     const rest = words.slice(1).filter((w, i, all) => !w.startsWith('-') && !(i > 0 && ['-n', '-netns'].includes(all[i - 1]!)));

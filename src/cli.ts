@@ -47,14 +47,17 @@ async function main(argv: string[]): Promise<number> {
         import('./shell.js'),
         import('./runLessons.js'),
       ]);
-      const { chain } = resolveLesson(lessonArg);
+      const { chain } = await resolveLesson(lessonArg);
       const spec = parseTargetSpec(opts.target);
       assertTools();
       if (opts.fromScratch) {
         if (spec.kind !== 'lab') throw new UserError('--from-scratch rebuilds a lab; it cannot undo changes to a host or another process.');
         await (await import('./lab/lab.js')).destroyLab(spec.name);
       }
+      // Load the process library while the lab is being built (the CPU is idle then).
+      const loading = import('execa');
       const target = await openTarget(spec, { create: true, allowHost: true });
+      await loading;
       const shell = await openShell(target.argv, target.jobsDir);
       const pretty = opts.format === 'pretty' ? (await import('./reporters/prettyReporter.js')).prettyReporter(process.stdout, { verbose: opts.verbose }) : null;
       if (pretty) process.stdout.write(`tsnet-learn run ${chain.at(-1)!.id} in ${target.label}${target.fresh ? ' (new lab)' : ''}\n`);
@@ -77,7 +80,7 @@ async function main(argv: string[]): Promise<number> {
     .action(async (opts: { format: string }) => {
       const { loadCatalog } = await import('./catalog.js');
       const { formatList, checkCount } = await import('./describeLesson.js');
-      const c = loadCatalog();
+      const c = await loadCatalog();
       if (opts.format === 'json') {
         process.stdout.write(`${JSON.stringify(c.lessons.map((l) => ({ id: l.id, title: l.title, steps: l.steps.length, checks: checkCount(l), prerequisites: l.prerequisites })), null, 2)}\n`);
       } else process.stdout.write(`${formatList(c.lessons)}\n`);
@@ -91,7 +94,7 @@ async function main(argv: string[]): Promise<number> {
     .action(async (lessonArg: string) => {
       const { resolveLesson } = await import('./catalog.js');
       const { formatShow } = await import('./describeLesson.js');
-      const { lesson, chain } = resolveLesson(lessonArg);
+      const { lesson, chain } = await resolveLesson(lessonArg);
       process.stdout.write(`${formatShow(lesson, chain)}\n`);
     });
 
@@ -144,7 +147,7 @@ async function main(argv: string[]): Promise<number> {
     program.outputHelp();
     const { loadCatalog } = await import('./catalog.js');
     const { formatList } = await import('./describeLesson.js');
-    process.stdout.write(`\nLessons:\n${formatList(loadCatalog().lessons)}\n\nStart with: tsnet-learn run lesson-1\n`);
+    process.stdout.write(`\nLessons:\n${formatList((await loadCatalog()).lessons)}\n\nStart with: tsnet-learn run lesson-1\n`);
     return 0;
   }
   await program.parseAsync(argv);

@@ -51,36 +51,55 @@ export async function evaluateChecks(decls: readonly CheckDecl[], shell: Shell, 
   if (target.spec.kind !== 'lab') needs.push({ ns: 'host', part: 'links' });
   const snapshot = await takeSnapshot(shell, needs);
   const env: ProbeEnv = {
-    exec: async (line, ns) => {
-      const r = await shell.exec(inNamespace(line, ns));
-      return { exitCode: r.exitCode, output: r.stdout + r.stderr };
-    },
+    exec: batched(shell, (line, ns) => inNamespace(line, ns)),
     refuseTraffic: trafficPolicy(target, snapshot),
   };
   const results: (CheckResult | null)[] = decls.map((decl) => {
     const kind = checkKinds[decl.kind]!;
     if (!kind.evaluate) return null;
+    // A claim about a namespace that does not exist fails, even "absent": it would be true of anything.
+    const gone = kind.needs(decl.args).find((n) => n.part !== 'netns' && n.ns !== 'host' && snapshot.spaces[n.ns] === null);
+    if (gone) return { decl, status: 'failed', message: `${nsLabel(gone.ns)} does not exist` };
     return judge(decl, kind.evaluate(decl.args, snapshot), kind.negated(decl.args));
   });
   const stateFailed = results.some((r) => r?.status === 'failed');
-  for (let i = 0; i < decls.length; i++) {
-    if (results[i]) continue;
-    const decl = decls[i]!;
-    const kind = checkKinds[decl.kind]!;
-    if (options.lazyProbes && stateFailed) {
-      results[i] = { decl, status: 'skipped', message: 'not probed: a state check already fails' };
-      continue;
-    }
-    const space = snapshot.spaces[kind.needs(decl.args)[0]?.ns ?? 'host'];
-    const from = kind.needs(decl.args)[0]?.ns ?? 'host';
-    if (space === null) {
-      // Even a "fails" probe proves nothing when the namespace it runs from is missing.
-      results[i] = { decl, status: 'failed', message: `${nsLabel(from)} does not exist` };
-      continue;
-    }
-    results[i] = judge(decl, await kind.probe!(decl.args, env), kind.negated(decl.args));
-  }
+  // Probes run side by side: a step costs its slowest probe, not the sum.
+  await Promise.all(
+    decls.map(async (decl, i) => {
+      if (results[i]) return;
+      const kind = checkKinds[decl.kind]!;
+      if (options.lazyProbes && stateFailed) {
+        results[i] = { decl, status: 'skipped', message: 'not probed: a state check already fails' };
+        return;
+      }
+      const from = kind.needs(decl.args)[0]?.ns ?? 'host';
+      if (snapshot.spaces[from] === null) {
+        // Even a "fails" probe proves nothing when the namespace it runs from is missing.
+        results[i] = { decl, status: 'failed', message: `${nsLabel(from)} does not exist` };
+        return;
+      }
+      results[i] = judge(decl, await kind.probe!(decl.args, env), kind.negated(decl.args));
+    }),
+  );
   return results as CheckResult[];
+}
+
+/** Collects the exec calls made in the same tick and sends them to the shell as one parallel batch. */
+function batched(shell: Shell, wrap: (line: string, ns: string) => string): ProbeEnv['exec'] {
+  let pending: { line: string; resolve: (r: { exitCode: number; output: string }) => void; reject: (e: unknown) => void }[] = [];
+  const flush = (): void => {
+    const batch = pending;
+    pending = [];
+    shell.execAll(batch.map((p) => p.line)).then(
+      (results) => batch.forEach((p, i) => p.resolve(results[i]!)),
+      (e: unknown) => batch.forEach((p) => p.reject(e)),
+    );
+  };
+  return (line, ns) =>
+    new Promise((resolve, reject) => {
+      if (pending.length === 0) setImmediate(flush);
+      pending.push({ line: wrap(line, ns), resolve, reject });
+    });
 }
 
 function judge(decl: CheckDecl, v: Verdict, negated: boolean): CheckResult {

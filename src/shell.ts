@@ -1,5 +1,6 @@
 // The only place that runs lesson commands: one long-lived bash inside the target, fed line by line.
 // A persistent shell costs one spawn per run instead of one per command, like a learner's terminal.
+import { parallelScript, parseParallelOutput } from './parallel.js';
 import { shellQuote } from './shellQuote.js';
 
 /** One record for success and failure alike (zx's ProcessOutput, execa's result). */
@@ -19,12 +20,17 @@ export interface ExecOptions {
 
 export interface Shell {
   exec(line: string, options?: ExecOptions): Promise<ExecResult>;
+  /** Read-only lines run side by side (probes): one round trip, as long as the slowest. */
+  execAll(lines: readonly string[]): Promise<{ exitCode: number; output: string }[]>;
   close(): Promise<void>;
-  /** Processes started by this shell object itself (not by the commands it runs). */
-  readonly spawned: number;
 }
 
 const SEP = '\x1e';
+
+/** No list or pipeline: `exec` can replace the shell by it, keeping the pid whose sockets we watch. */
+function simpleCommand(line: string): boolean {
+  return !/&&|\|\||[;|]|^\s*(cd|export|set)\b/.test(line);
+}
 
 /** The bash text that runs one line and reports its status on both streams. Pure. */
 export function framedCommand(n: number, line: string, options: ExecOptions, jobsDir: string): string {
@@ -38,7 +44,7 @@ export function framedCommand(n: number, line: string, options: ExecOptions, job
     const portHex = bg.port === null ? '' : bg.port.toString(16).toUpperCase().padStart(4, '0');
     // exec keeps the job's pid, so /proc/PID/net/tcp shows the sockets of the namespace it entered.
     body = [
-      `mkdir -p ${jobsDir}; eval ${shellQuote(`exec ${cmd}`)} </dev/null >${log} 2>&1 & __tsnet_pid=$!`,
+      `mkdir -p ${jobsDir}; eval ${shellQuote(simpleCommand(cmd) ? `exec ${cmd}` : cmd)} </dev/null >${log} 2>&1 & __tsnet_pid=$!`,
       `__tsnet_rc=1; for __tsnet_i in $(seq 1 500); do`,
       `  kill -0 $__tsnet_pid 2>/dev/null || break`,
       portHex
@@ -129,14 +135,20 @@ export async function openShell(argv: readonly string[], jobsDir: string): Promi
     const timeout = options.timeoutMs ?? 120_000;
     p.timer = setTimeout(() => {
       child.kill('SIGKILL');
-      fail(`\`${p.line}\` did not finish within ${Math.round(timeout / 1000)} s; the shell was stopped`);
+      fail(`\`${p.line}\` did not finish within ${(timeout / 1000).toFixed(1)} s; the shell was stopped`);
     }, timeout);
     child.stdin!.write(framedCommand(p.n, p.line, options, jobsDir));
   }
 
-  return {
-    get spawned() {
-      return 1;
+  const shell: Shell = {
+    async execAll(lines) {
+      if (lines.length === 0) return [];
+      if (lines.length === 1) {
+        const r = await shell.exec(lines[0]!);
+        return [{ exitCode: r.exitCode, output: r.stdout + r.stderr }];
+      }
+      const r = await shell.exec(parallelScript(lines, jobsDir));
+      return parseParallelOutput(r.stdout, lines.length);
     },
     exec(line, options = {}) {
       if (dead) return Promise.reject(new Error(dead));
@@ -156,4 +168,5 @@ export async function openShell(argv: readonly string[], jobsDir: string): Promi
       });
     },
   };
+  return shell;
 }

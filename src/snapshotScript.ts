@@ -45,7 +45,7 @@ function partsScript(ns: string, w: Wanted): string {
     for (const key of w.sysctls) {
       const file = `/proc/sys/${key.replace(/\./g, '/')}`;
       // `read` is a builtin: no process per sysctl.
-      lines.push(`if read -r v < ${file} 2>/dev/null; then printf '%s=%s\\n' ${key} "$v"; fi`);
+      lines.push(`if read -r v 2>/dev/null < ${file}; then printf '%s=%s\\n' ${key} "$v"; fi`);
     }
   }
   if (w.parts.has('iptables')) lines.push(mark('iptables', ns), 'iptables-save 2>/dev/null');
@@ -65,6 +65,9 @@ export function snapshotScript(needs: readonly Need[]): string {
     const path = nsPath(ns);
     if (!path) {
       out.push(mark('present', ns), partsScript(ns, w));
+    } else if (ns !== 'outside' && [...w.parts].every((p) => p === 'links' || p === 'routes')) {
+      // `ip -n` enters the namespace itself: no nsenter and no bash for the common case.
+      out.push(`[ -e ${shellQuote(path)} ] && {\n${mark('present', ns)}\n${partsScript(ns, w).replace(/\bip -/g, `ip -n ${shellQuote(ns)} -`)}\n}`);
     } else {
       // `present` is printed from inside, so a name whose namespace cannot be entered counts as missing.
       const inner = `${mark('present', ns)}\n${partsScript(ns, w)}`;

@@ -28,7 +28,7 @@ export function parseTargetSpec(text: string): TargetSpec {
   if (text === 'lab') return { kind: 'lab', name: 'default' };
   const lab = /^lab:(.+)$/.exec(text);
   if (lab) return { kind: 'lab', name: validateLabName(lab[1]!) };
-  const pid = /^pid:(\d+)$/.exec(text);
+  const pid = /^pid:([1-9]\d*)$/.exec(text);
   if (pid) return { kind: 'pid', pid: Number(pid[1]) };
   throw new UserError(`Unknown target "${text}".`, 'Use --target lab (the default, same as lab:default), lab:NAME, host, or pid:PID.');
 }

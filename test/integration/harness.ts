@@ -1,8 +1,8 @@
 // Running the real CLI in tests: each test gets its own lab records directory and destroys every lab it made.
-import { execFile } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const CLI = fileURLToPath(new URL('../../dist/src/cli.js', import.meta.url));
@@ -22,18 +22,36 @@ export interface Sandbox {
   cleanup(): void;
 }
 
+/**
+ * A checkout the user can read. A clone under a private directory (/root/…) is not readable by an
+ * unprivileged user; then the built CLI, the lessons and the runtime dependencies are copied.
+ */
+function checkoutFor(uid: number, into: string): string {
+  const probe = spawnSync('setpriv', [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', 'test', '-r', CLI]);
+  if (probe.status === 0) return REPO;
+  const copy = join(into, 'checkout');
+  for (const part of ['dist', 'lessons', 'package.json', 'test/fixtures']) cpSync(join(REPO, part), join(copy, part), { recursive: true });
+  const runtime = execFileSync('npm', ['ls', '--omit=dev', '--parseable', '--all'], { cwd: REPO, encoding: 'utf8' }).trim().split('\n').slice(1);
+  for (const dir of runtime) cpSync(dir, join(copy, relative(REPO, dir)), { recursive: true });
+  execFileSync('chmod', ['-R', 'a+rX', into]);
+  return copy;
+}
+
 export function sandbox(owner?: number): Sandbox {
   const stateDir = mkdtempSync(join(tmpdir(), 'tsnet-test-'));
+  chmodSync(stateDir, 0o755);
   if (owner !== undefined) chownSync(stateDir, owner, owner);
+  const checkout = owner === undefined ? REPO : checkoutFor(owner, stateDir);
+  const cli = join(checkout, relative(REPO, CLI));
   return {
     stateDir,
     run(args, options = {}) {
       // The CLI runs as a user would run it: without tap's coverage loader (which writes into the checkout).
       const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_OPTIONS' && !k.startsWith('TAP') && !k.startsWith('_TAPJS')));
       const env = { ...inherited, TSNET_STATE_DIR: stateDir, NO_COLOR: '1', ...options.env };
-      const argv = options.asUser === undefined ? [process.execPath, CLI, ...args] : ['setpriv', `--reuid=${options.asUser}`, `--regid=${options.asUser}`, '--clear-groups', process.execPath, CLI, ...args];
+      const argv = options.asUser === undefined ? [process.execPath, cli, ...args] : ['setpriv', `--reuid=${options.asUser}`, `--regid=${options.asUser}`, '--clear-groups', process.execPath, cli, ...args];
       return new Promise((resolve) => {
-        execFile(argv[0]!, argv.slice(1), { env, cwd: REPO, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+        execFile(argv[0]!, argv.slice(1), { env, cwd: checkout, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
           const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
           resolve({ code, stdout, stderr });
         });

@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import t from 'tap';
+import { checkKinds, parseCheckLine } from '../../checks/index.js';
+import type { ProbeEnv, Verdict } from '../../checks/types.js';
+import { syntaxError } from '../helpers/snapshot.js';
+
+/** A real ping run (tests/fixtures/ping): the output without the transcript's `$ …` line, and its exit code. */
+function recorded(name: string): { exitCode: number; output: string } {
+  const lines = readFileSync(new URL(`../fixtures/ping/${name}`, import.meta.url), 'utf8').split('\n');
+  const exit = lines.map((l) => /^\[exit (-?\d+)\]$/.exec(l)).find(Boolean);
+  return { exitCode: Number(exit?.[1] ?? 0), output: lines.filter((l) => !/^(\$ |\[exit )/.test(l)).join('\n') };
+}
+
+/** A ProbeEnv that plays back recorded outputs, one per exec, and remembers what was run where. */
+function playback(outputs: { exitCode: number; output: string }[], refuse: string | null = null): ProbeEnv & { calls: { line: string; ns: string }[]; asked: string[] } {
+  const calls: { line: string; ns: string }[] = [];
+  const asked: string[] = [];
+  return {
+    calls,
+    asked,
+    async exec(line, ns) {
+      calls.push({ line, ns });
+      const next = outputs.shift();
+      if (!next) throw new Error(`unexpected exec: ${line}`);
+      return next;
+    },
+    refuseTraffic(address, ns) {
+      asked.push(`${address} from ${ns}`);
+      return refuse;
+    },
+  };
+}
+
+async function probe(line: string, env: ProbeEnv): Promise<Verdict & { passes: boolean }> {
+  const parsed = parseCheckLine(line)!;
+  const kind = checkKinds.ping!;
+  const v = await kind.probe!(parsed.args, env);
+  return { ...v, passes: v.ok !== kind.negated(parsed.args) };
+}
+
+t.test('a reply on the first try passes after one ping from the namespace', async (t) => {
+  const env = playback([recorded('ping-success.txt')]);
+  t.strictSame(await probe('ping 172.18.0.10 from=netns1', env), { ok: true, message: '2/2 replies, avg 0.33 ms', passes: true });
+  t.strictSame(env.calls, [{ line: 'ping -c 1 -W 1 172.18.0.10', ns: 'netns1' }]);
+  t.strictSame(env.asked, ['172.18.0.10 from netns1']);
+});
+
+t.test('a lost first packet is retried once, and the second reply passes', async (t) => {
+  const env = playback([recorded('ping-100-loss.txt'), recorded('ping-success.txt')]);
+  t.strictSame(await probe('ping 172.18.0.10', env), { ok: true, message: '2/2 replies, avg 0.33 ms', passes: true });
+  t.equal(env.calls.length, 2);
+  t.strictSame(env.calls[1], { line: 'ping -c 1 -W 1 172.18.0.10', ns: 'host' });
+});
+
+t.test('no reply on either try fails with the loss', async (t) => {
+  const env = playback([recorded('ping-100-loss.txt'), recorded('ping-100-loss.txt')]);
+  t.strictSame(await probe('ping 172.18.0.10', env), { ok: false, message: 'no reply: 100% packet loss', passes: false });
+  t.equal(env.calls.length, 2);
+});
+
+t.test('an unanswered ARP (host unreachable) is retried too, and says so', async (t) => {
+  const env = playback([recorded('ping-host-unreach-icmp.txt'), recorded('ping-host-unreach-icmp.txt')]);
+  t.strictSame(await probe('ping 172.16.0.99', env), {
+    ok: false,
+    message: 'no reply: Destination Host Unreachable (from 10.0.0.1)',
+    passes: false,
+  });
+  t.equal(env.calls.length, 2);
+});
+
+t.test('an unreachable network is not retried', async (t) => {
+  const env = playback([recorded('ping-net-unreachable.txt')]);
+  t.strictSame(await probe('ping 10.0.0.2 from=outside', env), { ok: false, message: 'Network is unreachable', passes: false });
+  t.equal(env.calls.length, 1);
+});
+
+t.test('fails uses one short attempt and passes when nothing comes back', async (t) => {
+  const env = playback([recorded('ping-100-loss.txt')]);
+  t.strictSame(await probe('ping 172.18.0.10 from=outside fails', env), { ok: false, message: 'no reply: 100% packet loss', passes: true });
+  t.equal(env.calls.length, 1);
+  t.equal(env.calls[0]!.ns, 'outside');
+  // A shorter wait than the 1 s of a positive check: silence on this machine is conclusive.
+  const wait = /^ping -c 1 -W (\d*\.?\d+) 172\.18\.0\.10$/.exec(env.calls[0]!.line);
+  t.ok(wait, env.calls[0]!.line);
+  t.ok(Number(wait?.[1]) < 1, 'waits less than a second');
+});
+
+t.test('fails does not pass when a reply comes back', async (t) => {
+  const env = playback([recorded('ping-success.txt')]);
+  t.strictSame(await probe('ping 172.18.0.10 fails', env), { ok: true, message: '2/2 replies, avg 0.33 ms', passes: false });
+});
+
+t.test('a refused destination is skipped without sending anything', async (t) => {
+  const why = '8.8.8.8 is not an address of this machine or its containers; not sending traffic there';
+  const env = playback([], why);
+  t.strictSame(await probe('ping 8.8.8.8', env), { ok: false, message: why, skip: why, passes: false });
+  t.strictSame(env.calls, []);
+  t.strictSame(env.asked, ['8.8.8.8 from host']);
+});
+
+t.test('the title and needs follow from= and fails', async (t) => {
+  t.equal(parseCheckLine('ping 172.18.0.1 from=netns0')!.title, 'netns netns0 can ping 172.18.0.1');
+  t.equal(parseCheckLine('ping 172.18.0.10 from=outside fails')!.title, 'the outside world cannot ping 172.18.0.10');
+  t.strictSame(checkKinds.ping!.needs(parseCheckLine('ping 172.18.0.1 from=netns0')!.args), [{ ns: 'netns0', part: 'links' }]);
+});
+
+t.test('a host name, a missing address or a leftover word is a syntax error', async (t) => {
+  t.strictSame(syntaxError('ping netns0'), { message: 'Unexpected `netns0`, expected an IPv4 address', offset: 5 });
+  t.strictSame(syntaxError('ping from=netns0'), {
+    message: 'Unexpected end of line, expected an IPv4 address (usage: ping ADDR [from=NS] [fails])',
+    offset: 16,
+  });
+  t.strictSame(syntaxError('ping 172.18.0.1 twice'), { message: 'Unexpected `twice`, expected from= or fails', offset: 16 });
+});
