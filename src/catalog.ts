@@ -8,9 +8,11 @@ import type { Lesson } from './lesson.js';
 import { formatMessages, type LessonMessage } from './message.js';
 import { parseCached } from './lessonCache.js';
 
-/** The bundled lessons, or $TSNET_LESSONS. */
+/** The bundled lessons (beside dist/ when built, beside src/ in tests), or $TSNET_LESSONS. */
 export function lessonsDir(): string {
-  return process.env.TSNET_LESSONS ?? fileURLToPath(new URL('../../lessons/', import.meta.url));
+  if (process.env.TSNET_LESSONS) return process.env.TSNET_LESSONS;
+  const built = fileURLToPath(new URL('../../lessons/', import.meta.url));
+  return existsSync(built) ? built : fileURLToPath(new URL('../lessons/', import.meta.url));
 }
 
 export interface Catalog {

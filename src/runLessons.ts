@@ -24,6 +24,10 @@ export interface RunInput {
   onEvent?: (e: RunEvent) => void;
   /** Steps to leave out, as `lesson-id:step` (ablation). */
   skipSteps?: ReadonlySet<string>;
+  /** Go on after a failed step and judge every later step too (ablation wants every check's verdict). */
+  keepGoing?: boolean;
+  /** Stop any single command after this many seconds (ablation: a curl into a broken network hangs for minutes). */
+  commandTimeoutS?: number;
 }
 
 export async function runLessons(input: RunInput): Promise<RunReport> {
@@ -70,7 +74,7 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
     const role = i === chain.length - 1 ? 'lesson' : 'prerequisite';
     const lr: LessonReport = { id: lesson.id, title: lesson.title, role, status: 'passed' };
     report.lessons.push(lr);
-    if (failed) {
+    if (failed && !input.keepGoing) {
       lr.status = 'skipped';
       skipRest(lesson, 0);
       continue;
@@ -98,8 +102,10 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
       emit({ type: 'step-start', step: sr });
 
       if (input.skipSteps?.has(`${lesson.id}:${step.index}`)) {
+        // Left out on purpose (ablation): its checks are still judged where it would have run.
         sr.status = 'skipped';
         sr.failure = 'left out on purpose';
+        record(lesson.id, step, await evaluateChecks(step.checks, shell, target));
         emit({ type: 'step-end', step: sr });
         continue;
       }
@@ -123,7 +129,8 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
           emit({ type: 'command-end', step: sr, command: cr });
           continue;
         }
-        const shellLine = shellLineFor(command);
+        const shellLine =
+          input.commandTimeoutS && !command.background ? `timeout -k 1 ${input.commandTimeoutS} bash -c ${shellQuote(shellLineFor(command))}` : shellLineFor(command);
         emit({ type: 'command-start', step: sr, line: command.line, context });
         let cr: CommandReport;
         try {
@@ -161,6 +168,7 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
       if (sr.status === 'failed') {
         failed = true;
         lr.status = 'failed';
+        if (input.keepGoing) continue;
         skipRest(lesson, si + 1);
         break;
       }

@@ -132,7 +132,7 @@ export async function openShell(argv: readonly string[], jobsDir: string): Promi
     p.started = Date.now();
     const options = pendingOptions.get(p.n) ?? {};
     pendingOptions.delete(p.n);
-    const timeout = options.timeoutMs ?? 120_000;
+    const timeout = options.timeoutMs ?? 60_000;
     p.timer = setTimeout(() => {
       child.kill('SIGKILL');
       fail(`\`${p.line}\` did not finish within ${(timeout / 1000).toFixed(1)} s; the shell was stopped`);

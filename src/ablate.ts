@@ -1,0 +1,115 @@
+// Step ablation: for each step that changes state, a fresh lab where exactly that step is left out.
+// A check that never fails in any of these runs tests nothing; a step none of whose checks fail when
+// it is left out is not verified by them.
+import { evaluateChecks, type CheckResult, type CheckStatus } from './evaluateChecks.js';
+import { createLab, destroyLab, enterArgv } from './lab/lab.js';
+import { LAB_RUN } from './lab/labWorld.js';
+import type { CheckDecl, Lesson } from './lesson.js';
+import { runLessons } from './runLessons.js';
+import { openShell } from './shell.js';
+import type { Target } from './target.js';
+
+export interface AblationRun {
+  /** `lesson-id:step`. */
+  skipped: string;
+  statuses: Record<string, CheckStatus>;
+}
+
+export interface AblationCheck {
+  id: string;
+  lesson: string;
+  step: number;
+  title: string;
+  /** The left-out steps that made this check fail. */
+  failedWhenSkipping: string[];
+}
+
+export interface AblationReport {
+  runs: AblationRun[];
+  checks: AblationCheck[];
+  /** Checks that passed in every run: they cannot fail. */
+  cannotFail: AblationCheck[];
+  /** Change steps none of whose own checks failed when the step was left out. */
+  unverifiedSteps: string[];
+}
+
+/** The steps to leave out, one per run: every change step of the chain. Pure. */
+export function ablationPlan(chain: readonly Lesson[]): string[] {
+  return chain.flatMap((l) => l.steps.filter((s) => s.kind === 'change').map((s) => `${l.id}:${s.index}`));
+}
+
+/** Which checks failed when which step was left out. Pure. */
+export function judgeAblation(chain: readonly Lesson[], runs: readonly AblationRun[]): AblationReport {
+  const checks: AblationCheck[] = chain.flatMap((l) =>
+    l.steps.flatMap((s) =>
+      s.checks.map((c) => ({
+        id: c.id,
+        lesson: l.id,
+        step: s.index,
+        title: c.title,
+        failedWhenSkipping: runs.filter((r) => r.statuses[c.id] === 'failed').map((r) => r.skipped),
+      })),
+    ),
+  );
+  const unverifiedSteps = runs
+    .filter((r) => {
+      const [lesson, step] = [r.skipped.slice(0, r.skipped.lastIndexOf(':')), Number(r.skipped.slice(r.skipped.lastIndexOf(':') + 1))];
+      return !checks.some((c) => c.lesson === lesson && c.step === step && c.failedWhenSkipping.includes(r.skipped));
+    })
+    .map((r) => r.skipped);
+  return { runs: [...runs], checks, cannotFail: checks.filter((c) => c.failedWhenSkipping.length === 0), unverifiedSteps };
+}
+
+/** One fresh lab per left-out step, `jobs` at a time; every lab is destroyed, also on failure. */
+export async function ablate(chain: readonly Lesson[], options: { jobs: number; onRun?: (r: AblationRun) => void }): Promise<AblationReport> {
+  const plan = ablationPlan(chain);
+  const runs: AblationRun[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < plan.length) {
+      const i = next++;
+      const skipped = plan[i]!;
+      const name = `ablate-${process.pid}-${i}`;
+      const lab = await createLab(name);
+      try {
+        const target: Target = { spec: { kind: 'lab', name }, label: `lab:${name}`, argv: enterArgv(lab), jobsDir: `${LAB_RUN}/jobs`, hasOutside: true, fresh: true, lab };
+        const shell = await openShell(target.argv, target.jobsDir);
+        try {
+          const report = await runLessons({ chain: [...chain], target, shell, skipSteps: new Set([skipped]), keepGoing: true, commandTimeoutS: 10 });
+          const run: AblationRun = { skipped, statuses: Object.fromEntries(report.checks.map((c) => [c.id, c.status])) };
+          runs.push(run);
+          options.onRun?.(run);
+        } finally {
+          await shell.close();
+        }
+      } finally {
+        await destroyLab(name);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.jobs, plan.length)) }, worker));
+  runs.sort((a, b) => plan.indexOf(a.skipped) - plan.indexOf(b.skipped));
+  return judgeAblation(chain, runs);
+}
+
+/**
+ * Checks that no ablation can fail are "not yet" claims ("netns0 cannot reach the outside yet"): they
+ * must fail once the course goes further. Judges them in a fresh lab after `laterChain` has run.
+ */
+export async function judgeAfter(decls: readonly CheckDecl[], laterChain: readonly Lesson[]): Promise<CheckResult[]> {
+  const name = `advance-${process.pid}`;
+  const lab = await createLab(name);
+  try {
+    const target: Target = { spec: { kind: 'lab', name }, label: `lab:${name}`, argv: enterArgv(lab), jobsDir: `${LAB_RUN}/jobs`, hasOutside: true, fresh: true, lab };
+    const shell = await openShell(target.argv, target.jobsDir);
+    try {
+      const report = await runLessons({ chain: [...laterChain], target, shell });
+      if (!report.passed) throw new Error(`${laterChain.at(-1)?.id} did not pass in ${target.label}`);
+      return await evaluateChecks(decls, shell, target);
+    } finally {
+      await shell.close();
+    }
+  } finally {
+    await destroyLab(name);
+  }
+}
