@@ -56,8 +56,11 @@ try {
   const raw: number[] = [];
   process.stdout.write(`${lessonArg} (${chain.map((l) => l.id).join(' → ')}), ${runs} runs each, interleaved; each run creates its lab (teardown not timed)\n`);
   for (let i = 0; i < runs; i++) {
-    raw.push(time(['bash', driverFile]));
-    process.kill(Number(readFileSync(`${scriptFile}.holder`, 'utf8')), 'SIGKILL');
+    try {
+      raw.push(time(['bash', driverFile]));
+    } finally {
+      process.kill(Number(readFileSync(`${scriptFile}.holder`, 'utf8')), 'SIGKILL');
+    }
     const lab = `bench-${process.pid}-${i}`;
     tool.push(time([process.execPath, CLI, 'run', lessonArg, '--target', `lab:${lab}`, '--format', 'json'], env));
     // Teardown is not timed on either side.
@@ -75,5 +78,10 @@ try {
   }
   process.stdout.write(`\nratio tsnet-learn / raw (medians): ${(mt / mr).toFixed(2)}×   (target ≤ 1.25×)\n`);
 } finally {
+  // A failed run must not leave a lab behind: destroy whatever is still recorded, then the records.
+  for (const r of spawnSync(process.execPath, [CLI, 'lab', 'list'], { env, encoding: 'utf8' }).stdout.split('\n')) {
+    const name = /^(bench-\S+)\s+running/.exec(r)?.[1];
+    if (name) spawnSync(process.execPath, [CLI, 'lab', 'destroy', name], { env });
+  }
   rmSync(work, { recursive: true, force: true });
 }

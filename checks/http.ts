@@ -15,7 +15,8 @@ interface Args {
 }
 
 /** Splits curl output made with `-w '\n%{http_code}'` into body and status; curl errors give 000. */
-export function splitCurlOutput(stdout: string): { body: string; status: number } {
+export function splitCurlOutput(output: string): { body: string; status: number } {
+  const stdout = output.trimEnd();
   const cut = stdout.lastIndexOf('\n');
   const code = Number(stdout.slice(cut + 1).trim());
   return { body: cut < 0 ? '' : stdout.slice(0, cut), status: Number.isFinite(code) ? code : 0 };

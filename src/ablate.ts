@@ -2,12 +2,11 @@
 // A check that never fails in any of these runs tests nothing; a step none of whose checks fail when
 // it is left out is not verified by them.
 import { evaluateChecks, type CheckResult, type CheckStatus } from './evaluateChecks.js';
-import { createLab, destroyLab, enterArgv } from './lab/lab.js';
-import { LAB_RUN } from './lab/labWorld.js';
+import { createLab, destroyLab } from './lab/lab.js';
 import type { CheckDecl, Lesson } from './lesson.js';
 import { runLessons } from './runLessons.js';
-import { openShell } from './shell.js';
-import type { Target } from './target.js';
+import { openShell, type Shell } from './shell.js';
+import { labTarget, type Target } from './target.js';
 
 export interface AblationRun {
   /** `lesson-id:step`. */
@@ -69,22 +68,12 @@ export async function ablate(chain: readonly Lesson[], options: { jobs: number; 
     while (next < plan.length) {
       const i = next++;
       const skipped = plan[i]!;
-      const name = `ablate-${process.pid}-${i}`;
-      const lab = await createLab(name);
-      try {
-        const target: Target = { spec: { kind: 'lab', name }, label: `lab:${name}`, argv: enterArgv(lab), jobsDir: `${LAB_RUN}/jobs`, hasOutside: true, fresh: true, lab };
-        const shell = await openShell(target.argv, target.jobsDir);
-        try {
-          const report = await runLessons({ chain: [...chain], target, shell, skipSteps: new Set([skipped]), keepGoing: true, commandTimeoutS: 10 });
-          const run: AblationRun = { skipped, statuses: Object.fromEntries(report.checks.map((c) => [c.id, c.status])) };
-          runs.push(run);
-          options.onRun?.(run);
-        } finally {
-          await shell.close();
-        }
-      } finally {
-        await destroyLab(name);
-      }
+      const run = await inFreshLab(`ablate-${process.pid}-${i}`, async (target, shell): Promise<AblationRun> => {
+        const report = await runLessons({ chain: [...chain], target, shell, skipSteps: new Set([skipped]), keepGoing: true, commandTimeoutS: 10 });
+        return { skipped, statuses: Object.fromEntries(report.checks.map((c) => [c.id, c.status])) };
+      });
+      runs.push(run);
+      options.onRun?.(run);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.jobs, plan.length)) }, worker));
@@ -97,15 +86,21 @@ export async function ablate(chain: readonly Lesson[], options: { jobs: number; 
  * must fail once the course goes further. Judges them in a fresh lab after `laterChain` has run.
  */
 export async function judgeAfter(decls: readonly CheckDecl[], laterChain: readonly Lesson[]): Promise<CheckResult[]> {
-  const name = `advance-${process.pid}`;
+  return inFreshLab(`advance-${process.pid}`, async (target, shell) => {
+    const report = await runLessons({ chain: [...laterChain], target, shell });
+    if (!report.passed) throw new Error(`${laterChain.at(-1)?.id} did not pass in ${target.label}`);
+    return evaluateChecks(decls, shell, target);
+  });
+}
+
+/** Runs `fn` with a shell in a new lab that is destroyed afterwards, whatever happens. */
+async function inFreshLab<T>(name: string, fn: (target: Target, shell: Shell) => Promise<T>): Promise<T> {
   const lab = await createLab(name);
   try {
-    const target: Target = { spec: { kind: 'lab', name }, label: `lab:${name}`, argv: enterArgv(lab), jobsDir: `${LAB_RUN}/jobs`, hasOutside: true, fresh: true, lab };
+    const target = labTarget(lab, true);
     const shell = await openShell(target.argv, target.jobsDir);
     try {
-      const report = await runLessons({ chain: [...laterChain], target, shell });
-      if (!report.passed) throw new Error(`${laterChain.at(-1)?.id} did not pass in ${target.label}`);
-      return await evaluateChecks(decls, shell, target);
+      return await fn(target, shell);
     } finally {
       await shell.close();
     }

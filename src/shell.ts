@@ -1,7 +1,8 @@
 // The only place that runs lesson commands: one long-lived bash inside the target, fed line by line.
 // A persistent shell costs one spawn per run instead of one per command, like a learner's terminal.
-import { parallelScript, parseParallelOutput } from './parallel.js';
+import { parallelCleanup, parallelScript, parseParallelOutput } from './parallel.js';
 import { shellQuote } from './shellQuote.js';
+import { simpleCommand } from './simpleCommand.js';
 
 /** One record for success and failure alike (zx's ProcessOutput, execa's result). */
 export interface ExecResult {
@@ -26,11 +27,6 @@ export interface Shell {
 }
 
 const SEP = '\x1e';
-
-/** No list or pipeline: `exec` can replace the shell by it, keeping the pid whose sockets we watch. */
-function simpleCommand(line: string): boolean {
-  return !/&&|\|\||[;|]|^\s*(cd|export|set)\b/.test(line);
-}
 
 /** The bash text that runs one line and reports its status on both streams. Pure. */
 export function framedCommand(n: number, line: string, options: ExecOptions, jobsDir: string): string {
@@ -164,7 +160,7 @@ export async function openShell(argv: readonly string[], jobsDir: string): Promi
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
         const t = setTimeout(() => child.kill('SIGKILL'), 2000);
         child.once('exit', () => (clearTimeout(t), resolve()));
-        child.stdin!.end();
+        child.stdin!.end(`${parallelCleanup(jobsDir)} 2>/dev/null\n`);
       });
     },
   };

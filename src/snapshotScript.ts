@@ -51,7 +51,8 @@ function partsScript(ns: string, w: Wanted): string {
   if (w.parts.has('iptables')) lines.push(mark('iptables', ns), 'iptables-save 2>/dev/null');
   if (w.parts.has('listening')) {
     lines.push(mark('listening', ns));
-    for (const p of ['tcp', 'tcp6', 'udp', 'udp6']) lines.push(`echo '@proto ${p}'; cat /proc/net/${p} 2>/dev/null`);
+    // $(<file) is read by bash itself: no cat process per table.
+    for (const p of ['tcp', 'tcp6', 'udp', 'udp6']) lines.push(`echo '@proto ${p}'; [ -r /proc/net/${p} ] && printf '%s\\n' "$(</proc/net/${p})"`);
   }
   return lines.join('\n');
 }

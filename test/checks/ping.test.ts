@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { checkKinds, parseCheckLine } from '../../checks/index.js';
-import type { ProbeEnv, Verdict } from '../../checks/types.js';
+import { playback, probe } from '../helpers/probeEnv.js';
 import { syntaxError } from '../helpers/snapshot.js';
 
 /** A real ping run (tests/fixtures/ping): the output without the transcript's `$ …` line, and its exit code. */
@@ -11,32 +11,6 @@ function recorded(name: string): { exitCode: number; output: string } {
   return { exitCode: Number(exit?.[1] ?? 0), output: lines.filter((l) => !/^(\$ |\[exit )/.test(l)).join('\n') };
 }
 
-/** A ProbeEnv that plays back recorded outputs, one per exec, and remembers what was run where. */
-function playback(outputs: { exitCode: number; output: string }[], refuse: string | null = null): ProbeEnv & { calls: { line: string; ns: string }[]; asked: string[] } {
-  const calls: { line: string; ns: string }[] = [];
-  const asked: string[] = [];
-  return {
-    calls,
-    asked,
-    async exec(line, ns) {
-      calls.push({ line, ns });
-      const next = outputs.shift();
-      if (!next) throw new Error(`unexpected exec: ${line}`);
-      return next;
-    },
-    refuseTraffic(address, ns) {
-      asked.push(`${address} from ${ns}`);
-      return refuse;
-    },
-  };
-}
-
-async function probe(line: string, env: ProbeEnv): Promise<Verdict & { passes: boolean }> {
-  const parsed = parseCheckLine(line)!;
-  const kind = checkKinds.ping!;
-  const v = await kind.probe!(parsed.args, env);
-  return { ...v, passes: v.ok !== kind.negated(parsed.args) };
-}
 
 t.test('a reply on the first try passes after one ping from the namespace', async (t) => {
   const env = playback([recorded('ping-success.txt')]);

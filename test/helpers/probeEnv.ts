@@ -1,0 +1,31 @@
+// Recorded probe environments for unit tests of active checks (ping, http): no traffic, real outputs.
+import { checkKinds, parseCheckLine } from '../../checks/index.js';
+import type { ProbeEnv, Verdict } from '../../checks/types.js';
+
+/** A ProbeEnv that plays back recorded outputs, one per exec, and remembers what was run where. */
+export function playback(outputs: { exitCode: number; output: string }[], refuse: string | null = null): ProbeEnv & { calls: { line: string; ns: string }[]; asked: string[] } {
+  const calls: { line: string; ns: string }[] = [];
+  const asked: string[] = [];
+  return {
+    calls,
+    asked,
+    async exec(line, ns) {
+      calls.push({ line, ns });
+      const next = outputs.shift();
+      if (!next) throw new Error(`unexpected exec: ${line}`);
+      return next;
+    },
+    refuseTraffic(address, ns) {
+      asked.push(`${address} from ${ns}`);
+      return refuse;
+    },
+  };
+}
+
+/** Parses a check line and runs its kind's probe; `passes` applies `fails`. */
+export async function probe(line: string, env: ProbeEnv): Promise<Verdict & { passes: boolean }> {
+  const parsed = parseCheckLine(line)!;
+  const kind = checkKinds[parsed.kind]!;
+  const v = await kind.probe!(parsed.args, env);
+  return { ...v, passes: v.ok !== kind.negated(parsed.args) };
+}
