@@ -1,5 +1,5 @@
 // Reads `iptables-save` output into tables, chains, policies and rules, so checks judge a snapshot, not a command.
-import { tokenizeRule } from './ruleSpec.js';
+import { tokenizeRule } from './tokenizeRule.js';
 
 /** One `-A CHAIN …` line; args are the tokens after the chain name, unquoted. */
 export interface IptablesRule {

@@ -1,5 +1,6 @@
 // Compares iptables rules by meaning: the kernel hands back `-d 172.16.0.2` as `-d 172.16.0.2/32 -m tcp`, reordered.
 import type { IptablesRule } from './iptablesSave.js';
+import { tokenizeRule } from './tokenizeRule.js';
 
 /** An option with its values and optional preceding `!`: `! -o br0`, `--dport 5000`, `-m comment`. */
 interface Group {
@@ -19,36 +20,6 @@ interface Canonical {
   targetOpts: Group[];
 }
 
-/** Splits a rule the way a shell (and iptables-restore) would: whitespace, "double" and 'single' quotes, backslash. */
-export function tokenizeRule(text: string): string[] {
-  const tokens: string[] = [];
-  let token = '';
-  let inToken = false;
-  let quote: '"' | "'" | null = null;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quote === "'") {
-      if (c === "'") quote = null;
-      else token += c;
-    } else if (quote === '"') {
-      // iptables-save escapes both quotes and the backslash inside "…" (`"it\'s"`), so any escaped char is literal.
-      if (c === '\\' && i + 1 < text.length) token += text.charAt(++i);
-      else if (c === '"') quote = null;
-      else token += c;
-    } else if (/\s/.test(c)) {
-      if (inToken) tokens.push(token);
-      token = '';
-      inToken = false;
-    } else {
-      inToken = true;
-      if (c === '"' || c === "'") quote = c;
-      else if (c === '\\' && i + 1 < text.length) token += text.charAt(++i);
-      else token += c;
-    }
-  }
-  if (inToken) tokens.push(token);
-  return tokens;
-}
 
 const LONG_TO_SHORT: Record<string, string> = {
   '--source': '-s',
@@ -268,6 +239,8 @@ function units(c: Canonical): string[][] {
 }
 
 /** Canonical tokens: bare addresses get /32, implicit `-m tcp`/`-m udp` dropped, long options shortened, match options sorted, target last. */
+export { tokenizeRule };
+
 export function normalizeRule(args: readonly string[]): string[] {
   const c = canonical(args);
   const modules = c.modules.map((m) => ['-m', m.name, ...sortedTokens(m.opts).flat()]).sort(byKey);
