@@ -22,6 +22,7 @@ export interface ParsedCheckLine {
   id: string | null;
   points: number;
   hint: string | null;
+  transient: boolean;
 }
 
 /** Parses one check line; throws CheckSyntaxError with an offset into the line. */
@@ -41,6 +42,7 @@ export function parseCheckLine(line: string): ParsedCheckLine | null {
   const title = r.option('title');
   const hint = r.option('hint');
   const points = r.option('points');
+  const transient = r.flag('transient');
   if (points && !/^\d+$/.test(points.text)) throw new CheckSyntaxError(`Unexpected points \`${points.text}\`, expected a whole number`, points.offset);
   let args: Record<string, unknown>;
   try {
@@ -58,5 +60,6 @@ export function parseCheckLine(line: string): ParsedCheckLine | null {
     id: id?.text ?? null,
     points: points ? Number(points.text) : 1,
     hint: hint?.text ?? null,
+    transient,
   };
 }

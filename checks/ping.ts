@@ -34,7 +34,7 @@ export const ping: CheckKind<Args> = {
     const attempts = a.fails ? 1 : 2;
     let last = { ok: false, message: '' };
     for (let i = 0; i < attempts; i++) {
-      const r = await env.exec(`ping -c 1 -W ${a.fails ? 0.2 : 1} ${a.address}`, a.from);
+      const r = await env.exec(`ping -c 1 -W ${a.fails ? 0.2 : 0.5} ${a.address}`, a.from);
       const s = parsePingOutput(r.output);
       last = { ok: s.reached, message: describePing(s) };
       if (s.reached || s.problem === 'network-unreachable' || s.problem === 'unknown-host') break;

@@ -13,6 +13,15 @@ Examples:
   sudo tsnet-learn run 5 --target host  apply it to this machine's real network (root only)
 
 Exit codes: 0 all passed, 1 a step or check failed, 2 usage, lesson or environment error.`,
+  check: `
+Examples:
+  tsnet-learn check lesson-7                          grade the lab "default" against lessons 5 to 7
+  tsnet-learn check 7 --target pid:4242 --format json a sandbox or container, by a process inside it
+  sudo tsnet-learn check 7 --target host --var host_ip=192.0.2.7
+  tsnet-learn check 6 --only --format junit > grade.xml
+
+Every check carries points (default 1). Probes that need the lab's outside world report skip elsewhere.
+Exit codes: 0 all passed (skips allowed), 1 a check failed, 2 usage or environment error.`,
   lab: `
 Examples:
   tsnet-learn lab create            create the lab "default"
@@ -67,6 +76,39 @@ async function main(argv: string[]): Promise<number> {
           pretty.finish(report);
           if (target.lab) process.stdout.write(`\nThe lab stays as it is: look around with \`tsnet-learn lab shell ${target.lab.name}\`, remove it with \`tsnet-learn lab destroy ${target.lab.name}\`.\n`);
         } else process.stdout.write((await import('./reporters/jsonReport.js')).jsonReport(report));
+        code = report.passed ? 0 : 1;
+      } finally {
+        await shell.close();
+      }
+    });
+
+  program
+    .command('check')
+    .description('grade a network someone built by hand: inspect and probe only, never change it')
+    .argument('<lesson>', 'lesson id, number or path: its checks and those of its prerequisites are judged')
+    .option('-t, --target <target>', 'lab (= lab:default), lab:NAME, host, or pid:PID (enters that process\'s net and mount namespaces)', 'lab:default')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json', 'tap', 'junit']).default('pretty'))
+    .option('--only', "judge only the lesson's own checks, not its prerequisites'")
+    .option('--var <name=value>', 'substitute a value, e.g. host_ip=192.0.2.7 for the tutorial\'s 172.16.0.2', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .addHelpText('after', EXAMPLES.check)
+    .action(async (lessonArg: string, opts: { target: string; format: 'pretty' | 'json' | 'tap' | 'junit'; only?: boolean; var: string[] }) => {
+      const [{ resolveLesson }, { parseTargetSpec, openTarget }, { assertTools }, { openShell }, { grade, parseVars }, formats] = await Promise.all([
+        import('./catalog.js'),
+        import('./target.js'),
+        import('./preflight.js'),
+        import('./shell.js'),
+        import('./grade.js'),
+        import('./reporters/gradeFormats.js'),
+      ]);
+      const { chain } = await resolveLesson(lessonArg);
+      const vars = parseVars(opts.var);
+      assertTools();
+      const target = await openTarget(parseTargetSpec(opts.target), { create: false, allowHost: true });
+      const shell = await openShell(target.argv, target.jobsDir);
+      try {
+        const report = await grade({ chain, only: Boolean(opts.only), vars, target, shell });
+        const render = { pretty: formats.prettyGrade, tap: formats.tapGrade, junit: formats.junitGrade, json: (r: typeof report) => `${JSON.stringify(r, null, 2)}\n` }[opts.format];
+        process.stdout.write(render(report));
         code = report.passed ? 0 : 1;
       } finally {
         await shell.close();

@@ -36,7 +36,7 @@ export function formatShow(lesson: Lesson, chain: readonly Lesson[]): string {
       if (c.context && c.role === 'run') out.push(pc.dim(`   ${''.padEnd(9)} runs as: ${shellLineFor(c)}`));
     }
     for (const k of step.checks) {
-      out.push(`   ${pc.green('check')}     ${k.title}  ${pc.dim(`${k.id}${k.points !== 1 ? `, ${k.points} points` : ''}`)}`);
+      out.push(`   ${pc.green('check')}     ${k.title}  ${pc.dim(`${k.id}${k.points !== 1 ? `, ${k.points} points` : ''}${k.transient ? ', transient' : ''}`)}`);
     }
   }
   return out.join('\n');

@@ -47,7 +47,8 @@ function trafficPolicy(target: Target, snapshot: Snapshot): ProbeEnv['refuseTraf
 
 /** Evaluates state checks over one snapshot; probes run only if `probes` is set and, with `lazy`, only when every state check holds. */
 export async function evaluateChecks(decls: readonly CheckDecl[], shell: Shell, target: Target, options: { lazyProbes?: boolean } = {}): Promise<CheckResult[]> {
-  const needs = decls.flatMap((d) => checkKinds[d.kind]!.needs(d.args));
+  // Only a lab has an outside world to read.
+  const needs = decls.flatMap((d) => checkKinds[d.kind]!.needs(d.args)).filter((n) => n.ns !== 'outside' || target.hasOutside);
   if (target.spec.kind !== 'lab') needs.push({ ns: 'host', part: 'links' });
   const snapshot = await takeSnapshot(shell, needs);
   const env: ProbeEnv = {
@@ -73,6 +74,10 @@ export async function evaluateChecks(decls: readonly CheckDecl[], shell: Shell, 
         return;
       }
       const from = kind.needs(decl.args)[0]?.ns ?? 'host';
+      if (from === 'outside' && !target.hasOutside) {
+        results[i] = { decl, status: 'skipped', message: `${target.label} has no outside world to send from; run it in a lab to test this` };
+        return;
+      }
       if (snapshot.spaces[from] === null) {
         // Even a "fails" probe proves nothing when the namespace it runs from is missing.
         results[i] = { decl, status: 'failed', message: `${nsLabel(from)} does not exist` };

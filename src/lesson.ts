@@ -40,6 +40,8 @@ export interface CheckDecl {
   title: string;
   points: number;
   hint: string | null;
+  /** True only right after its step ("cannot reach … yet"): later steps change it on purpose. */
+  transient: boolean;
   /** The check line as written, for messages. */
   source: string;
   position: Position;

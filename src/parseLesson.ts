@@ -155,7 +155,7 @@ export function parseLesson(source: string, file: string): ParseResult {
           const dup = seenIds.get(checkId);
           if (dup) error(position, `Unexpected duplicate check id \`${checkId}\`, expected a unique id (first used at ${dup.line}:${dup.column})`, 'check-id');
           seenIds.set(checkId, position);
-          const decl: CheckDecl = { id: checkId, kind: parsed.kind, args: parsed.args, title: parsed.title, points: parsed.points, hint: parsed.hint, source: text.trim(), position };
+          const decl: CheckDecl = { id: checkId, kind: parsed.kind, args: parsed.args, title: parsed.title, points: parsed.points, hint: parsed.hint, transient: parsed.transient, source: text.trim(), position };
           step.checks.push(decl);
         } catch (e) {
           if (!(e instanceof CheckSyntaxError)) throw e;

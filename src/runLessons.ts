@@ -1,5 +1,4 @@
 // Applying a lesson and its prerequisites to a target, step by step, judging each step by its checks.
-import { checkKinds } from '../checks/index.js';
 import { evaluateChecks, type CheckResult } from './evaluateChecks.js';
 import type { CheckDecl, Command, Lesson, Step } from './lesson.js';
 import type { CheckReport, CommandReport, LessonReport, RunEvent, RunReport, StepReport } from './report.js';
@@ -47,12 +46,12 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
   };
 
   /**
-   * Results when every positive check holds (at least one), else null. Negated checks ("cannot ping
-   * yet") describe the moment of their step, which later lessons change on purpose: they are not
+   * Results when every lasting check holds (at least one), else null. Transient checks ("cannot ping
+   * yet") describe the moment of their step, which later steps change on purpose: they are not
    * re-judged here but reported as skipped.
    */
   const alreadyHolds = async (decls: readonly CheckDecl[]): Promise<CheckResult[] | null> => {
-    const positive = decls.filter((d) => !checkKinds[d.kind]!.negated(d.args));
+    const positive = decls.filter((d) => !d.transient);
     if (positive.length === 0) return null;
     const results = await evaluateChecks(positive, shell, target, { lazyProbes: true });
     if (!results.every((r) => r.status === 'passed')) return null;

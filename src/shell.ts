@@ -29,8 +29,9 @@ export interface Shell {
 const SEP = '\x1e';
 
 /** The bash text that runs one line and reports its status on both streams. Pure. */
-export function framedCommand(n: number, line: string, options: ExecOptions, jobsDir: string): string {
+export function framedCommand(n: number, line: string, options: ExecOptions, jobsDir: string | null): string {
   const bg = options.background;
+  if (bg && !jobsDir) return `echo 'background jobs need a lab or the host as target' >&2; __tsnet_rc=2\nprintf '${SEP}TSNET:${n}:%s${SEP}' "$__tsnet_rc"; printf '${SEP}TSNET:${n}${SEP}' >&2\n`;
   let body: string;
   if (!bg) {
     body = `eval ${shellQuote(line)} </dev/null; __tsnet_rc=$?`;
@@ -66,7 +67,8 @@ interface Pending {
 }
 
 /** Starts `argv… bash` (argv enters the target: nsenter for a lab, nothing for the host). */
-export async function openShell(argv: readonly string[], jobsDir: string): Promise<Shell> {
+/** `jobsDir` null: write nothing in the target (grading someone else's sandbox); probes then run one by one. */
+export async function openShell(argv: readonly string[], jobsDir: string | null): Promise<Shell> {
   const [cmd, ...args] = [...argv, 'bash', '--noprofile', '--norc'];
   const { execa } = await import('execa');
   // execa spawns; the framing protocol below reads the streams itself, so no buffering and no rejecting.
@@ -117,7 +119,7 @@ export async function openShell(argv: readonly string[], jobsDir: string): Promi
   child.on('exit', (code, signal) => fail(`the shell in the target ended (${signal ?? `exit ${code}`})${err.trim() ? `: ${err.trim()}` : ''}`));
   child.stdin!.on('error', () => undefined);
   // Servers started by lessons serve their working directory: give them an empty one, not the user's files.
-  child.stdin!.write(`mkdir -p ${jobsDir}/www 2>/dev/null; cd ${jobsDir}/www 2>/dev/null || cd /\n`);
+  if (jobsDir) child.stdin!.write(`mkdir -p ${jobsDir}/www 2>/dev/null; cd ${jobsDir}/www 2>/dev/null || cd /\n`);
 
   const pendingOptions = new Map<number, ExecOptions>();
   function next(): void {
@@ -139,9 +141,13 @@ export async function openShell(argv: readonly string[], jobsDir: string): Promi
   const shell: Shell = {
     async execAll(lines) {
       if (lines.length === 0) return [];
-      if (lines.length === 1) {
-        const r = await shell.exec(lines[0]!);
-        return [{ exitCode: r.exitCode, output: r.stdout + r.stderr }];
+      if (lines.length === 1 || !jobsDir) {
+        const out: { exitCode: number; output: string }[] = [];
+        for (const line of lines) {
+          const r = await shell.exec(line);
+          out.push({ exitCode: r.exitCode, output: `${r.stdout}\n${r.stderr}` });
+        }
+        return out;
       }
       const r = await shell.exec(parallelScript(lines, jobsDir));
       return parseParallelOutput(r.stdout, lines.length);
@@ -160,7 +166,7 @@ export async function openShell(argv: readonly string[], jobsDir: string): Promi
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
         const t = setTimeout(() => child.kill('SIGKILL'), 2000);
         child.once('exit', () => (clearTimeout(t), resolve()));
-        child.stdin!.end(`${parallelCleanup(jobsDir)} 2>/dev/null\n`);
+        child.stdin!.end(jobsDir ? `${parallelCleanup(jobsDir)} 2>/dev/null\n` : '');
       });
     },
   };

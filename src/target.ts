@@ -1,4 +1,5 @@
 // Where lessons run and checks look: a lab (default), the real host, or another process's namespaces.
+import { existsSync } from 'node:fs';
 import { UserError } from './errors.js';
 import { createLab, enterArgv, findLab, isRoot } from './lab/lab.js';
 import type { LabRecord } from './lab/labStore.js';
@@ -13,8 +14,8 @@ export interface Target {
   label: string;
   /** Prefix that runs a program inside the target. */
   argv: string[];
-  /** Where background jobs write their logs, inside the target. */
-  jobsDir: string;
+  /** Where background jobs and probes write, inside the target; null where we may write nothing (pid:). */
+  jobsDir: string | null;
   /** The lab's outside namespace exists (traffic to 172.16.0.1 / 203.0.113.1 stays inside). */
   hasOutside: boolean;
   /** True when this invocation created the lab, so nothing in it can be done yet. */
@@ -52,7 +53,9 @@ export async function openTarget(spec: TargetSpec, options: { create: boolean; a
   }
   if (spec.kind === 'pid') {
     if (!isRoot()) throw new UserError(`--target ${label} needs root to enter another process's namespaces.`);
-    return { spec, label, argv: ['nsenter', '-t', String(spec.pid), '--net', '--mount', '--'], jobsDir: '/tmp', hasOutside: false, fresh: false, lab: null };
+    if (!existsSync(`/proc/${spec.pid}/ns/net`)) throw new UserError(`No process ${spec.pid}: --target ${label} names a process that runs inside the network to grade.`);
+    // The pid namespace too, so /proc/net inside it is that network's (a sandbox mounts its own /proc).
+    return { spec, label, argv: ['nsenter', '-t', String(spec.pid), '--net', '--mount', '--pid', '--'], jobsDir: null, hasOutside: false, fresh: false, lab: null };
   }
   let lab = findLab(spec.name);
   let fresh = false;

@@ -119,7 +119,7 @@ t.test('a persistent local bash', async (t) => {
       { exitCode: 3, output: 'b' },
       { exitCode: 0, output: 'c' },
     ]);
-    t.strictSame(await shell.execAll(['echo one']), [{ exitCode: 0, output: 'one\n' }]);
+    t.strictSame(trimmed(await shell.execAll(['echo one'])), [{ exitCode: 0, output: 'one' }]);
     t.strictSame(await shell.execAll([]), []);
   });
 });

@@ -26,6 +26,7 @@ t.test('a check without options gets the defaults: generated title, no id, one p
     id: null,
     points: 1,
     hint: null,
+    transient: false,
   });
 });
 
@@ -38,6 +39,7 @@ t.test('id, title, points and hint are read from any position and never reach th
     id: 'br0-up',
     points: 3,
     hint: 'ip link set br0 up',
+    transient: false,
   });
 });
 
@@ -96,4 +98,9 @@ t.test('an unknown option is left over and reported where it stands', async (t) 
 
 t.test('an unterminated quote is a syntax error at the quote', async (t) => {
   t.strictSame(syntaxError('link br0 up hint="ip link set'), { message: 'Unexpected end of line, expected a closing `"`', offset: 17 });
+});
+
+t.test('transient marks a claim that holds only right after its step', async (t) => {
+  t.equal(parseCheckLine('ping 203.0.113.1 from=netns0 fails transient')!.transient, true);
+  t.equal(parseCheckLine('ping 203.0.113.1 from=netns0 fails')!.transient, false);
 });

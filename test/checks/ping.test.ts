@@ -15,7 +15,7 @@ function recorded(name: string): { exitCode: number; output: string } {
 t.test('a reply on the first try passes after one ping from the namespace', async (t) => {
   const env = playback([recorded('ping-success.txt')]);
   t.strictSame(await probe('ping 172.18.0.10 from=netns1', env), { ok: true, message: '2/2 replies, avg 0.33 ms', passes: true });
-  t.strictSame(env.calls, [{ line: 'ping -c 1 -W 1 172.18.0.10', ns: 'netns1' }]);
+  t.strictSame(env.calls, [{ line: 'ping -c 1 -W 0.5 172.18.0.10', ns: 'netns1' }]);
   t.strictSame(env.asked, ['172.18.0.10 from netns1']);
 });
 
@@ -23,7 +23,7 @@ t.test('a lost first packet is retried once, and the second reply passes', async
   const env = playback([recorded('ping-100-loss.txt'), recorded('ping-success.txt')]);
   t.strictSame(await probe('ping 172.18.0.10', env), { ok: true, message: '2/2 replies, avg 0.33 ms', passes: true });
   t.equal(env.calls.length, 2);
-  t.strictSame(env.calls[1], { line: 'ping -c 1 -W 1 172.18.0.10', ns: 'host' });
+  t.strictSame(env.calls[1], { line: 'ping -c 1 -W 0.5 172.18.0.10', ns: 'host' });
 });
 
 t.test('no reply on either try fails with the loss', async (t) => {
