@@ -47,8 +47,18 @@ function trafficPolicy(target: Target, snapshot: Snapshot): ProbeEnv['refuseTraf
 
 /** Evaluates state checks over one snapshot; probes run only if `probes` is set and, with `lazy`, only when every state check holds. */
 export async function evaluateChecks(decls: readonly CheckDecl[], shell: Shell, target: Target, options: { lazyProbes?: boolean } = {}): Promise<CheckResult[]> {
+  return (await evaluateWithSnapshot(decls, shell, target, options)).results;
+}
+
+/** Like evaluateChecks, and also returns the snapshot (with `extraNeeds` read too, for diagnosis). */
+export async function evaluateWithSnapshot(
+  decls: readonly CheckDecl[],
+  shell: Shell,
+  target: Target,
+  options: { lazyProbes?: boolean; extraNeeds?: readonly Need[] } = {},
+): Promise<{ results: CheckResult[]; snapshot: Snapshot }> {
   // Only a lab has an outside world to read.
-  const needs = decls.flatMap((d) => checkKinds[d.kind]!.needs(d.args)).filter((n) => n.ns !== 'outside' || target.hasOutside);
+  const needs = [...decls.flatMap((d) => checkKinds[d.kind]!.needs(d.args)), ...(options.extraNeeds ?? [])].filter((n) => n.ns !== 'outside' || target.hasOutside);
   if (target.spec.kind !== 'lab') needs.push({ ns: 'host', part: 'links' });
   const snapshot = await takeSnapshot(shell, needs);
   const env: ProbeEnv = {
@@ -86,7 +96,7 @@ export async function evaluateChecks(decls: readonly CheckDecl[], shell: Shell, 
       results[i] = judge(decl, await kind.probe!(decl.args, env), kind.negated(decl.args));
     }),
   );
-  return results as CheckResult[];
+  return { results: results as CheckResult[], snapshot };
 }
 
 /** Collects the exec calls made in the same tick and sends them to the shell as one parallel batch. */

@@ -2,7 +2,8 @@
 // from one snapshot plus the probes, with points, and the first broken link named. Changes nothing.
 import { parseCheckLine } from '../checks/index.js';
 import { UserError } from './errors.js';
-import { evaluateChecks, type CheckResult } from './evaluateChecks.js';
+import { diagnose, DIAGNOSIS_NEEDS, type Cause } from './diagnose.js';
+import { evaluateWithSnapshot, type CheckResult } from './evaluateChecks.js';
 import type { CheckDecl, Lesson } from './lesson.js';
 import type { Shell } from './shell.js';
 import type { Target } from './target.js';
@@ -36,8 +37,15 @@ export interface GradeReport {
   earned: number;
   possible: number;
   lessons: GradedLesson[];
-  /** The first failing check in the order the course builds things: fix it first. */
-  rootCause: GradedCheck | null;
+  /** What to fix first: a cause found by diagnosis, else the first failing check in build order. */
+  rootCause: RootCause | null;
+}
+
+export interface RootCause {
+  /** The first failing check (in build order); null when the cause stops grading itself. */
+  check: GradedCheck | null;
+  cause: string;
+  fix: string | null;
 }
 
 /** `name=value` pairs of --var; only host_ip is known. Pure. */
@@ -76,8 +84,11 @@ export async function grade(input: { chain: Lesson[]; only: boolean; vars: Recor
   const groups = gradedChecks(input.chain, input.only).map((g) => ({ ...g, decls: g.decls.map((d) => ({ ...d, decl: substitute(d.decl, input.vars) })) }));
   const all = groups.flatMap((g) => g.decls.map((d) => d.decl));
   let results: CheckResult[];
+  let causes: Cause[] = [];
   try {
-    results = await evaluateChecks(all, input.shell, input.target);
+    const judged = await evaluateWithSnapshot(all, input.shell, input.target, { extraNeeds: DIAGNOSIS_NEEDS });
+    results = judged.results;
+    causes = diagnose(judged.snapshot, input.vars.host_ip ?? '172.16.0.2');
   } catch (e) {
     // The target could not be read at all: every check is an error, not a failure of the student.
     results = all.map((decl) => ({ decl, status: 'failed', message: `error: ${(e as Error).message}` }));
@@ -91,13 +102,26 @@ export async function grade(input: { chain: Lesson[]; only: boolean; vars: Recor
     return { id: g.lesson.id, title: g.lesson.title, checks, earned: scored.reduce((n, c) => n + c.earned, 0), possible: scored.reduce((n, c) => n + c.points, 0) };
   });
   const flat = lessons.flatMap((l) => l.checks);
+  const first = flat.find((c) => c.status === 'fail' || c.status === 'error');
+  // A missing or broken piece of the lesson is named by its own check; a cause outside the lessons
+  // (firewall, subnet, address) explains failures whose state checks all hold.
+  const firstIsState = first && !['ping', 'http'].includes(all.find((d) => d.id === first.id)?.kind ?? '');
+  const cause = causes[0];
+  const blocking = causes.find((c) => c.blocking);
+  const rootCause: RootCause | null = blocking
+    ? { check: first ?? null, cause: blocking.cause, fix: blocking.fix }
+    : !first
+      ? null
+      : cause && !firstIsState
+        ? { check: first, cause: cause.cause, fix: cause.fix }
+        : { check: first, cause: `${first.title}: ${first.message}`, fix: first.hint };
   return {
     lesson: input.chain.at(-1)!.id,
     target: input.target.label,
-    passed: !flat.some((c) => c.status === 'fail' || c.status === 'error'),
+    passed: !first && !blocking,
     earned: lessons.reduce((n, l) => n + l.earned, 0),
     possible: lessons.reduce((n, l) => n + l.possible, 0),
     lessons,
-    rootCause: flat.find((c) => c.status === 'fail' || c.status === 'error') ?? null,
+    rootCause,
   };
 }

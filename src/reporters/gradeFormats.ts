@@ -9,14 +9,14 @@ export function prettyGrade(r: GradeReport): string {
     for (const c of l.checks) {
       const mark = c.status === 'pass' ? pc.green('✔') : c.status === 'skip' ? pc.yellow('○') : pc.red('✖');
       out.push(`  ${mark} ${c.title}${c.status === 'pass' ? '' : pc.dim(`  — ${c.message}`)}`);
-      if (c !== r.rootCause && (c.status === 'fail' || c.status === 'error') && c.hint) out.push(`      ${pc.yellow('hint:')} ${c.hint}`);
+      if (c !== r.rootCause?.check && (c.status === 'fail' || c.status === 'error') && c.hint) out.push(`      ${pc.yellow('hint:')} ${c.hint}`);
     }
   }
   out.push('', `${r.passed ? pc.green(pc.bold('✔ passed')) : pc.red(pc.bold('✖ failed'))}: ${r.earned}/${r.possible} points`);
   if (r.rootCause) {
-    const c = r.rootCause;
-    out.push(`First broken link: ${c.title} (${c.lesson}, step ${c.step}): ${c.message}`);
-    if (c.hint) out.push(`Fix it first: ${c.hint}`);
+    const { check, cause, fix } = r.rootCause;
+    out.push(`First broken link${check ? ` (${check.lesson}, step ${check.step})` : ''}: ${cause}`);
+    if (fix) out.push(`Fix it first: ${fix}`);
     out.push(pc.dim('Later failures may follow from this one: check again after fixing it.'));
   }
   return `${out.join('\n')}\n`;

@@ -11,7 +11,7 @@ interface Graded {
   passed: boolean;
   earned: number;
   possible: number;
-  rootCause: { id: string; hint: string | null; message: string } | null;
+  rootCause: { check: { id: string }; cause: string; fix: string | null } | null;
   lessons: { id: string; checks: { id: string; status: string; message: string }[] }[];
 }
 
@@ -63,6 +63,13 @@ const MISTAKES: [string, string, RegExp, RegExp][] = [
   ['no default route in netns1', 'nsenter --net=/run/netns/netns1 ip route del default', /^lesson-6:3\.2$/, /ip route add default via 172\.18\.0\.1/],
   ['DNAT to the wrong port', 'iptables -t nat -R PREROUTING 1 -d 172.16.0.2 -p tcp --dport 5000 -j DNAT --to-destination 172.18.0.10:5001', /^lesson-7:2\.1$/, /PREROUTING/],
   ['bridge without its address', 'ip addr del 172.18.0.1/16 dev br0', /^lesson-6:1\.1$/, /ip addr add 172\.18\.0\.1\/16 dev br0/],
+  ['FORWARD policy DROP, as Docker leaves it', 'iptables -P FORWARD DROP', /^lesson-5:5\.\d$/, /iptables -I FORWARD -i br0 -j ACCEPT/],
+  [
+    '172.18.0.0/16 taken by another network',
+    'ip link add dock0 type veth peer name dock1; ip link set dock1 up; ip link set dock0 up; ip route del 172.18.0.0/16 dev br0; ip addr add 172.18.99.1/16 dev dock0; ip route add 172.18.0.0/16 dev br0 src 172.18.0.1 metric 100',
+    /^lesson-6:1\.[34]$/,
+    /ip route del 172\.18\.0\.0\/16 dev dock0/,
+  ],
 ];
 
 for (const [name, mistake, rootId, hint] of MISTAKES) {
@@ -75,10 +82,21 @@ for (const [name, mistake, rootId, hint] of MISTAKES) {
     const report = JSON.parse(r.stdout) as Graded;
     t.equal(report.passed, false);
     t.ok(report.earned < report.possible, `partial credit: ${report.earned}/${report.possible}`);
-    t.match(report.rootCause?.id, rootId, `root cause ${report.rootCause?.id}: ${report.rootCause?.message}`);
-    t.match(report.rootCause?.hint, hint);
+    t.match(report.rootCause?.check.id, rootId, `root cause ${report.rootCause?.check.id}: ${report.rootCause?.cause}`);
+    t.match(report.rootCause?.fix, hint);
   });
 }
+
+t.test('a host address that is not this machine is named, with the likely one to use instead', async (t) => {
+  const box = sandbox();
+  t.teardown(() => box.cleanup());
+  const pid = await studentSandbox(t, '');
+  const r = await box.run(['check', '7', '--target', `pid:${pid}`, '--format', 'json', '--var', 'host_ip=172.16.0.77']);
+  t.equal(r.code, 1, r.stderr);
+  const report = JSON.parse(r.stdout) as Graded;
+  t.match(report.rootCause?.cause, /172\.16\.0\.77 is not an address of this machine/);
+  t.match(report.rootCause?.fix, /--var host_ip=172\.16\.0\.2/, 'the uplink address is suggested');
+});
 
 t.test('--format tap is read by the TAP parser and --format junit is well-formed XML', async (t) => {
   const box = sandbox();

@@ -25,7 +25,7 @@ const report: GradeReport = {
     },
   ],
 };
-report.rootCause = report.lessons[0]!.checks[1]!;
+report.rootCause = { check: report.lessons[0]!.checks[1]!, cause: 'MASQUERADE: not in nat POSTROUTING', fix: report.lessons[0]!.checks[1]!.hint };
 
 t.test('TAP output is read by the TAP parser with its passes, failures and skips', async (t) => {
   const res = await new Promise<{ ok: boolean; count: number; pass: number; fail: number; skip: number }>((resolve) => {
@@ -49,6 +49,6 @@ t.test('JUnit output is well-formed XML with escaped text', async (t) => {
 t.test('the pretty report names the first broken link and its fix', async (t) => {
   const text = prettyGrade(report);
   t.match(text, /1\/3 points/);
-  t.match(text, /First broken link: MASQUERADE \(lesson-6, step 4\)/);
+  t.match(text, /First broken link \(lesson-6, step 4\): MASQUERADE/);
   t.match(text, /Fix it first: iptables -t nat -A POSTROUTING/);
 });
