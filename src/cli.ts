@@ -66,6 +66,19 @@ async function main(argv: string[]): Promise<number> {
       // Load the process library while the lab is being built (the CPU is idle then).
       const loading = import('execa');
       const target = await openTarget(spec, { create: true, allowHost: true });
+      if (spec.kind === 'host') {
+        // The tutorial assumes its host owns 172.16.0.2; on a real machine that address may be on the network.
+        const { unsafeTraffic } = await import('./hostSafety.js');
+        const { execFileSync } = await import('node:child_process');
+        const addrs = JSON.parse(execFileSync('ip', ['-j', 'addr', 'show'], { encoding: 'utf8' })) as { addr_info?: { local?: string }[] }[];
+        const unsafe = unsafeTraffic(chain, new Set(addrs.flatMap((l) => (l.addr_info ?? []).map((a) => a.local ?? ''))));
+        if (unsafe.length) {
+          throw new UserError(
+            `Not running on this machine: \`${unsafe[0]!.line}\` (${unsafe[0]!.lesson}) would send traffic to ${unsafe[0]!.address}, which is not an address of this machine.`,
+            `Run it in a lab (the default), where ${unsafe[0]!.address} exists; or give this machine that address first.`,
+          );
+        }
+      }
       await loading;
       const shell = await openShell(target.argv, target.jobsDir);
       const pretty = opts.format === 'pretty' ? (await import('./reporters/prettyReporter.js')).prettyReporter(process.stdout, { verbose: opts.verbose }) : null;

@@ -77,3 +77,13 @@ t.test('--help helps, for every command', async (t) => {
   }
   t.match((await box.run(['run', '--help'])).stdout, /Examples:/);
 });
+
+t.test('--target host refuses a lesson whose curl would leave the machine, before touching anything', async (t) => {
+  // A sandbox stands in for the host: a fresh network namespace that does not own 172.16.0.2.
+  const box = sandbox();
+  t.teardown(() => box.cleanup());
+  const r = await box.run(['run', '7', '--target', 'host'], { wrap: ['unshare', '--net', '--mount', '--propagation', 'private', '--'] });
+  t.equal(r.code, 2, r.stderr);
+  t.match(r.stderr, /`curl 172\.16\.0\.2:5000` \(lesson-7\) would send traffic to 172\.16\.0\.2, which is not an address of this machine/);
+  t.match(r.stderr, /Run it in a lab/);
+});

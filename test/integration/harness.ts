@@ -17,7 +17,7 @@ export interface CliResult {
 
 export interface Sandbox {
   stateDir: string;
-  run(args: string[], options?: { env?: NodeJS.ProcessEnv; asUser?: number }): Promise<CliResult>;
+  run(args: string[], options?: { env?: NodeJS.ProcessEnv; asUser?: number; wrap?: string[] }): Promise<CliResult>;
   /** Kill every lab recorded here (SIGKILL to its init takes the whole lab) and remove the directory. */
   cleanup(): void;
 }
@@ -49,8 +49,9 @@ export function sandbox(owner?: number): Sandbox {
       // The CLI runs as a user would run it: without tap's coverage loader (which writes into the checkout).
       const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_OPTIONS' && !k.startsWith('TAP') && !k.startsWith('_TAPJS')));
       const env = { ...inherited, TSNET_STATE_DIR: stateDir, NO_COLOR: '1', ...options.env };
-      const argv = options.asUser === undefined ? [process.execPath, cli, ...args] : // tap re-adds its loader to NODE_OPTIONS of every child; the user could not read it from a private clone.
-            ['env', '-u', 'NODE_OPTIONS', 'setpriv', `--reuid=${options.asUser}`, `--regid=${options.asUser}`, '--clear-groups', process.execPath, cli, ...args];
+      // tap re-adds its loader to NODE_OPTIONS of every child; the user could not read it from a private clone.
+      const asUser = options.asUser === undefined ? [] : ['env', '-u', 'NODE_OPTIONS', 'setpriv', `--reuid=${options.asUser}`, `--regid=${options.asUser}`, '--clear-groups'];
+      const argv = [...(options.wrap ?? []), ...asUser, process.execPath, cli, ...args];
       return new Promise((resolve) => {
         execFile(argv[0]!, argv.slice(1), { env, cwd: checkout, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
           const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
