@@ -33,13 +33,13 @@ export interface AblationReport {
 }
 
 /** The steps to leave out, one per run: every change step of the chain. Pure. */
-export function ablationPlan(chain: readonly Lesson[]): string[] {
-  return chain.flatMap((l) => l.steps.filter((s) => s.kind === 'change').map((s) => `${l.id}:${s.index}`));
+export function ablationPlan(chain: readonly Lesson[], lastOnly = false): string[] {
+  return chain.slice(lastOnly ? -1 : 0).flatMap((l) => l.steps.filter((s) => s.kind === 'change').map((s) => `${l.id}:${s.index}`));
 }
 
 /** Which checks failed when which step was left out. Pure. */
-export function judgeAblation(chain: readonly Lesson[], runs: readonly AblationRun[]): AblationReport {
-  const checks: AblationCheck[] = chain.flatMap((l) =>
+export function judgeAblation(chain: readonly Lesson[], runs: readonly AblationRun[], lastOnly = false): AblationReport {
+  const checks: AblationCheck[] = chain.slice(lastOnly ? -1 : 0).flatMap((l) =>
     l.steps.flatMap((s) =>
       s.checks.map((c) => ({
         id: c.id,
@@ -60,8 +60,9 @@ export function judgeAblation(chain: readonly Lesson[], runs: readonly AblationR
 }
 
 /** One fresh lab per left-out step, `jobs` at a time; every lab is destroyed, also on failure. */
-export async function ablate(chain: readonly Lesson[], options: { jobs: number; onRun?: (r: AblationRun) => void }): Promise<AblationReport> {
-  const plan = ablationPlan(chain);
+/** `lastOnly`: leave out only the last lesson's steps (its prerequisites are ablated on their own). */
+export async function ablate(chain: readonly Lesson[], options: { jobs: number; lastOnly?: boolean; onRun?: (r: AblationRun) => void }): Promise<AblationReport> {
+  const plan = ablationPlan(chain, options.lastOnly);
   const runs: AblationRun[] = [];
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -78,7 +79,7 @@ export async function ablate(chain: readonly Lesson[], options: { jobs: number; 
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.jobs, plan.length)) }, worker));
   runs.sort((a, b) => plan.indexOf(a.skipped) - plan.indexOf(b.skipped));
-  return judgeAblation(chain, runs);
+  return judgeAblation(chain, runs, options.lastOnly);
 }
 
 /**

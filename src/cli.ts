@@ -22,6 +22,14 @@ Examples:
 
 Every check carries points (default 1). Probes that need the lab's outside world report skip elsewhere.
 Exit codes: 0 all passed (skips allowed), 1 a check failed, 2 usage or environment error.`,
+  test: `
+Examples:
+  tsnet-learn test                      every lesson, in parallel, each in a fresh lab
+  tsnet-learn test 3 7 --jobs 1         two lessons, one after the other
+  tsnet-learn test --ablate             also prove that every check can fail
+  tsnet-learn lint                      check the lesson files themselves
+
+Exit codes: 0 all passed, 1 a lesson failed or a check cannot fail, 2 usage or environment error.`,
   lab: `
 Examples:
   tsnet-learn lab create            create the lab "default"
@@ -126,6 +134,95 @@ async function main(argv: string[]): Promise<number> {
       } finally {
         await shell.close();
       }
+    });
+
+  program
+    .command('lint')
+    .description('check that lesson files are well formed: all problems at once, with file:line:col')
+    .argument('[files...]', 'lesson files (default: the bundled lessons)')
+    .action(async (files: string[]) => {
+      const { readFileSync, readdirSync } = await import('node:fs');
+      const { join, relative } = await import('node:path');
+      const { lessonsDir } = await import('./catalog.js');
+      const { parseLesson } = await import('./parseLesson.js');
+      const { lint } = await import('./lint.js');
+      const { formatMessages } = await import('./message.js');
+      const dir = lessonsDir();
+      const paths = files.length ? files : readdirSync(dir).filter((f) => f.endsWith('.md')).map((f) => join(dir, f));
+      const inputs = paths.map((p) => {
+        let source: string;
+        try {
+          source = readFileSync(p, 'utf8');
+        } catch {
+          throw new UserError(`Cannot read ${p}.`);
+        }
+        const file = relative(process.cwd(), p).startsWith('..') ? p : relative(process.cwd(), p);
+        return { file, source, result: parseLesson(source, file) };
+      });
+      const messages = lint(inputs);
+      if (messages.length) {
+        process.stderr.write(`${formatMessages(messages)}\n`);
+        code = 2;
+      } else {
+        const lessons = inputs.map((i) => i.result.lesson!);
+        const steps = lessons.reduce((n, l) => n + l.steps.length, 0);
+        const checks = lessons.reduce((n, l) => n + l.steps.reduce((m, s) => m + s.checks.length, 0), 0);
+        process.stdout.write(`${inputs.length} lesson file${inputs.length === 1 ? '' : 's'} well formed: ${steps} steps, ${checks} checks\n`);
+      }
+    });
+
+  program
+    .command('test')
+    .description('regression-test lessons: each from scratch in its own fresh lab, in parallel; --ablate proves every check can fail')
+    .argument('[lessons...]', 'lesson ids, numbers or paths (default: every lesson)')
+    .option('-j, --jobs <n>', 'lessons at a time (default: the number of cores)')
+    .option('--ablate', 'for each state-changing step, a fresh lab without it: its checks must fail')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
+    .addHelpText('after', EXAMPLES.test)
+    .action(async (args: string[], opts: { jobs?: string; ablate?: boolean; format: 'pretty' | 'json' }) => {
+      const { loadCatalog, resolveLesson } = await import('./catalog.js');
+      const { assertTools } = await import('./preflight.js');
+      const { testCourse } = await import('./testCourse.js');
+      const os = await import('node:os');
+      const jobs = opts.jobs === undefined ? os.cpus().length : Number(opts.jobs);
+      if (!Number.isInteger(jobs) || jobs < 1) throw new UserError(`--jobs wants a whole number of at least 1, not "${opts.jobs}".`);
+      const catalog = loadCatalog();
+      const ids = args.length ? args : (await catalog).lessons.map((l) => l.id);
+      const chains = await Promise.all(ids.map(async (a) => (await resolveLesson(a, catalog)).chain));
+      const all = (await catalog).lessons;
+      const courseEnd = (await resolveLesson(all.at(-1)!.id, catalog)).chain;
+      assertTools();
+      // Ctrl-C or a kill: destroy every lab this run made (their names carry our pid), then leave.
+      const cleanup = async (signal: string): Promise<void> => {
+        const { listRecords } = await import('./lab/labStore.js');
+        const { destroyLab } = await import('./lab/lab.js');
+        for (const r of listRecords()) if (r.name.endsWith(`-${process.pid}`) || r.name.includes(`-${process.pid}-`)) await destroyLab(r.name);
+        process.stderr.write(`\ntsnet-learn test: ${signal}: every lab of this run was destroyed\n`);
+        process.exit(130);
+      };
+      process.once('SIGINT', () => void cleanup('interrupted'));
+      process.once('SIGTERM', () => void cleanup('terminated'));
+      const pretty = opts.format === 'pretty';
+      if (pretty) process.stdout.write(`Testing ${chains.length} lesson${chains.length === 1 ? '' : 's'}, ${jobs} at a time, each in a fresh lab${opts.ablate ? ', then ablation' : ''}\n`);
+      const result = await testCourse({
+        chains,
+        courseEnd,
+        jobs,
+        ablate: Boolean(opts.ablate),
+        onLesson: (l) => {
+          if (!pretty) return;
+          process.stdout.write(`${l.status === 'passed' ? '✔' : '✖'} ${l.lesson.padEnd(10)} ${(l.durationMs / 1000).toFixed(1)} s${l.failure ? `  ${l.failure}` : ''}\n`);
+          for (const c of l.failedChecks) process.stdout.write(`    ✖ ${c}\n`);
+        },
+      });
+      if (pretty) {
+        if (result.ablation) {
+          if (result.ablation.length === 0) process.stdout.write('✔ ablation: every step is verified by its checks, and every check can fail\n');
+          for (const f of result.ablation) process.stdout.write(`✖ ablation: ${f.kind === 'check-cannot-fail' ? 'this check passes whichever step is left out, so it tests nothing' : 'leaving out this step fails none of its checks'}: ${f.id} "${f.title}"\n`);
+        }
+        process.stdout.write(`\n${result.passed ? '✔ all passed' : '✖ failed'} (${(result.durationMs / 1000).toFixed(1)} s)\n`);
+      } else process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      code = result.passed ? 0 : 1;
     });
 
   program

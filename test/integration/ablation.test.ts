@@ -1,38 +1,49 @@
-// Every check a lesson declares can fail, shown in real labs: leaving out a step makes checks fail,
-// and the "not yet" claims that no left-out step can break fail once the course goes further.
+// The course regression-tests itself through the CLI: lint, every lesson in a fresh lab, and ablation
+// proving that every check can fail (transient "not yet" claims must fail once lesson 7 is done).
 import t from 'tap';
-import { ablate, judgeAfter } from '../../src/ablate.js';
-import { loadCatalog, resolveLesson } from '../../src/catalog.js';
-import type { CheckDecl } from '../../src/lesson.js';
 import { sandbox } from './harness.js';
 
-t.test('every check of every lesson can fail, and every step is verified by its own checks', async (t) => {
-  const box = sandbox();
-  process.env.TSNET_STATE_DIR = box.stateDir;
-  t.teardown(() => box.cleanup());
-  const catalog = await loadCatalog();
-  const decls = new Map<string, CheckDecl>(catalog.lessons.flatMap((l) => l.steps.flatMap((s) => s.checks.map((c) => [c.id, c] as const))));
-  // lesson-4 and lesson-7 end the two chains of the course (1→4 and 5→7): together they cover every lesson.
-  const covered = new Set<string>();
-  const notYet: string[] = [];
-  for (const end of ['lesson-4', 'lesson-7']) {
-    const { chain } = await resolveLesson(end, Promise.resolve(catalog));
-    chain.forEach((l) => covered.add(l.id));
-    const report = await ablate(chain, { jobs: 2 });
-    t.ok(report.runs.length >= 8, `${end}: one fresh lab per state-changing step (${report.runs.length})`);
-    t.same(report.unverifiedSteps, [], `${end}: leaving out any step fails at least one of that step's own checks`);
-    for (const c of report.cannotFail) {
-      t.equal(decls.get(c.id)?.transient, true, `${c.id} ("${c.title}") survives every ablation only because it is a transient "not yet" claim`);
-      notYet.push(c.id);
-    }
-  }
-  t.same([...covered].sort(), catalog.lessons.map((l) => l.id).sort(), 'the chains cover every lesson of the course');
+interface CourseTest {
+  passed: boolean;
+  lessons: { lesson: string; status: string; failure: string | null; failedChecks: string[] }[];
+  ablation: { kind: string; id: string; title: string }[] | null;
+}
 
-  t.ok(notYet.length > 0, 'the course makes "not yet" claims (its surprises)');
-  const { chain: finished } = await resolveLesson('lesson-7', Promise.resolve(catalog));
-  const later = await judgeAfter(
-    notYet.map((id) => decls.get(id)!),
-    finished,
-  );
-  for (const r of later) t.equal(r.status, 'failed', `${r.decl.id} ("${r.decl.title}") fails once lesson 7 is done: ${r.message}`);
+t.test('lint finds the bundled lessons well formed', async (t) => {
+  const box = sandbox();
+  t.teardown(() => box.cleanup());
+  const r = await box.run(['lint']);
+  t.equal(r.code, 0, r.stderr);
+  t.match(r.stdout, /7 lesson files well formed/);
+});
+
+t.test('test --ablate: every lesson passes, every step is verified and every check can fail', async (t) => {
+  const box = sandbox();
+  t.teardown(() => box.cleanup());
+  const r = await box.run(['test', '--ablate', '--jobs', '2', '--format', 'json']);
+  t.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as CourseTest;
+  t.same(report.lessons.map((l) => [l.lesson, l.status]), [1, 2, 3, 4, 5, 6, 7].map((n) => [`lesson-${n}`, 'passed']));
+  t.same(report.ablation, [], 'no check passes whichever step is left out, no step goes unverified');
+  const list = await box.run(['lab', 'list']);
+  t.match(list.stdout, /No labs/, 'every lab of the run was destroyed');
+});
+
+t.test('a lesson whose check contradicts its commands makes test exit 1, naming the check', async (t) => {
+  const box = sandbox();
+  t.teardown(() => box.cleanup());
+  const r = await box.run(['test', 'test/fixtures/lessons/wrong-claim/lesson.md', '--format', 'json']);
+  t.equal(r.code, 1, r.stderr);
+  const report = JSON.parse(r.stdout) as CourseTest;
+  t.match(report.lessons[0]!.failedChecks.join('\n'), /claims-netns9 namespace netns9 exists/);
+});
+
+t.test('a check that cannot fail makes test --ablate exit 1, naming it', async (t) => {
+  const box = sandbox();
+  t.teardown(() => box.cleanup());
+  const r = await box.run(['test', 'test/fixtures/lessons/cannot-fail/lesson.md', '--ablate', '--format', 'json']);
+  t.equal(r.code, 1, r.stderr);
+  const report = JSON.parse(r.stdout) as CourseTest;
+  t.same(report.lessons.map((l) => l.status), ['passed'], 'the lesson itself passes');
+  t.same(report.ablation?.map((f) => [f.kind, f.id]), [['check-cannot-fail', 'always-true']]);
 });

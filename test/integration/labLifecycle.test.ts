@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { pidNamespaceOf, processesInPidNamespace, sandbox } from './harness.js';
+import { CLI, pidNamespaceOf, processesInPidNamespace, sandbox } from './harness.js';
 
 /** The host's own network, as a user would look at it. */
 function hostNetwork(): Record<string, string> {
@@ -87,4 +87,30 @@ t.test('a check that contradicts its commands fails the run with exit 1, naming 
   t.match(r.stdout, /✖ namespace netns9 exists/);
   t.match(r.stdout, /hint: this lesson claims a namespace/);
   t.match(r.stdout, /wrong-claim failed in lab:wrong at wrong-claim step 1/);
+});
+
+t.test('Ctrl-C during test destroys every lab of the run', async (t) => {
+  const box = sandbox();
+  t.teardown(() => box.cleanup());
+  const { spawn } = await import('node:child_process');
+  const { existsSync, readdirSync } = await import('node:fs');
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_OPTIONS' && !k.startsWith('TAP') && !k.startsWith('_TAPJS')));
+  const child = spawn(process.execPath, [CLI, 'test', '--jobs', '2'], { env: { ...env, TSNET_STATE_DIR: box.stateDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d));
+  const labsDir = join(box.stateDir, 'labs');
+  // Wait until labs exist, then interrupt as a terminal would.
+  const inits: number[] = [];
+  for (let i = 0; i < 200 && inits.length === 0; i++) {
+    await new Promise((r) => setTimeout(r, 25));
+    if (existsSync(labsDir)) for (const f of readdirSync(labsDir)) inits.push((JSON.parse(readFileSync(join(labsDir, f), 'utf8')) as { initPid: number }).initPid);
+  }
+  t.ok(inits.length > 0, 'the run had made labs');
+  const namespaces = inits.map((p) => pidNamespaceOf(p)).filter((n): n is string => n !== null);
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  t.equal(code, 130, stderr);
+  t.match(stderr, /every lab of this run was destroyed/);
+  t.ok(!existsSync(labsDir) || readdirSync(labsDir).length === 0, 'no lab record is left');
+  for (const ns of namespaces) t.same(processesInPidNamespace(ns), [], `no process of ${ns} survives`);
 });

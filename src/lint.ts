@@ -1,0 +1,54 @@
+// Lesson lint: every file well formed, every change step checked, prerequisites known and acyclic,
+// ids unique across the course. Pure: file texts in, positioned messages out.
+import { prerequisiteChain } from './chain.js';
+import type { Lesson, Position } from './lesson.js';
+import type { LessonMessage } from './message.js';
+import type { ParseResult } from './parseLesson.js';
+
+export interface LintInput {
+  file: string;
+  source: string;
+  result: ParseResult;
+}
+
+function keyPosition(source: string, key: string): Position {
+  const i = source.split('\n').findIndex((l) => l.startsWith(`${key}:`));
+  return { line: i >= 0 ? i + 1 : 1, column: 1 };
+}
+
+export function lint(inputs: readonly LintInput[]): LessonMessage[] {
+  const out: LessonMessage[] = [];
+  const error = (file: string, position: Position, reason: string, rule: string): void => {
+    out.push({ file, position, reason, rule, severity: 'error' });
+  };
+  // What the parser only warns about is an error for lint (a change step without checks tests nothing).
+  for (const i of inputs) for (const m of i.result.messages) out.push({ ...m, severity: 'error' });
+
+  const lessons = inputs.filter((i) => i.result.lesson).map((i) => ({ input: i, lesson: i.result.lesson! }));
+  const byId = new Map<string, Lesson>();
+  const fileOf = new Map<string, LintInput>();
+  for (const { input, lesson } of lessons) {
+    const first = fileOf.get(lesson.id);
+    if (first) error(input.file, keyPosition(input.source, 'id'), `Unexpected duplicate lesson id \`${lesson.id}\`, expected a unique id (also in ${first.file})`, 'lesson-id');
+    else {
+      byId.set(lesson.id, lesson);
+      fileOf.set(lesson.id, input);
+    }
+  }
+  const checkIds = new Map<string, string>();
+  for (const { input, lesson } of lessons) {
+    for (const pre of lesson.prerequisites) {
+      if (!byId.has(pre)) error(input.file, keyPosition(input.source, 'prerequisites'), `Unexpected prerequisite \`${pre}\`, expected one of ${[...byId.keys()].join(', ')}`, 'prerequisites');
+    }
+    const chain = prerequisiteChain(byId, lesson);
+    if (!chain.ok && chain.problem.startsWith('prerequisite cycle')) error(input.file, keyPosition(input.source, 'prerequisites'), `Unexpected ${chain.problem}, expected prerequisites without a cycle`, 'prerequisites');
+    for (const step of lesson.steps) {
+      for (const c of step.checks) {
+        const other = checkIds.get(c.id);
+        if (other && other !== input.file) error(input.file, c.position, `Unexpected check id \`${c.id}\`, expected an id unique in the course (also in ${other})`, 'check-id');
+        checkIds.set(c.id, input.file);
+      }
+    }
+  }
+  return out;
+}
