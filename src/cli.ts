@@ -177,9 +177,9 @@ async function main(argv: string[]): Promise<number> {
     .argument('[lessons...]', 'lesson ids, numbers or paths (default: every lesson)')
     .option('-j, --jobs <n>', 'lessons at a time (default: the number of cores)')
     .option('--ablate', 'for each state-changing step, a fresh lab without it: its checks must fail')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json', 'tap', 'junit']).default('pretty'))
     .addHelpText('after', EXAMPLES.test)
-    .action(async (args: string[], opts: { jobs?: string; ablate?: boolean; format: 'pretty' | 'json' }) => {
+    .action(async (args: string[], opts: { jobs?: string; ablate?: boolean; format: 'pretty' | 'json' | 'tap' | 'junit' }) => {
       const { loadCatalog, resolveLesson } = await import('./catalog.js');
       const { assertTools } = await import('./preflight.js');
       const { testCourse } = await import('./testCourse.js');
@@ -221,7 +221,11 @@ async function main(argv: string[]): Promise<number> {
           for (const f of result.ablation) process.stdout.write(`✖ ablation: ${f.kind === 'check-cannot-fail' ? 'this check passes whichever step is left out, so it tests nothing' : 'leaving out this step fails none of its checks'}: ${f.id} "${f.title}"\n`);
         }
         process.stdout.write(`\n${result.passed ? '✔ all passed' : '✖ failed'} (${(result.durationMs / 1000).toFixed(1)} s)\n`);
-      } else process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      } else if (opts.format === 'json') process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      else {
+        const { tapCourse, junitCourse } = await import('./reporters/courseFormats.js');
+        process.stdout.write(opts.format === 'tap' ? tapCourse(result) : junitCourse(result));
+      }
       code = result.passed ? 0 : 1;
     });
 

@@ -1,6 +1,7 @@
 // A grade report as pretty text, TAP (node-tap's parser reads it) or JUnit XML. Pure.
 import pc from 'picocolors';
 import type { GradeReport, GradedCheck } from '../grade.js';
+import { xmlEscape } from './xmlEscape.js';
 
 export function prettyGrade(r: GradeReport): string {
   const out: string[] = [`tsnet-learn check ${r.lesson} in ${r.target}`];
@@ -40,7 +41,7 @@ export function tapGrade(r: GradeReport): string {
   return `${out.join('\n')}\n`;
 }
 
-const xml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+const xml = xmlEscape;
 
 function testcase(c: GradedCheck): string {
   const open = `    <testcase classname="${xml(`${c.lesson}.step-${c.step}`)}" name="${xml(`${c.title} (${c.id})`)}">`;
