@@ -57,50 +57,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--from-scratch', 'destroy the lab first and start from a new one (labs only)')
     .addHelpText('after', EXAMPLES.run)
     .action(async (lessonArg: string, opts: { target: string; format: 'pretty' | 'json'; verbose?: boolean; fromScratch?: boolean }) => {
-      const [{ resolveLesson }, { parseTargetSpec, openTarget }, { assertTools }, { openShell }, { runLessons }] = await Promise.all([
-        import('./catalog.js'),
-        import('./target.js'),
-        import('./preflight.js'),
-        import('./shell.js'),
-        import('./runLessons.js'),
-      ]);
-      const { chain } = await resolveLesson(lessonArg);
-      const spec = parseTargetSpec(opts.target);
-      assertTools();
-      if (opts.fromScratch) {
-        if (spec.kind !== 'lab') throw new UserError('--from-scratch rebuilds a lab; it cannot undo changes to a host or another process.');
-        await (await import('./lab/lab.js')).destroyLab(spec.name);
-      }
-      // Load the process library while the lab is being built (the CPU is idle then).
-      const loading = import('execa');
-      const target = await openTarget(spec, { create: true, allowHost: true });
-      if (spec.kind === 'host') {
-        // The tutorial assumes its host owns 172.16.0.2; on a real machine that address may be on the network.
-        const { unsafeTraffic } = await import('./hostSafety.js');
-        const { execFileSync } = await import('node:child_process');
-        const addrs = JSON.parse(execFileSync('ip', ['-j', 'addr', 'show'], { encoding: 'utf8' })) as { addr_info?: { local?: string }[] }[];
-        const unsafe = unsafeTraffic(chain, new Set(addrs.flatMap((l) => (l.addr_info ?? []).map((a) => a.local ?? ''))));
-        if (unsafe.length) {
-          throw new UserError(
-            `Not running on this machine: \`${unsafe[0]!.line}\` (${unsafe[0]!.lesson}) would send traffic to ${unsafe[0]!.address}, which is not an address of this machine.`,
-            `Run it in a lab (the default), where ${unsafe[0]!.address} exists; or give this machine that address first.`,
-          );
-        }
-      }
-      await loading;
-      const shell = await openShell(target.argv, target.jobsDir);
-      const pretty = opts.format === 'pretty' ? (await import('./reporters/prettyReporter.js')).prettyReporter(process.stdout, { verbose: opts.verbose }) : null;
-      if (pretty) process.stdout.write(`tsnet-learn run ${chain.at(-1)!.id} in ${target.label}${target.fresh ? ' (new lab)' : ''}\n`);
-      try {
-        const report = await runLessons({ chain, target, shell, onEvent: pretty?.onEvent });
-        if (pretty) {
-          pretty.finish(report);
-          if (target.lab) process.stdout.write(`\nThe lab stays as it is: look around with \`tsnet-learn lab shell ${target.lab.name}\`, remove it with \`tsnet-learn lab destroy ${target.lab.name}\`.\n`);
-        } else process.stdout.write((await import('./reporters/jsonReport.js')).jsonReport(report));
-        code = report.passed ? 0 : 1;
-      } finally {
-        await shell.close();
-      }
+      code = await (await import('./commands/runCommand.js')).runCommand(lessonArg, opts);
     });
 
   program
@@ -113,27 +70,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--var <name=value>', 'substitute a value, e.g. host_ip=192.0.2.7 for the tutorial\'s 172.16.0.2', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .addHelpText('after', EXAMPLES.check)
     .action(async (lessonArg: string, opts: { target: string; format: 'pretty' | 'json' | 'tap' | 'junit'; only?: boolean; var: string[] }) => {
-      const [{ resolveLesson }, { parseTargetSpec, openTarget }, { assertTools }, { openShell }, { grade, parseVars }, formats] = await Promise.all([
-        import('./catalog.js'),
-        import('./target.js'),
-        import('./preflight.js'),
-        import('./shell.js'),
-        import('./grade.js'),
-        import('./reporters/gradeFormats.js'),
-      ]);
-      const { chain } = await resolveLesson(lessonArg);
-      const vars = parseVars(opts.var);
-      assertTools();
-      const target = await openTarget(parseTargetSpec(opts.target), { create: false, allowHost: true });
-      const shell = await openShell(target.argv, target.jobsDir);
-      try {
-        const report = await grade({ chain, only: Boolean(opts.only), vars, target, shell });
-        const render = { pretty: formats.prettyGrade, tap: formats.tapGrade, junit: formats.junitGrade, json: (r: typeof report) => `${JSON.stringify(r, null, 2)}\n` }[opts.format];
-        process.stdout.write(render(report));
-        code = report.passed ? 0 : 1;
-      } finally {
-        await shell.close();
-      }
+      code = await (await import('./commands/checkCommand.js')).checkCommand(lessonArg, opts);
     });
 
   program
@@ -141,34 +78,7 @@ async function main(argv: string[]): Promise<number> {
     .description('check that lesson files are well formed: all problems at once, with file:line:col')
     .argument('[files...]', 'lesson files (default: the bundled lessons)')
     .action(async (files: string[]) => {
-      const { readFileSync, readdirSync } = await import('node:fs');
-      const { join, relative } = await import('node:path');
-      const { lessonsDir } = await import('./catalog.js');
-      const { parseLesson } = await import('./parseLesson.js');
-      const { lint } = await import('./lint.js');
-      const { formatMessages } = await import('./message.js');
-      const dir = lessonsDir();
-      const paths = files.length ? files : readdirSync(dir).filter((f) => f.endsWith('.md')).map((f) => join(dir, f));
-      const inputs = paths.map((p) => {
-        let source: string;
-        try {
-          source = readFileSync(p, 'utf8');
-        } catch {
-          throw new UserError(`Cannot read ${p}.`);
-        }
-        const file = relative(process.cwd(), p).startsWith('..') ? p : relative(process.cwd(), p);
-        return { file, source, result: parseLesson(source, file) };
-      });
-      const messages = lint(inputs);
-      if (messages.length) {
-        process.stderr.write(`${formatMessages(messages)}\n`);
-        code = 2;
-      } else {
-        const lessons = inputs.map((i) => i.result.lesson!);
-        const steps = lessons.reduce((n, l) => n + l.steps.length, 0);
-        const checks = lessons.reduce((n, l) => n + l.steps.reduce((m, s) => m + s.checks.length, 0), 0);
-        process.stdout.write(`${inputs.length} lesson file${inputs.length === 1 ? '' : 's'} well formed: ${steps} steps, ${checks} checks\n`);
-      }
+      code = await (await import('./commands/lintCommand.js')).lintCommand(files);
     });
 
   program
@@ -180,53 +90,7 @@ async function main(argv: string[]): Promise<number> {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json', 'tap', 'junit']).default('pretty'))
     .addHelpText('after', EXAMPLES.test)
     .action(async (args: string[], opts: { jobs?: string; ablate?: boolean; format: 'pretty' | 'json' | 'tap' | 'junit' }) => {
-      const { loadCatalog, resolveLesson } = await import('./catalog.js');
-      const { assertTools } = await import('./preflight.js');
-      const { testCourse } = await import('./testCourse.js');
-      const os = await import('node:os');
-      const jobs = opts.jobs === undefined ? os.cpus().length : Number(opts.jobs);
-      if (!Number.isInteger(jobs) || jobs < 1) throw new UserError(`--jobs wants a whole number of at least 1, not "${opts.jobs}".`);
-      const catalog = loadCatalog();
-      const ids = args.length ? args : (await catalog).lessons.map((l) => l.id);
-      const chains = await Promise.all(ids.map(async (a) => (await resolveLesson(a, catalog)).chain));
-      const all = (await catalog).lessons;
-      const courseEnd = (await resolveLesson(all.at(-1)!.id, catalog)).chain;
-      assertTools();
-      // Ctrl-C or a kill: destroy every lab this run made (their names carry our pid), then leave.
-      const cleanup = async (signal: string): Promise<void> => {
-        const { listRecords } = await import('./lab/labStore.js');
-        const { destroyLab } = await import('./lab/lab.js');
-        for (const r of listRecords()) if (r.name.endsWith(`-${process.pid}`) || r.name.includes(`-${process.pid}-`)) await destroyLab(r.name);
-        process.stderr.write(`\ntsnet-learn test: ${signal}: every lab of this run was destroyed\n`);
-        process.exit(130);
-      };
-      process.once('SIGINT', () => void cleanup('interrupted'));
-      process.once('SIGTERM', () => void cleanup('terminated'));
-      const pretty = opts.format === 'pretty';
-      if (pretty) process.stdout.write(`Testing ${chains.length} lesson${chains.length === 1 ? '' : 's'}, ${jobs} at a time, each in a fresh lab${opts.ablate ? ', then ablation' : ''}\n`);
-      const result = await testCourse({
-        chains,
-        courseEnd,
-        jobs,
-        ablate: Boolean(opts.ablate),
-        onLesson: (l) => {
-          if (!pretty) return;
-          process.stdout.write(`${l.status === 'passed' ? '✔' : '✖'} ${l.lesson.padEnd(10)} ${(l.durationMs / 1000).toFixed(1)} s${l.failure ? `  ${l.failure}` : ''}\n`);
-          for (const c of l.failedChecks) process.stdout.write(`    ✖ ${c}\n`);
-        },
-      });
-      if (pretty) {
-        if (result.ablation) {
-          if (result.ablation.length === 0) process.stdout.write('✔ ablation: every step is verified by its checks, and every check can fail\n');
-          for (const f of result.ablation) process.stdout.write(`✖ ablation: ${f.kind === 'check-cannot-fail' ? 'this check passes whichever step is left out, so it tests nothing' : 'leaving out this step fails none of its checks'}: ${f.id} "${f.title}"\n`);
-        }
-        process.stdout.write(`\n${result.passed ? '✔ all passed' : '✖ failed'} (${(result.durationMs / 1000).toFixed(1)} s)\n`);
-      } else if (opts.format === 'json') process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      else {
-        const { tapCourse, junitCourse } = await import('./reporters/courseFormats.js');
-        process.stdout.write(opts.format === 'tap' ? tapCourse(result) : junitCourse(result));
-      }
-      code = result.passed ? 0 : 1;
+      code = await (await import('./commands/testCommand.js')).testCommand(args, opts);
     });
 
   program

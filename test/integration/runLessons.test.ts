@@ -30,6 +30,12 @@ for (const [who, uid] of [
         t.equal(report.passed, true, `lesson-${n} reports passed`);
         t.same(notPassed, [], `every check of lesson-${n} and its prerequisites passed`);
         t.equal(report.target, `lab:${lab}`);
+        // The lab a lesson built is what grading that lesson expects: check passes on it.
+        const graded = await box.run(['check', String(n), '--target', `lab:${lab}`, '--format', 'json'], { asUser: uid });
+        const failing = graded.stdout.startsWith('{')
+          ? (JSON.parse(graded.stdout) as { lessons: { checks: { id: string; status: string; message: string }[] }[] }).lessons.flatMap((l) => l.checks).filter((c) => c.status === 'fail')
+          : [];
+        t.equal(graded.code, 0, `check lesson-${n} passes on the lab run built ${graded.stderr}${failing.map((c) => `${c.id}: ${c.message}`).join('; ')}`);
         const destroyed = await box.run(['lab', 'destroy', lab], { asUser: uid });
         t.match(destroyed.stdout, /Destroyed lab/);
       }),

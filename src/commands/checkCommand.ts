@@ -1,0 +1,28 @@
+// `tsnet-learn check`: grade a network someone else built; inspect and probe only.
+
+/** The exit code: 0 all passed, 1 something failed (bad input throws UserError: exit 2). */
+export async function checkCommand(lessonArg: string, opts: { target: string; format: 'pretty' | 'json' | 'tap' | 'junit'; only?: boolean; var: string[] }): Promise<number> {
+  let code = 0;
+  const [{ resolveLesson }, { parseTargetSpec, openTarget }, { assertTools }, { openShell }, { grade, parseVars }, formats] = await Promise.all([
+    import('../catalog.js'),
+    import('../target.js'),
+    import('../preflight.js'),
+    import('../shell.js'),
+    import('../grade.js'),
+    import('../reporters/gradeFormats.js'),
+  ]);
+  const { chain } = await resolveLesson(lessonArg);
+  const vars = parseVars(opts.var);
+  assertTools();
+  const target = await openTarget(parseTargetSpec(opts.target), { create: false, allowHost: true });
+  const shell = await openShell(target.argv, target.jobsDir);
+  try {
+    const report = await grade({ chain, only: Boolean(opts.only), vars, target, shell });
+    const render = { pretty: formats.prettyGrade, tap: formats.tapGrade, junit: formats.junitGrade, json: (r: typeof report) => `${JSON.stringify(r, null, 2)}\n` }[opts.format];
+    process.stdout.write(render(report));
+    code = report.passed ? 0 : 1;
+  } finally {
+    await shell.close();
+  }
+  return code;
+}

@@ -1,0 +1,52 @@
+// `tsnet-learn run`: a lesson and the prerequisites the target lacks, step by step, live or as JSON.
+import { UserError } from '../errors.js';
+
+/** The exit code: 0 all passed, 1 something failed (bad input throws UserError: exit 2). */
+export async function runCommand(lessonArg: string, opts: { target: string; format: 'pretty' | 'json'; verbose?: boolean; fromScratch?: boolean }): Promise<number> {
+  let code = 0;
+  const [{ resolveLesson }, { parseTargetSpec, openTarget }, { assertTools }, { openShell }, { runLessons }] = await Promise.all([
+    import('../catalog.js'),
+    import('../target.js'),
+    import('../preflight.js'),
+    import('../shell.js'),
+    import('../runLessons.js'),
+  ]);
+  const { chain } = await resolveLesson(lessonArg);
+  const spec = parseTargetSpec(opts.target);
+  assertTools();
+  if (opts.fromScratch) {
+    if (spec.kind !== 'lab') throw new UserError('--from-scratch rebuilds a lab; it cannot undo changes to a host or another process.');
+    await (await import('../lab/lab.js')).destroyLab(spec.name);
+  }
+  // Load the process library while the lab is being built (the CPU is idle then).
+  const loading = import('execa');
+  const target = await openTarget(spec, { create: true, allowHost: true });
+  if (spec.kind === 'host') {
+    // The tutorial assumes its host owns 172.16.0.2; on a real machine that address may be on the network.
+    const { unsafeTraffic } = await import('../hostSafety.js');
+    const { execFileSync } = await import('node:child_process');
+    const addrs = JSON.parse(execFileSync('ip', ['-j', 'addr', 'show'], { encoding: 'utf8' })) as { addr_info?: { local?: string }[] }[];
+    const unsafe = unsafeTraffic(chain, new Set(addrs.flatMap((l) => (l.addr_info ?? []).map((a) => a.local ?? ''))));
+    if (unsafe.length) {
+      throw new UserError(
+        `Not running on this machine: \`${unsafe[0]!.line}\` (${unsafe[0]!.lesson}) would send traffic to ${unsafe[0]!.address}, which is not an address of this machine.`,
+        `Run it in a lab (the default), where ${unsafe[0]!.address} exists; or give this machine that address first.`,
+      );
+    }
+  }
+  await loading;
+  const shell = await openShell(target.argv, target.jobsDir);
+  const pretty = opts.format === 'pretty' ? (await import('../reporters/prettyReporter.js')).prettyReporter(process.stdout, { verbose: opts.verbose }) : null;
+  if (pretty) process.stdout.write(`tsnet-learn run ${chain.at(-1)!.id} in ${target.label}${target.fresh ? ' (new lab)' : ''}\n`);
+  try {
+    const report = await runLessons({ chain, target, shell, onEvent: pretty?.onEvent });
+    if (pretty) {
+      pretty.finish(report);
+      if (target.lab) process.stdout.write(`\nThe lab stays as it is: look around with \`tsnet-learn lab shell ${target.lab.name}\`, remove it with \`tsnet-learn lab destroy ${target.lab.name}\`.\n`);
+    } else process.stdout.write((await import('../reporters/jsonReport.js')).jsonReport(report));
+    code = report.passed ? 0 : 1;
+  } finally {
+    await shell.close();
+  }
+  return code;
+}
