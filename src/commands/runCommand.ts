@@ -18,6 +18,17 @@ export async function runCommand(lessonArg: string, opts: { target: string; form
     if (spec.kind !== 'lab') throw new UserError('--from-scratch rebuilds a lab; it cannot undo changes to a host or another process.');
     await (await import('../lab/lab.js')).destroyLab(spec.name);
   }
+  // Interrupted: a lab still being built would outlive us without a record, so it goes; a built lab
+  // stays with what was done so far, as a learner expects.
+  const { killQuietly, labsBeingBuilt } = await import('../lab/lab.js');
+  const onSignal = (): void => {
+    for (const pid of labsBeingBuilt) killQuietly(pid);
+    process.stderr.write(`\ntsnet-learn run: interrupted; the lab keeps what was done so far (tsnet-learn lab destroy removes it)\n`);
+    // A signal ends the run here, not at the CLI entry: 128 + SIGINT, as a shell reports it.
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   // Load the process library while the lab is being built (the CPU is idle then).
   const loading = import('execa');
   const target = await openTarget(spec, { create: true, allowHost: true });

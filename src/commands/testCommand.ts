@@ -19,7 +19,9 @@ export async function testCommand(args: string[], opts: { jobs?: string; ablate?
   // Ctrl-C or a kill: destroy every lab this run made (their names carry our pid), then leave.
   const cleanup = async (signal: string): Promise<void> => {
     const { listRecords } = await import('../lab/labStore.js');
-    const { destroyLab } = await import('../lab/lab.js');
+    const { destroyLab, killQuietly, labsBeingBuilt } = await import('../lab/lab.js');
+    // A lab still being built has no record yet; killing its holder takes its init with it (--kill-child).
+    for (const pid of labsBeingBuilt) killQuietly(pid);
     for (const r of listRecords()) if (r.name.endsWith(`-${process.pid}`) || r.name.includes(`-${process.pid}-`)) await destroyLab(r.name);
     process.stderr.write(`\ntsnet-learn test: ${signal}: every lab of this run was destroyed\n`);
     // A signal ends the run here, not at the CLI entry: 128 + SIGINT, as a shell reports it.

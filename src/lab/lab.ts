@@ -37,6 +37,9 @@ function explainUnshareFailure(stderr: string, rootless: boolean): UserError {
   return new UserError(`Cannot create a lab: ${text}`);
 }
 
+/** Holders of labs still being built (no record yet): a signal handler must kill these too. */
+export const labsBeingBuilt = new Set<number>();
+
 /** Starts a lab's holder process and waits until its world is built. */
 export async function createLab(name: string): Promise<LabRecord> {
   validateLabName(name);
@@ -47,6 +50,7 @@ export async function createLab(name: string): Promise<LabRecord> {
   const args = [...(rootless ? ['--user', '--map-root-user'] : []), '--net', '--mount', '--pid', '--fork', '--kill-child', '--mount-proc', '--propagation', 'private', 'bash', '-c', labInitScript()];
   // Detached: the lab outlives this CLI invocation until `lab destroy`.
   const holder = spawn('unshare', args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (holder.pid) labsBeingBuilt.add(holder.pid);
   let stdout = '';
   let stderr = '';
   holder.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -62,6 +66,7 @@ export async function createLab(name: string): Promise<LabRecord> {
   if (!ready || !initPid || !initStartTime || !holder.pid) {
     if (initPid) killQuietly(initPid);
     holder.kill('SIGKILL');
+    if (holder.pid) labsBeingBuilt.delete(holder.pid);
     throw explainUnshareFailure(stderr, rootless);
   }
   holder.stdout.destroy();
@@ -69,10 +74,11 @@ export async function createLab(name: string): Promise<LabRecord> {
   holder.unref();
   const record: LabRecord = { name, holderPid: holder.pid, initPid, initStartTime, rootless, uid: process.getuid?.() ?? 0, createdAt: new Date().toISOString() };
   writeRecord(record);
+  labsBeingBuilt.delete(holder.pid);
   return record;
 }
 
-function killQuietly(pid: number): void {
+export function killQuietly(pid: number): void {
   try {
     process.kill(pid, 'SIGKILL');
   } catch {

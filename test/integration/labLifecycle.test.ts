@@ -113,4 +113,17 @@ t.test('Ctrl-C during test destroys every lab of the run', async (t) => {
   t.match(stderr, /every lab of this run was destroyed/);
   t.ok(!existsSync(labsDir) || readdirSync(labsDir).length === 0, 'no lab record is left');
   for (const ns of namespaces) t.same(processesInPidNamespace(ns), [], `no process of ${ns} survives`);
+  // Labs still being built at the interrupt have no record: look for any process that carries this run's state dir.
+  await new Promise((r) => setTimeout(r, 300));
+  const marker = `TSNET_STATE_DIR=${box.stateDir}`;
+  const survivors = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return readFileSync(`/proc/${d}/environ`, 'utf8').split('\0').includes(marker);
+      } catch {
+        return false;
+      }
+    });
+  t.same(survivors, [], 'no process of the run survives, not even a lab that was still being built');
 });
