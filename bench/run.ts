@@ -7,25 +7,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveLesson } from '../src/catalog.js';
 import { labInitScript } from '../src/lab/labWorld.js';
+import { median, tableHeader, tableRow, time } from './measure.js';
 import { rawScript } from './rawScript.js';
 
 const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 10);
 const lessonArg = process.argv.find((a) => a.startsWith('--lesson='))?.slice(9) ?? 'lesson-7';
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
-function time(argv: string[], env: NodeJS.ProcessEnv = process.env): number {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(argv[0]!, argv.slice(1), { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return ms;
-}
 
 /** Raw: create the same lab with unshare, run the script inside with nsenter, kill the lab. All bash. */
 function rawDriver(initFile: string, scriptFile: string): string {
@@ -69,12 +58,12 @@ try {
   }
   const mt = median(tool);
   const mr = median(raw);
-  process.stdout.write(`\n\n${'runner'.padEnd(24)} ${'median'.padStart(9)} ${'min'.padStart(9)} ${'max'.padStart(9)}\n`);
+  process.stdout.write(`\n\n${tableHeader(24)}`);
   for (const [name, xs] of [
     ['raw bash script', raw],
     ['tsnet-learn run', tool],
   ] as const) {
-    process.stdout.write(`${name.padEnd(24)} ${`${median(xs).toFixed(0)} ms`.padStart(9)} ${`${Math.min(...xs).toFixed(0)} ms`.padStart(9)} ${`${Math.max(...xs).toFixed(0)} ms`.padStart(9)}\n`);
+    process.stdout.write(tableRow(name, xs, 24));
   }
   process.stdout.write(`\nratio tsnet-learn / raw (medians): ${(mt / mr).toFixed(2)}×   (target ≤ 1.25×)\n`);
 } finally {

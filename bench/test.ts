@@ -1,12 +1,12 @@
 // Benchmark: the whole course with `tsnet-learn test`, serial and with --jobs 2, against a raw bash
 // script of the same commands in fresh labs (serial), interleaved in one run. Prints medians and ratios.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCatalog, resolveLesson } from '../src/catalog.js';
 import { labInitScript } from '../src/lab/labWorld.js';
+import { tableHeader, tableRow, time, median } from './measure.js';
 import { rawScript } from './rawScript.js';
 
 const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
@@ -14,17 +14,6 @@ const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) 
 const work = mkdtempSync(join(tmpdir(), 'tsnet-bench-test-'));
 const env = { ...process.env, TSNET_STATE_DIR: join(work, 'state'), NO_COLOR: '1' };
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-const time = (argv: string[]): number => {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(argv[0]!, argv.slice(1), { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return Number(process.hrtime.bigint() - t0) / 1e6;
-};
 
 try {
   const catalog = loadCatalog();
@@ -53,13 +42,13 @@ exec 3<&-`);
   const jobs2: number[] = [];
   process.stdout.write(`the whole course (${lessons.length} lessons, each with its prerequisites in a fresh lab), ${runs} runs each, interleaved\n`);
   for (let i = 0; i < runs; i++) {
-    raw.push(time(['bash', driver]));
-    serial.push(time([process.execPath, CLI, 'test', '--jobs', '1', '--format', 'json']));
-    jobs2.push(time([process.execPath, CLI, 'test', '--jobs', '2', '--format', 'json']));
+    raw.push(time(['bash', driver], env));
+    serial.push(time([process.execPath, CLI, 'test', '--jobs', '1', '--format', 'json'], env));
+    jobs2.push(time([process.execPath, CLI, 'test', '--jobs', '2', '--format', 'json'], env));
     process.stdout.write('.');
   }
-  const row = (name: string, xs: number[]): string => `${name.padEnd(28)} ${`${median(xs).toFixed(0)} ms`.padStart(9)} ${`${Math.min(...xs).toFixed(0)} ms`.padStart(9)} ${`${Math.max(...xs).toFixed(0)} ms`.padStart(9)}\n`;
-  process.stdout.write(`\n\n${'runner'.padEnd(28)} ${'median'.padStart(9)} ${'min'.padStart(9)} ${'max'.padStart(9)}\n`);
+  const row = (name: string, xs: number[]): string => tableRow(name, xs, 28);
+  process.stdout.write(`\n\n${tableHeader(28)}`);
   process.stdout.write(row('raw bash scripts, serial', raw) + row('tsnet-learn test --jobs 1', serial) + row('tsnet-learn test --jobs 2', jobs2));
   process.stdout.write(`\nratio test --jobs 1 / raw:      ${(median(serial) / median(raw)).toFixed(2)}×   (target ≤ 1.2×)\n`);
   process.stdout.write(`ratio test --jobs 2 / --jobs 1: ${(median(jobs2) / median(serial)).toFixed(2)}×   (target ≤ 0.65×)\n`);

@@ -2,11 +2,9 @@
 // A check that never fails in any of these runs tests nothing; a step none of whose checks fail when
 // it is left out is not verified by them.
 import { evaluateChecks, type CheckResult, type CheckStatus } from './evaluateChecks.js';
-import { createLab, destroyLab } from './lab/lab.js';
+import { inFreshLab } from './inFreshLab.js';
 import type { CheckDecl, Lesson } from './lesson.js';
 import { runLessons } from './runLessons.js';
-import { openShell, type Shell } from './shell.js';
-import { labTarget, type Target } from './target.js';
 
 export interface AblationRun {
   /** `lesson-id:step`. */
@@ -92,20 +90,4 @@ export async function judgeAfter(decls: readonly CheckDecl[], laterChain: readon
     if (!report.passed) throw new Error(`${laterChain.at(-1)?.id} did not pass in ${target.label}`);
     return evaluateChecks(decls, shell, target);
   });
-}
-
-/** Runs `fn` with a shell in a new lab that is destroyed afterwards, whatever happens. */
-async function inFreshLab<T>(name: string, fn: (target: Target, shell: Shell) => Promise<T>): Promise<T> {
-  const lab = await createLab(name);
-  try {
-    const target = labTarget(lab, true);
-    const shell = await openShell(target.argv, target.jobsDir);
-    try {
-      return await fn(target, shell);
-    } finally {
-      await shell.close();
-    }
-  } finally {
-    await destroyLab(name);
-  }
 }

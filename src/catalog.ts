@@ -22,7 +22,8 @@ export interface Catalog {
   broken: Map<string, LessonMessage[]>;
 }
 
-function display(file: string): string {
+/** A path as the user would type it: relative to the working directory when inside it. */
+export function display(file: string): string {
   const rel = relative(process.cwd(), file);
   return rel.startsWith('..') ? file : rel;
 }

@@ -1,11 +1,9 @@
 // `tsnet-learn test`: each lesson from scratch in its own fresh lab, in parallel; with ablation,
 // proof that every check can fail. Every lab made here is destroyed, also on Ctrl-C.
 import { ablate, judgeAfter, type AblationReport } from './ablate.js';
-import { createLab, destroyLab } from './lab/lab.js';
+import { inFreshLab } from './inFreshLab.js';
 import type { Lesson } from './lesson.js';
 import { runLessons } from './runLessons.js';
-import { openShell } from './shell.js';
-import { labTarget } from './target.js';
 
 export interface LessonTest {
   lesson: string;
@@ -48,21 +46,12 @@ async function pool<T, R>(items: readonly T[], jobs: number, work: (item: T, i: 
 async function testLesson(chain: readonly Lesson[], name: string): Promise<LessonTest> {
   const started = Date.now();
   const lesson = chain.at(-1)!.id;
-  const lab = await createLab(name);
-  try {
-    const target = labTarget(lab, true);
-    const shell = await openShell(target.argv, target.jobsDir);
-    try {
-      const report = await runLessons({ chain: [...chain], target, shell });
-      const step = report.steps.find((s) => s.status === 'failed');
-      const failedChecks = report.checks.filter((c) => c.status === 'failed').map((c) => `${c.id} ${c.title}: ${c.message}`);
-      return { lesson, status: report.passed ? 'passed' : 'failed', durationMs: Date.now() - started, failure: step ? `${step.lesson} step ${step.index}: ${step.failure}` : null, failedChecks };
-    } finally {
-      await shell.close();
-    }
-  } finally {
-    await destroyLab(name);
-  }
+  return inFreshLab(name, async (target, shell) => {
+    const report = await runLessons({ chain: [...chain], target, shell });
+    const step = report.steps.find((s) => s.status === 'failed');
+    const failedChecks = report.checks.filter((c) => c.status === 'failed').map((c) => `${c.id} ${c.title}: ${c.message}`);
+    return { lesson, status: report.passed ? 'passed' : 'failed', durationMs: Date.now() - started, failure: step ? `${step.lesson} step ${step.index}: ${step.failure}` : null, failedChecks };
+  });
 }
 
 export interface CourseInput {

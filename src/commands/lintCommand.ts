@@ -5,8 +5,8 @@ import { UserError } from '../errors.js';
 export async function lintCommand(files: string[]): Promise<number> {
   let code = 0;
   const { readFileSync, readdirSync } = await import('node:fs');
-  const { join, relative } = await import('node:path');
-  const { lessonsDir } = await import('../catalog.js');
+  const { join } = await import('node:path');
+  const { display, lessonsDir } = await import('../catalog.js');
   const { parseLesson } = await import('../parseLesson.js');
   const { lint } = await import('../lint.js');
   const { formatMessages } = await import('../message.js');
@@ -19,7 +19,7 @@ export async function lintCommand(files: string[]): Promise<number> {
     } catch {
       throw new UserError(`Cannot read ${p}.`);
     }
-    const file = relative(process.cwd(), p).startsWith('..') ? p : relative(process.cwd(), p);
+    const file = display(p);
     return { file, source, result: parseLesson(source, file) };
   });
   const messages = lint(inputs);

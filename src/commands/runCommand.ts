@@ -20,9 +20,9 @@ export async function runCommand(lessonArg: string, opts: { target: string; form
   }
   // Interrupted: a lab still being built would outlive us without a record, so it goes; a built lab
   // stays with what was done so far, as a learner expects.
-  const { killQuietly, labsBeingBuilt } = await import('../lab/lab.js');
+  const { destroyLabsNow } = await import('../lab/lab.js');
   const onSignal = (): void => {
-    for (const pid of labsBeingBuilt) killQuietly(pid);
+    destroyLabsNow([]);
     process.stderr.write(`\ntsnet-learn run: interrupted; the lab keeps what was done so far (tsnet-learn lab destroy removes it)\n`);
     // A signal ends the run here, not at the CLI entry: 128 + SIGINT, as a shell reports it.
     process.exit(130);

@@ -1,5 +1,7 @@
 // `tsnet-learn test`: every lesson from scratch in fresh labs, in parallel, optionally with ablation.
 import { UserError } from '../errors.js';
+import { destroyLabsNow } from '../lab/lab.js';
+import { listRecords } from '../lab/labStore.js';
 
 /** The exit code: 0 all passed, 1 something failed (bad input throws UserError: exit 2). */
 export async function testCommand(args: string[], opts: { jobs?: string; ablate?: boolean; format: 'pretty' | 'json' | 'tap' | 'junit' }): Promise<number> {
@@ -17,18 +19,15 @@ export async function testCommand(args: string[], opts: { jobs?: string; ablate?
   const courseEnd = (await resolveLesson(all.at(-1)!.id, catalog)).chain;
   assertTools();
   // Ctrl-C or a kill: destroy every lab this run made (their names carry our pid), then leave.
-  const cleanup = async (signal: string): Promise<void> => {
-    const { listRecords } = await import('../lab/labStore.js');
-    const { destroyLab, killQuietly, labsBeingBuilt } = await import('../lab/lab.js');
-    // A lab still being built has no record yet; killing its holder takes its init with it (--kill-child).
-    for (const pid of labsBeingBuilt) killQuietly(pid);
-    for (const r of listRecords()) if (r.name.endsWith(`-${process.pid}`) || r.name.includes(`-${process.pid}-`)) await destroyLab(r.name);
+  const cleanup = (signal: string): void => {
+    // Labs still being built have no record yet; killing their holders takes their inits along (--kill-child).
+    destroyLabsNow(listRecords().map((r) => r.name).filter((n) => n.endsWith(`-${process.pid}`) || n.includes(`-${process.pid}-`)));
     process.stderr.write(`\ntsnet-learn test: ${signal}: every lab of this run was destroyed\n`);
     // A signal ends the run here, not at the CLI entry: 128 + SIGINT, as a shell reports it.
     process.exit(130);
   };
-  process.once('SIGINT', () => void cleanup('interrupted'));
-  process.once('SIGTERM', () => void cleanup('terminated'));
+  process.once('SIGINT', () => cleanup('interrupted'));
+  process.once('SIGTERM', () => cleanup('terminated'));
   const pretty = opts.format === 'pretty';
   if (pretty) process.stdout.write(`Testing ${chains.length} lesson${chains.length === 1 ? '' : 's'}, ${jobs} at a time, each in a fresh lab${opts.ablate ? ', then ablation' : ''}\n`);
   const result = await testCourse({

@@ -78,7 +78,7 @@ export async function createLab(name: string): Promise<LabRecord> {
   return record;
 }
 
-export function killQuietly(pid: number): void {
+function killQuietly(pid: number): void {
   try {
     process.kill(pid, 'SIGKILL');
   } catch {
@@ -99,6 +99,20 @@ export async function destroyLab(name: string): Promise<'destroyed' | 'stale' | 
   }
   removeRecord(name);
   return alive ? 'destroyed' : 'stale';
+}
+
+/**
+ * For signal handlers: kill the given labs and every lab still being built, synchronously, and wait
+ * (at most 2 s) until the kernel has torn them down. Nothing asynchronous can run in between, so no
+ * half-built lab's failure can race the exit.
+ */
+export function destroyLabsNow(names: readonly string[]): void {
+  for (const pid of labsBeingBuilt) killQuietly(pid);
+  const records = names.map((n) => readRecord(n)).filter((r): r is LabRecord => r !== null);
+  for (const r of records) killQuietly(r.initPid);
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let i = 0; i < 200 && records.some((r) => isAlive(r)); i++) Atomics.wait(pause, 0, 0, 10);
+  for (const r of records) removeRecord(r.name);
 }
 
 /** The live lab called `name`, or null. */

@@ -22,6 +22,12 @@ export interface Sandbox {
   cleanup(): void;
 }
 
+/** The CLI's environment as a user would have it: without tap's coverage loader (which writes into the checkout). */
+export function cliEnv(stateDir: string): NodeJS.ProcessEnv {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_OPTIONS' && !k.startsWith('TAP') && !k.startsWith('_TAPJS')));
+  return { ...inherited, TSNET_STATE_DIR: stateDir, NO_COLOR: '1' };
+}
+
 /**
  * A checkout the user can read. A clone under a private directory (/root/…) is not readable by an
  * unprivileged user; then the built CLI, the lessons and the runtime dependencies are copied.
@@ -46,9 +52,7 @@ export function sandbox(owner?: number): Sandbox {
   return {
     stateDir,
     run(args, options = {}) {
-      // The CLI runs as a user would run it: without tap's coverage loader (which writes into the checkout).
-      const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_OPTIONS' && !k.startsWith('TAP') && !k.startsWith('_TAPJS')));
-      const env = { ...inherited, TSNET_STATE_DIR: stateDir, NO_COLOR: '1', ...options.env };
+      const env = { ...cliEnv(stateDir), ...options.env };
       // tap re-adds its loader to NODE_OPTIONS of every child; the user could not read it from a private clone.
       const asUser = options.asUser === undefined ? [] : ['env', '-u', 'NODE_OPTIONS', 'setpriv', `--reuid=${options.asUser}`, `--regid=${options.asUser}`, '--clear-groups'];
       const argv = [...(options.wrap ?? []), ...asUser, process.execPath, cli, ...args];

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { CLI, pidNamespaceOf, processesInPidNamespace, sandbox } from './harness.js';
+import { CLI, cliEnv, pidNamespaceOf, processesInPidNamespace, sandbox } from './harness.js';
 
 /** The host's own network, as a user would look at it. */
 function hostNetwork(): Record<string, string> {
@@ -94,8 +94,7 @@ t.test('Ctrl-C during test destroys every lab of the run', async (t) => {
   t.teardown(() => box.cleanup());
   const { spawn } = await import('node:child_process');
   const { existsSync, readdirSync } = await import('node:fs');
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_OPTIONS' && !k.startsWith('TAP') && !k.startsWith('_TAPJS')));
-  const child = spawn(process.execPath, [CLI, 'test', '--jobs', '2'], { env: { ...env, TSNET_STATE_DIR: box.stateDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'test', '--jobs', '2'], { env: cliEnv(box.stateDir), stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d));
   const labsDir = join(box.stateDir, 'labs');
