@@ -3,6 +3,9 @@ import type { LinkState, RouteState } from './types.js';
 
 interface IpAddrJson {
   ifname?: string;
+  ifindex?: number;
+  link_index?: number;
+  link_netnsid?: number;
   flags?: string[];
   operstate?: string;
   master?: string;
@@ -35,6 +38,10 @@ export function parseIpAddrJson(text: string): LinkState[] {
       addresses: (l.addr_info ?? [])
         .filter((a) => (a.family === 'inet' || a.family === 'inet6') && typeof a.local === 'string')
         .map((a) => ({ family: a.family as 'inet' | 'inet6', local: a.local!, prefixlen: a.prefixlen ?? 32 })),
+      ...(typeof l.ifindex === 'number' ? { ifindex: l.ifindex } : {}),
+      ...(l.linkinfo?.info_kind === 'veth' && typeof l.link_index === 'number'
+        ? { peer: { ifindex: l.link_index, netnsId: typeof l.link_netnsid === 'number' ? l.link_netnsid : null } }
+        : {}),
     }));
 }
 
@@ -47,4 +54,11 @@ export function parseIpRouteJson(text: string): RouteState[] {
 /** `ip -j netns list`: `[]`, `[{"name":"netns1","id":1},…]` (newest first), or nothing at all. */
 export function parseNetnsList(text: string): string[] {
   return (parseJsonArray(text) as { name?: string }[]).map((n) => n.name).filter((n): n is string => typeof n === 'string');
+}
+
+/** The ids in the same output, for the namespaces that have one. */
+export function parseNetnsIds(text: string): Record<string, number> {
+  const ids: Record<string, number> = {};
+  for (const n of parseJsonArray(text) as { name?: string; id?: number }[]) if (typeof n.name === 'string' && typeof n.id === 'number') ids[n.name] = n.id;
+  return ids;
 }

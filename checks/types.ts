@@ -17,6 +17,10 @@ export interface LinkState {
   operstate: string;
   master: string | null;
   addresses: AddressState[];
+  /** Interface index in its namespace; with the peer fields, pairs veth ends across namespaces (graph). */
+  ifindex?: number;
+  /** A veth's peer: its ifindex, and the peer namespace's id as this namespace numbers it (absent: same namespace). */
+  peer?: { ifindex: number; netnsId: number | null };
 }
 
 export interface RouteState {
@@ -44,6 +48,8 @@ export interface NamespaceState {
 export interface Snapshot {
   /** Names under /run/netns of the target. */
   netns: string[];
+  /** The host's id for each named netns that has one (`ip netns list` "(id: N)"), to pair veth ends. */
+  netnsIds?: Record<string, number>;
   /** Keyed by `host`, `outside` or a netns name; null when that namespace does not exist. */
   spaces: Record<string, NamespaceState | null>;
 }

@@ -1,5 +1,5 @@
 // The bash that reads a target's state in one go, and the parser of what it prints. Pure.
-import { parseIpAddrJson, parseIpRouteJson, parseNetnsList } from '../checks/ipJson.js';
+import { parseIpAddrJson, parseIpRouteJson, parseNetnsIds, parseNetnsList } from '../checks/ipJson.js';
 import { parseIptablesSave } from '../checks/iptablesSave.js';
 import { parseProcNet } from '../checks/listening.js';
 import type { Need, NamespaceState, Part, Snapshot } from '../checks/types.js';
@@ -91,6 +91,7 @@ export function parseSnapshotOutput(text: string, needs: readonly Need[]): Snaps
     if (!kind || !ns) continue;
     if (kind === 'netns') {
       snapshot.netns = parseNetnsList(body);
+      snapshot.netnsIds = parseNetnsIds(body);
       continue;
     }
     const space: NamespaceState = snapshot.spaces[ns] ?? {};

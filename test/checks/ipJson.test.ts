@@ -1,5 +1,5 @@
 import t from 'tap';
-import { parseIpAddrJson, parseIpRouteJson, parseNetnsList } from '../../checks/ipJson.js';
+import { parseIpAddrJson, parseIpRouteJson, parseNetnsIds, parseNetnsList } from '../../checks/ipJson.js';
 import { sectionOf } from '../helpers/snapshot.js';
 
 // The JSON sections are real `ip -d -j addr show`, `ip -j route show table main` and `ip -j netns list`
@@ -22,6 +22,7 @@ t.test('links after lesson 7: a bridge with an address, veths on it, and lo with
       { family: 'inet', local: '172.18.0.1', prefixlen: 16 },
       { family: 'inet6', local: 'fe80::a088:e4ff:fe79:bfdf', prefixlen: 64 },
     ],
+    ifindex: byName.br0!.ifindex!,
   });
   t.equal(byName.veth0?.type, 'veth');
   t.equal(byName.veth0?.master, 'br0');
@@ -64,6 +65,7 @@ t.test('an admin-down link without linkinfo, operstate or addresses gets default
     operstate: 'UNKNOWN',
     master: null,
     addresses: [{ family: 'inet', local: '10.0.0.1', prefixlen: 32 }],
+    ifindex: 7,
   });
 });
 
@@ -108,4 +110,16 @@ t.test('an empty list, no output at all or a non-array are no entries', async (t
 
 t.test('output that is not JSON throws', async (t) => {
   t.throws(() => parseIpRouteJson('default via 172.16.0.1 dev eth0'), SyntaxError);
+});
+
+t.test('a veth names its peer: the ifindex, and the namespace id when the peer is elsewhere', async (t) => {
+  const host = parseIpAddrJson(sectionOf('after-lesson-7', 'links', 'host'));
+  const ids = parseNetnsIds(sectionOf('after-lesson-7', 'netns', '-'));
+  const veth0 = host.find((l) => l.name === 'veth0')!;
+  const inNetns = Object.entries(ids).find(([, id]) => id === veth0.peer?.netnsId)?.[0];
+  t.equal(inNetns, 'netns0', 'veth0 is paired with a link in netns0');
+  const ceth0 = parseIpAddrJson(sectionOf('after-lesson-7', 'links', 'netns0')).find((l) => l.name === 'ceth0')!;
+  t.equal(veth0.peer?.ifindex, ceth0.ifindex, "veth0's peer is ceth0");
+  t.equal(ceth0.peer?.ifindex, veth0.ifindex, "and ceth0's peer is veth0");
+  t.equal(host.find((l) => l.name === 'br0')!.peer, undefined, 'a bridge has no peer');
 });
