@@ -38,6 +38,12 @@ Examples:
   tsnet-learn lab destroy           remove it and everything in it`,
 };
 
+// Output piped into `head` and closed early: stop quietly, as other command-line tools do.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 async function main(argv: string[]): Promise<number> {
   const program = new Command('tsnet-learn')
     .description('Learn Linux container networking by hand: lessons that run and verify themselves in isolated labs.')

@@ -25,8 +25,11 @@ function linkDetail(l: LinkState): string {
   return [l.up ? 'up' : 'down', ...(l.master ? [`master ${l.master}`] : [])].join(', ');
 }
 
-// IPv6 link-local addresses appear by themselves when a link goes up: noise in an IPv4 tutorial.
-const isNoise = (family: string, local: string): boolean => family === 'inet6' && local.toLowerCase().startsWith('fe80:');
+// IPv6 link-local and loopback addresses appear by themselves when a link goes up: noise in an IPv4 tutorial.
+const isNoise = (family: string, local: string): boolean => family === 'inet6' && (local.toLowerCase().startsWith('fe80:') || local === '::1');
+
+// The host, the outside, then the netns by name: the order a reader expects, whatever order ip listed them in.
+const spaceOrder = (ns: string): string => (ns === 'host' ? '0' : ns === 'outside' ? '1' : `2${ns}`);
 
 function addresses(s: NamespaceState): Keyed {
   const m: Keyed = new Map();
@@ -107,9 +110,9 @@ function diffSpace(ns: string, b: NamespaceState, a: NamespaceState, fresh: bool
 /** Everything that differs, namespaces first, then each namespace's links, addresses, routes, rules, sysctls, sockets. */
 export function diffSnapshots(before: Snapshot, after: Snapshot): Change[] {
   const out: Change[] = [];
-  for (const name of before.netns) if (!after.netns.includes(name)) out.push({ op: 'removed', kind: 'netns', ns: 'host', subject: name });
-  for (const name of after.netns) if (!before.netns.includes(name)) out.push({ op: 'added', kind: 'netns', ns: 'host', subject: name });
-  const names = [...new Set([...Object.keys(before.spaces), ...Object.keys(after.spaces)])];
+  for (const name of [...before.netns].sort()) if (!after.netns.includes(name)) out.push({ op: 'removed', kind: 'netns', ns: 'host', subject: name });
+  for (const name of [...after.netns].sort()) if (!before.netns.includes(name)) out.push({ op: 'added', kind: 'netns', ns: 'host', subject: name });
+  const names = [...new Set([...Object.keys(before.spaces), ...Object.keys(after.spaces)])].sort((a, b) => spaceOrder(a).localeCompare(spaceOrder(b)));
   for (const ns of names) {
     const b = before.spaces[ns];
     const a = after.spaces[ns];

@@ -45,9 +45,14 @@ function trafficPolicy(target: Target, snapshot: Snapshot): ProbeEnv['refuseTraf
   };
 }
 
-/** Evaluates state checks over one snapshot; probes run only if `probes` is set and, with `lazy`, only when every state check holds. */
-export async function evaluateChecks(decls: readonly CheckDecl[], shell: Shell, target: Target, options: { lazyProbes?: boolean } = {}): Promise<CheckResult[]> {
+/** Evaluates state checks over one snapshot, then the probes (with `lazyProbes`, only when every state check holds). */
+export async function evaluateChecks(decls: readonly CheckDecl[], shell: Shell, target: Target, options: { lazyProbes?: boolean; snapshot?: Snapshot } = {}): Promise<CheckResult[]> {
   return (await evaluateWithSnapshot(decls, shell, target, options)).results;
+}
+
+/** What these checks read. */
+export function checkNeeds(decls: readonly CheckDecl[]): Need[] {
+  return decls.flatMap((d) => checkKinds[d.kind]!.needs(d.args));
 }
 
 /** Like evaluateChecks, and also returns the snapshot (with `extraNeeds` read too, for diagnosis). */
@@ -55,12 +60,13 @@ export async function evaluateWithSnapshot(
   decls: readonly CheckDecl[],
   shell: Shell,
   target: Target,
-  options: { lazyProbes?: boolean; extraNeeds?: readonly Need[] } = {},
+  options: { lazyProbes?: boolean; extraNeeds?: readonly Need[]; snapshot?: Snapshot } = {},
 ): Promise<{ results: CheckResult[]; snapshot: Snapshot }> {
   // Only a lab has an outside world to read.
-  const needs = [...decls.flatMap((d) => checkKinds[d.kind]!.needs(d.args)), ...(options.extraNeeds ?? [])].filter((n) => n.ns !== 'outside' || target.hasOutside);
+  const needs = [...checkNeeds(decls), ...(options.extraNeeds ?? [])].filter((n) => n.ns !== 'outside' || target.hasOutside);
   if (target.spec.kind !== 'lab') needs.push({ ns: 'host', part: 'links' });
-  const snapshot = await takeSnapshot(shell, needs);
+  // A snapshot handed in (taken right after the step, for "what changed") must hold what these checks read.
+  const snapshot = options.snapshot ?? (await takeSnapshot(shell, needs));
   const env: ProbeEnv = {
     exec: batched(shell, (line, ns) => inNamespace(line, ns)),
     refuseTraffic: trafficPolicy(target, snapshot),

@@ -9,26 +9,42 @@ export const WATCHED_SYSCTLS = ['net.ipv4.ip_forward'] as const;
 
 const PARTS: readonly Part[] = ['links', 'routes', 'iptables', 'listening'];
 
-/** The needs that read all of it, given the netns names found. Pure. */
-export function fullNeeds(netns: readonly string[], hasOutside: boolean): Need[] {
-  const spaces = ['host', ...(hasOutside ? ['outside'] : []), ...netns];
-  return [
-    { ns: 'host', part: 'netns' },
-    ...spaces.flatMap((ns) => [...PARTS.map((part): Need => ({ ns, part })), ...WATCHED_SYSCTLS.map((key): Need => ({ ns, part: 'sysctl', key }))]),
-  ];
+function spaceNeeds(spaces: readonly string[]): Need[] {
+  return spaces.flatMap((ns) => [...PARTS.map((part): Need => ({ ns, part })), ...WATCHED_SYSCTLS.map((key): Need => ({ ns, part: 'sysctl', key }))]);
 }
 
-/** Two round trips: the netns names, then one script for all of them. */
-export async function takeFullSnapshot(shell: Shell, hasOutside: boolean): Promise<Snapshot> {
-  const list = await shell.exec('ip -j netns list 2>/dev/null');
-  const names = parseNetnsList(list.stdout);
-  const needs = fullNeeds(names, hasOutside);
-  const r = await shell.exec(snapshotScript(needs));
-  const snapshot = parseSnapshotOutput(r.stdout, needs);
-  // The list of the first round trip when the second one read none (a race with a deleted netns is harmless).
-  if (snapshot.netns.length === 0 && names.length > 0) {
-    snapshot.netns = names;
-    snapshot.netnsIds = parseNetnsIds(list.stdout);
+/** The needs that read all of it, given the netns names found. Pure. */
+export function fullNeeds(netns: readonly string[], hasOutside: boolean): Need[] {
+  return [{ ns: 'host', part: 'netns' }, ...spaceNeeds(['host', ...(hasOutside ? ['outside'] : []), ...netns])];
+}
+
+export interface FullSnapshotOptions {
+  /** The netns names expected (from the last snapshot): read in the same round trip; new ones cost a second. */
+  expected?: readonly string[];
+  /** More to read in the same go (a step's checks may want other sysctls). */
+  extraNeeds?: readonly Need[];
+}
+
+/** Usually one round trip: the netns expected and the list; a second one only for netns that were not expected. */
+export async function takeFullSnapshot(shell: Shell, hasOutside: boolean, options: FullSnapshotOptions = {}): Promise<Snapshot> {
+  let expected = options.expected;
+  let listed: string | null = null;
+  if (!expected) {
+    listed = (await shell.exec('ip -j netns list 2>/dev/null')).stdout;
+    expected = parseNetnsList(listed);
+  }
+  const needs = [...fullNeeds(expected, hasOutside), ...(options.extraNeeds ?? [])];
+  const snapshot = parseSnapshotOutput((await shell.exec(snapshotScript(needs))).stdout, needs);
+  // A netns deleted between the two round trips is just gone; the list of the first one stands in if the second read none.
+  if (snapshot.netns.length === 0 && listed !== null && expected.length > 0) {
+    snapshot.netns = [...expected];
+    snapshot.netnsIds = parseNetnsIds(listed);
+  }
+  const unexpected = snapshot.netns.filter((n) => !(n in snapshot.spaces));
+  if (unexpected.length > 0) {
+    const more = spaceNeeds(unexpected);
+    const extra = parseSnapshotOutput((await shell.exec(snapshotScript(more))).stdout, more);
+    Object.assign(snapshot.spaces, extra.spaces);
   }
   return snapshot;
 }

@@ -26,6 +26,8 @@ export interface StepReport {
   failure: string | null;
   /** Commands and checks together. */
   durationMs: number;
+  /** What the step changed (`+ link br0 (bridge): up (the host)`), when the runner was asked to report it. */
+  changes: string[] | null;
 }
 
 export interface CheckReport {
@@ -63,5 +65,6 @@ export type RunEvent =
   | { type: 'step-start'; step: StepReport }
   | { type: 'command-start'; step: StepReport; line: string; context: string }
   | { type: 'command-end'; step: StepReport; command: CommandReport }
+  | { type: 'changes'; step: StepReport; changes: string[] }
   | { type: 'check'; check: CheckReport }
   | { type: 'step-end'; step: StepReport };

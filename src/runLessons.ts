@@ -1,5 +1,8 @@
 // Applying a lesson and its prerequisites to a target, step by step, judging each step by its checks.
-import { evaluateChecks, type CheckResult } from './evaluateChecks.js';
+import type { Snapshot } from '../checks/types.js';
+import { diffSnapshots, formatChange } from './diffSnapshots.js';
+import { checkNeeds, evaluateChecks, type CheckResult } from './evaluateChecks.js';
+import { takeFullSnapshot } from './fullSnapshot.js';
 import type { CheckDecl, Command, Lesson, Step } from './lesson.js';
 import type { CheckReport, CommandReport, LessonReport, RunEvent, RunReport, StepReport } from './report.js';
 import type { Shell } from './shell.js';
@@ -27,6 +30,8 @@ export interface RunInput {
   keepGoing?: boolean;
   /** Stop any single command after this many seconds (ablation: a curl into a broken network hangs for minutes). */
   commandTimeoutS?: number;
+  /** Report what each step changed (a full snapshot after each step, compared with the one before). */
+  changes?: boolean;
 }
 
 export async function runLessons(input: RunInput): Promise<RunReport> {
@@ -35,6 +40,10 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
   const started = Date.now();
   const report: RunReport = { lesson: chain.at(-1)!.id, target: target.label, passed: true, durationMs: 0, lessons: [], steps: [], checks: [] };
   let failed = false;
+  // The state before the step that runs next, when changes are reported.
+  let previous: Snapshot | null = null;
+  const fullSnapshot = (expected?: readonly string[], decls: readonly CheckDecl[] = []): Promise<Snapshot> =>
+    takeFullSnapshot(shell, target.hasOutside, { expected, extraNeeds: checkNeeds(decls).filter((n) => n.ns !== 'outside' || target.hasOutside) });
 
   const record = (lesson: string, step: Step, results: CheckResult[]): boolean => {
     for (const r of results) {
@@ -62,7 +71,7 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
 
   const skipRest = (lesson: Lesson, from: number): void => {
     for (const step of lesson.steps.slice(from)) {
-      report.steps.push({ lesson: lesson.id, index: step.index, title: step.title, status: 'skipped', commands: [], failure: null, durationMs: 0 });
+      report.steps.push({ lesson: lesson.id, index: step.index, title: step.title, status: 'skipped', commands: [], failure: null, durationMs: 0, changes: null });
       for (const d of step.checks) {
         report.checks.push({ id: d.id, lesson: lesson.id, step: step.index, kind: d.kind, title: d.title, status: 'skipped', message: 'not run: an earlier step failed', hint: d.hint, points: d.points });
       }
@@ -86,7 +95,7 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
       if (results) {
         lr.status = 'satisfied';
         for (const step of lesson.steps) {
-          report.steps.push({ lesson: lesson.id, index: step.index, title: step.title, status: 'satisfied', commands: [], failure: null, durationMs: 0 });
+          report.steps.push({ lesson: lesson.id, index: step.index, title: step.title, status: 'satisfied', commands: [], failure: null, durationMs: 0, changes: null });
           record(lesson.id, step, results.filter((r) => step.checks.includes(r.decl)));
         }
         emit({ type: 'lesson-end', lesson: lr });
@@ -95,7 +104,7 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
     }
 
     for (const [si, step] of lesson.steps.entries()) {
-      const sr: StepReport = { lesson: lesson.id, index: step.index, title: step.title, status: 'passed', commands: [], failure: null, durationMs: 0 };
+      const sr: StepReport = { lesson: lesson.id, index: step.index, title: step.title, status: 'passed', commands: [], failure: null, durationMs: 0, changes: null };
       const stepStarted = Date.now();
       report.steps.push(sr);
       emit({ type: 'step-start', step: sr });
@@ -120,6 +129,7 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
         }
       }
 
+      if (input.changes && !previous) previous = await fullSnapshot();
       for (const command of step.commands) {
         const context = command.context?.netns ?? 'host';
         if (command.role !== 'run') {
@@ -148,6 +158,20 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
         }
       }
 
+      // One snapshot serves both: what the step changed, and the state its checks judge.
+      let after: Snapshot | undefined;
+      if (previous) {
+        try {
+          after = await fullSnapshot(previous.netns, step.checks);
+          sr.changes = diffSnapshots(previous, after).map(formatChange);
+          emit({ type: 'changes', step: sr, changes: sr.changes });
+        } catch {
+          // The shell is gone (a command timed out): the checks below report that.
+          after = undefined;
+        }
+        previous = after ?? null;
+      }
+
       if (sr.status === 'failed') {
         for (const d of step.checks) {
           const c: CheckReport = { id: d.id, lesson: lesson.id, step: step.index, kind: d.kind, title: d.title, status: 'skipped', message: 'not run: the step failed', hint: d.hint, points: d.points };
@@ -155,7 +179,7 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
           emit({ type: 'check', check: c });
         }
       } else if (step.checks.length > 0) {
-        const results = await evaluateChecks(step.checks, shell, target);
+        const results = await evaluateChecks(step.checks, shell, target, { snapshot: after });
         if (!record(lesson.id, step, results)) {
           sr.status = 'failed';
           const n = results.filter((r) => r.status === 'failed').length;

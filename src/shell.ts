@@ -3,6 +3,7 @@
 import { parallelCleanup, parallelScript, parseParallelOutput } from './parallel.js';
 import { shellQuote } from './shellQuote.js';
 import { simpleCommand } from './simpleCommand.js';
+import { execaSpawner, type Spawner } from './spawner.js';
 
 /** One record for success and failure alike (zx's ProcessOutput, execa's result). */
 export interface ExecResult {
@@ -68,12 +69,9 @@ interface Pending {
 
 /** Starts `argv… bash` (argv enters the target: nsenter for a lab, nothing for the host). */
 /** `jobsDir` null: write nothing in the target (grading someone else's sandbox); probes then run one by one. */
-export async function openShell(argv: readonly string[], jobsDir: string | null): Promise<Shell> {
+export async function openShell(argv: readonly string[], jobsDir: string | null, spawn: Spawner = execaSpawner): Promise<Shell> {
   const [cmd, ...args] = [...argv, 'bash', '--noprofile', '--norc'];
-  const { execa } = await import('execa');
-  // execa spawns; the framing protocol below reads the streams itself, so no buffering and no rejecting.
-  const child = execa(cmd!, args, { stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', buffer: false, reject: false, env: { LC_ALL: 'C', LANG: 'C' } });
-  child.catch(() => undefined);
+  const { child } = await spawn(cmd!, args, { LC_ALL: 'C', LANG: 'C' });
   let out = '';
   let err = '';
   let n = 0;
@@ -119,7 +117,7 @@ export async function openShell(argv: readonly string[], jobsDir: string | null)
   child.on('exit', (code, signal) => fail(`the shell in the target ended (${signal ?? `exit ${code}`})${err.trim() ? `: ${err.trim()}` : ''}`));
   child.stdin!.on('error', () => undefined);
   // Servers started by lessons serve their working directory: give them an empty one, not the user's files.
-  if (jobsDir) child.stdin!.write(`mkdir -p ${jobsDir}/www 2>/dev/null; cd ${jobsDir}/www 2>/dev/null || cd /\n`);
+  if (jobsDir) child.stdin!.write(`[ -d ${jobsDir}/www ] || mkdir -p ${jobsDir}/www 2>/dev/null; cd ${jobsDir}/www 2>/dev/null || cd /\n`);
 
   const pendingOptions = new Map<number, ExecOptions>();
   function next(): void {

@@ -38,8 +38,12 @@ const mark = (kind: string, ns: string): string => `printf '\\n@@tsnet %s %s\\n'
 
 function partsScript(ns: string, w: Wanted): string {
   const lines: string[] = [];
-  if (w.parts.has('links')) lines.push(mark('links', ns), 'ip -d -j addr show');
-  if (w.parts.has('routes')) lines.push(mark('routes', ns), 'ip -j route show table main');
+  // One ip process for links and routes: batch mode prints one JSON line per command, in order.
+  const ipParts = (['links', 'routes'] as const).filter((p) => w.parts.has(p));
+  if (ipParts.length > 0) {
+    const commands = ipParts.map((p) => (p === 'links' ? 'addr show' : 'route show table main'));
+    lines.push(mark(`ip=${ipParts.join(',')}`, ns), `ip -d -j -b - <<'__TSNET_IP'\n${commands.join('\n')}\n__TSNET_IP`);
+  }
   if (w.parts.has('sysctl')) {
     lines.push(mark('sysctl', ns));
     for (const key of w.sysctls) {
@@ -96,7 +100,14 @@ export function parseSnapshotOutput(text: string, needs: readonly Need[]): Snaps
     }
     const space: NamespaceState = snapshot.spaces[ns] ?? {};
     snapshot.spaces[ns] = space;
-    if (kind === 'links') space.links = parseIpAddrJson(body);
+    if (kind.startsWith('ip=')) {
+      const outputs = body.split('\n');
+      kind.slice(3).split(',').forEach((part, i) => {
+        const json = outputs[i] ?? '';
+        if (part === 'links') space.links = parseIpAddrJson(json);
+        else if (part === 'routes') space.routes = parseIpRouteJson(json);
+      });
+    } else if (kind === 'links') space.links = parseIpAddrJson(body);
     else if (kind === 'routes') space.routes = parseIpRouteJson(body);
     else if (kind === 'iptables') space.iptables = parseIptablesSave(body);
     else if (kind === 'listening') space.listening = parseProcNet(body);

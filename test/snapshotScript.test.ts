@@ -64,8 +64,28 @@ t.test('the host is read without nsenter', async (t) => {
   ]);
   t.equal(count(script, 'nsenter'), 0);
   t.match(script, /^printf '\\n@@tsnet %s %s\\n' present host$/m);
-  t.match(script, /^ip -d -j addr show$/m);
+  t.match(script, /^ip -d -j -b - <<'__TSNET_IP'\naddr show\n__TSNET_IP$/m);
   t.match(script, /^iptables-save 2>\/dev\/null$/m);
+});
+
+t.test('links and routes of a namespace come from one ip process in batch mode', async (t) => {
+  const script = snapshotScript([
+    { ns: 'netns0', part: 'links' },
+    { ns: 'netns0', part: 'routes' },
+  ]);
+  t.equal(count(script, 'ip -n netns0 '), 1);
+  t.match(script, "ip -n netns0 -d -j -b - <<'__TSNET_IP'\naddr show\nroute show table main\n__TSNET_IP");
+});
+
+t.test('the batch output is split into links and routes, one JSON line each', async (t) => {
+  const needs: Need[] = [
+    { ns: 'host', part: 'links' },
+    { ns: 'host', part: 'routes' },
+  ];
+  const out = '\n@@tsnet present host\n@@tsnet ip=links,routes host\n[{"ifname":"lo","flags":["UP"]}]\n[{"dst":"default","gateway":"172.16.0.1","dev":"eth0"}]\n';
+  const s = parseSnapshotOutput(out, needs);
+  t.strictSame(s.spaces.host?.links?.map((l) => l.name), ['lo']);
+  t.strictSame(s.spaces.host?.routes, [{ dst: 'default', gateway: '172.16.0.1', dev: 'eth0' }]);
 });
 
 t.test('a sysctl is read with the read builtin, not a process per key', async (t) => {
@@ -82,8 +102,12 @@ t.test('a sysctl is read with the read builtin, not a process per key', async (t
 
 t.test('no section is read for parts nobody needs', async (t) => {
   const script = snapshotScript([{ ns: 'host', part: 'routes' }]);
-  t.match(script, 'ip -j route show table main');
+  t.match(script, 'route show table main');
   for (const absent of ['netns list', 'addr show', 'iptables-save', '/proc/net/', '/proc/sys/', 'links', 'sysctl', 'iptables', 'listening']) {
+    if (absent === 'links' || absent === 'listening') {
+      t.notMatch(script, new RegExp(`${absent} `), `no ${absent}`);
+      continue;
+    }
     t.notMatch(script, absent, `no ${absent}`);
   }
   t.equal(snapshotScript([]), '');

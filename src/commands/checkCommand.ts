@@ -15,7 +15,8 @@ export async function checkCommand(lessonArg: string, opts: { target: string; fo
   const vars = parseVars(opts.var);
   assertTools();
   const target = await openTarget(parseTargetSpec(opts.target), { create: false, allowHost: true });
-  const shell = await openShell(target.argv, target.jobsDir);
+  // Grading only reads: node's own spawn starts faster than execa.
+  const shell = await openShell(target.argv, target.jobsDir, (await import('../spawner.js')).nodeSpawner);
   try {
     const report = await grade({ chain, only: Boolean(opts.only), vars, target, shell });
     const render = { pretty: formats.prettyGrade, tap: formats.tapGrade, junit: formats.junitGrade, json: (r: typeof report) => `${JSON.stringify(r, null, 2)}\n` }[opts.format];

@@ -50,7 +50,7 @@ export async function runCommand(lessonArg: string, opts: { target: string; form
   const pretty = opts.format === 'pretty' ? (await import('../reporters/prettyReporter.js')).prettyReporter(process.stdout, { verbose: opts.verbose }) : null;
   if (pretty) process.stdout.write(`tsnet-learn run ${chain.at(-1)!.id} in ${target.label}${target.fresh ? ' (new lab)' : ''}\n`);
   try {
-    const report = await runLessons({ chain, target, shell, onEvent: pretty?.onEvent });
+    const report = await runLessons({ chain, target, shell, onEvent: pretty?.onEvent, changes: true });
     if (pretty) {
       pretty.finish(report);
       if (target.lab) process.stdout.write(`\nThe lab stays as it is: look around with \`tsnet-learn lab shell ${target.lab.name}\`, remove it with \`tsnet-learn lab destroy ${target.lab.name}\`.\n`);

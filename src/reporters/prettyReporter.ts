@@ -57,6 +57,14 @@ export function prettyReporter(out: Writer, options: { verbose?: boolean } = {})
         }
         break;
       }
+      case 'changes': {
+        clearLive();
+        if (e.changes.length === 0) break;
+        const max = 12;
+        const shown = e.changes.length > max ? [...e.changes.slice(0, max - 1), `… and ${e.changes.length - max + 1} more (--format json lists them all)`] : e.changes;
+        out.write(`    ${pc.dim('changed:')}\n${shown.map((l) => `      ${l.startsWith('+') ? pc.green(l) : l.startsWith('-') ? pc.red(l) : pc.yellow(l)}`).join('\n')}\n`);
+        break;
+      }
       case 'check': {
         const c = e.check;
         const mark = c.status === 'passed' ? pc.green('✔') : c.status === 'failed' ? pc.red('✖') : pc.yellow('○');

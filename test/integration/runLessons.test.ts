@@ -6,8 +6,16 @@ interface Report {
   passed: boolean;
   target: string;
   checks: { id: string; status: string; message: string }[];
-  steps: { status: string }[];
+  steps: { lesson: string; index: number; status: string; changes: string[] | null }[];
 }
+
+/** What a step of the tutorial must be seen to change (the diff of the snapshots around it). */
+const CHANGES: Record<string, string[]> = {
+  'lesson-5:3': ['+ link br0 (bridge): up (the host)'],
+  'lesson-6:2': ['~ sysctl net.ipv4.ip_forward: 0 → 1 (the host)'],
+  'lesson-6:4': ['+ iptables -t nat -A POSTROUTING -s 172.18.0.0/16 ! -o br0 -j MASQUERADE (the host)'],
+  'lesson-7:1': ['+ listening tcp 172.18.0.10:5000 (netns netns0)'],
+};
 
 const LESSONS = [1, 2, 3, 4, 5, 6, 7];
 
@@ -30,6 +38,11 @@ for (const [who, uid] of [
         t.equal(report.passed, true, `lesson-${n} reports passed`);
         t.same(notPassed, [], `every check of lesson-${n} and its prerequisites passed`);
         t.equal(report.target, `lab:${lab}`);
+        for (const step of report.steps ?? []) {
+          const expected = CHANGES[`${step.lesson}:${step.index}`];
+          if (expected && step.status === 'passed') t.same(step.changes?.filter((c) => expected.includes(c)), expected, `${step.lesson} step ${step.index} shows what it changed`);
+          if (step.status === 'passed' && step.changes?.some((c) => c.includes('fe80'))) t.fail('IPv6 link-local noise in what changed');
+        }
         // The lab a lesson built is what grading that lesson expects: check passes on it.
         const graded = await box.run(['check', String(n), '--target', `lab:${lab}`, '--format', 'json'], { asUser: uid });
         const failing = graded.stdout.startsWith('{')
