@@ -42,7 +42,7 @@ t.test('a directory listing with status 200 passes, with its size and title', as
     message: `status 200, ${listing.length} bytes: "Directory listing for /"`,
     passes: true,
   });
-  t.strictSame(env.calls, [{ line: "curl -sS -m 5 -w '\\n%{http_code}' http://172.16.0.2:5000/ 2>&1", ns: 'outside' }]);
+  t.strictSame(env.calls, [{ line: "curl -sS --connect-timeout 2 -m 5 -w '\\n%{http_code}' http://172.16.0.2:5000/ 2>&1", ns: 'outside' }]);
   t.strictSame(env.asked, ['172.16.0.2 from outside']);
 });
 
@@ -116,7 +116,7 @@ t.test('a refused destination is skipped without running curl', async (t) => {
 t.test('a URL with a single quote is passed to curl as one word', async (t) => {
   const env = playback([{ exitCode: 0, output: 'x\n200' }]);
   await probe("http http://172.18.0.10:5000/it's", env);
-  t.equal(env.calls[0]?.line, "curl -sS -m 5 -w '\\n%{http_code}' 'http://172.18.0.10:5000/it'\\''s' 2>&1");
+  t.equal(env.calls[0]?.line, "curl -sS --connect-timeout 2 -m 5 -w '\\n%{http_code}' 'http://172.18.0.10:5000/it'\\''s' 2>&1");
 });
 
 t.test('the parsed arguments, title and needs', async (t) => {
