@@ -48,8 +48,10 @@ export function diagnose(s: Snapshot, hostIp: string): Cause[] {
       });
     }
   }
+  // Only once there is a bridge: before it (lessons 2 to 4) routes through veths are the lesson itself.
+  const bridged = (host.links ?? []).some((l) => l.name === 'br0') || (host.routes ?? []).some((r) => r.dev === 'br0');
   const elsewhere = (host.routes ?? []).filter((r) => canonicalDst(r.dst) === '172.18.0.0/16' && r.dev !== 'br0' && r.dev !== null);
-  if (elsewhere.length) {
+  if (bridged && elsewhere.length) {
     causes.push({
       blocking: false,
       cause: `172.18.0.0/16 is also routed via ${elsewhere.map((r) => r.dev).join(', ')} (a Docker network, or veths left with addresses from lessons 2 to 4)`,

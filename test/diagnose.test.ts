@@ -10,8 +10,14 @@ t.test('a finished lab has nothing to diagnose', async (t) => {
   t.same(diagnose(snap('after-lesson-7.txt'), '172.16.0.2'), []);
 });
 
-t.test('the two routes of lesson 4 are named with the command that removes the wrong one', async (t) => {
-  const causes = diagnose(snap('after-lesson-4.txt'), '172.16.0.2');
+t.test('the two routes of lesson 4 are the lesson itself while there is no bridge', async (t) => {
+  t.same(diagnose(snap('after-lesson-4.txt'), '172.16.0.2'), []);
+});
+
+t.test('with a bridge, routes of 172.18.0.0/16 through other devices are named with the command that removes them', async (t) => {
+  const s = snap('after-lesson-7.txt');
+  s.spaces.host!.routes!.push({ dst: '172.18.0.0/16', gateway: null, dev: 'veth0' }, { dst: '172.18.0.0/16', gateway: null, dev: 'veth1' });
+  const causes = diagnose(s, '172.16.0.2');
   t.equal(causes.length, 1);
   t.match(causes[0]!.cause, /172\.18\.0\.0\/16 is also routed via veth0, veth1/);
   t.equal(causes[0]!.fix, 'ip route del 172.18.0.0/16 dev veth0; ip route del 172.18.0.0/16 dev veth1');
