@@ -103,10 +103,13 @@ function natInterfaces(ns: TopoNamespace, r: NatRule): string[] {
   return [...new Set(defaults)].filter(exists);
 }
 
+/** The namespace's name in bold, and below it, small, what it is: short lines keep the box narrow. */
 function clusterLabel(ns: TopoNamespace): string {
-  const title = ns.kind === 'host' ? 'host' : ns.kind === 'outside' ? 'outside world' : `network namespace ${ns.name}`;
-  const forwarding = ns.ipForward === '1' ? ' · ip_forward=1 (routes between its interfaces)' : ns.kind === 'host' && ns.ipForward === '0' ? ' · ip_forward=0' : '';
-  return dotString(`${title}${forwarding}`);
+  const [title, what] =
+    ns.kind === 'host' ? ['host', 'the host’s own network namespace'] : ns.kind === 'outside' ? ['outside world', 'the lab’s stand-in for the internet'] : [ns.name, 'network namespace (a container)'];
+  const forwarding = ns.ipForward === '1' ? 'ip_forward=1: routes between its interfaces' : ns.kind === 'host' && ns.ipForward === '0' ? 'ip_forward=0: does not route' : null;
+  const lines = [`<B>${htmlText(title)}</B>`, small(what), ...(forwarding ? [small(forwarding, '#37474f')] : [])];
+  return `<${lines.map((l) => `${l}<BR ALIGN="LEFT"/>`).join('')}>`;
 }
 
 /** Listeners worth drawing: a container's (netns) sockets off loopback, and every published port's target. */

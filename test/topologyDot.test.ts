@@ -30,7 +30,8 @@ t.test('after lesson 7: clusters, veth pairs, bridge ports, NAT and the publishe
   const dot = topologyDot(topologyOf(snapshotOf('after-lesson-7')), 'network of lab:default');
   t.match(dot, /^digraph network \{/);
   t.match(dot, /label="network of lab:default"/);
-  for (const label of ['"host · ip_forward=1', '"outside world"', '"network namespace netns0"', '"network namespace netns1"']) t.ok(dot.includes(`label=${label}`), `a cluster labelled ${label}`);
+  for (const label of ['<<B>host</B>', '<<B>outside world</B>', '<<B>netns0</B>', '<<B>netns1</B>']) t.ok(dot.includes(`label=${label}`), `a cluster labelled ${label}`);
+  t.match(dot, /label=<<B>host<\/B>.*ip_forward=1: routes between its interfaces/);
   t.match(nodeLine(dot, 'if:host:eth0'), /172\.16\.0\.2\/24.*default via 172\.16\.0\.1/);
   t.match(nodeLine(dot, 'if:host:br0'), /peripheries=2.*172\.18\.0\.1\/16/);
   t.match(nodeLine(dot, 'if:netns0:ceth0'), /172\.18\.0\.10\/16.*veth, up.*default via 172\.18\.0\.1/);
@@ -97,6 +98,6 @@ t.test('names with quotes, angle brackets, ampersands and backslashes come out l
   t.ok(svg.includes('<title>if:host:x&quot;&lt;y&gt;&amp;\\\\N\\\\&#45;&gt;if:we&quot;ird:c&amp;d</title>'), 'the pair is one edge between the two (Graphviz keeps a doubled \\ in ids)');
   t.ok(svg.includes('>x&quot;&lt;y&gt;&amp;\\N\\</text>'), 'the label shows the name itself, not a label escape');
   t.ok(svg.includes('>c&amp;d</text>'));
-  t.ok(svg.includes('network namespace we&quot;ird'));
+  t.ok(svg.includes('>we&quot;ird</text>'), 'the netns name');
   t.ok(svg.includes('a &quot;title&quot;'));
 });
