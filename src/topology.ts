@@ -238,7 +238,8 @@ export function topologyOf(snapshot: Snapshot): Topology {
         if (!same.chains.includes(d.chain)) same.chains.push(d.chain);
         continue;
       }
-      const owner = namespaces.flatMap((m) => m.interfaces.filter((i) => owns(i, d.to.address)).map((i) => ({ ns: m, i })))[0];
+      // Its own namespace first: 127.0.0.1, say, is in every one.
+      const owner = [n, ...namespaces.filter((m) => m !== n)].flatMap((m) => m.interfaces.filter((i) => owns(i, d.to.address)).map((i) => ({ ns: m, i })))[0];
       const listener = owner ? owner.ns.listeners.find((l) => l.proto === d.proto && l.port === d.to.port && covers(l, d.to.address)) ?? null : null;
       published.push({
         ns: n.name,

@@ -115,7 +115,7 @@ function clusterLabel(ns: TopoNamespace): string {
 /** Listeners worth drawing: a container's (netns) sockets off loopback, and every published port's target. */
 function listenersToDraw(t: Topology, ns: TopoNamespace): Listener[] {
   const targets = t.published.flatMap((p) => (p.target?.ns === ns.name && p.target.listener ? [p.target.listener] : []));
-  const own = ns.kind === 'netns' ? ns.listeners.filter((l) => !isLoopbackAddress(`${l.address}/`) && l.address !== '::1') : [];
+  const own = ns.kind === 'netns' ? ns.listeners.filter((l) => !isLoopbackAddress(`${l.address}/`)) : [];
   const seen = new Set<string>();
   return [...own, ...targets].filter((l) => {
     const key = `${l.proto} ${l.address} ${l.port}`;
@@ -123,9 +123,10 @@ function listenersToDraw(t: Topology, ns: TopoNamespace): Listener[] {
   });
 }
 
-function publishedEdge(p: PublishedPort, index: number, lines: string[]): void {
-  const from = p.via ? ifId(p.ns, p.via) : dotString(`pub:${p.ns}:${index}`);
-  if (!p.via) lines.push(`  ${from} [shape=cds, style=filled, fillcolor="#f3e5f5", color="${COLORS.published}", label=${dotString(`${p.proto} ${p.address ?? '*'}:${p.port}`)}];`);
+function publishedEdge(p: PublishedPort, index: number, drawn: ReadonlySet<string>, lines: string[]): void {
+  const via = p.via && drawn.has(`${p.ns}:${p.via}`) ? p.via : null;
+  const from = via ? ifId(p.ns, via) : dotString(`pub:${p.ns}:${index}`);
+  if (!via) lines.push(`  ${from} [shape=cds, style=filled, fillcolor="#f3e5f5", color="${COLORS.published}", label=${dotString(`${p.proto} ${p.address ?? '*'}:${p.port}`)}];`);
   const what = `${p.proto} ${p.address ?? '*'}:${p.port}\n→ ${p.to.address}:${p.to.port}`;
   const chains = `(${[...p.chains].sort().join(', ')})`;
   if (!p.target) {
@@ -134,7 +135,12 @@ function publishedEdge(p: PublishedPort, index: number, lines: string[]): void {
     lines.push(`  ${from} -> ${nowhere} [color="${COLORS.down.line}", style=dashed, label=${edgeLabel(`published port (DNAT)\n${what}\n${chains}`)}];`);
     return;
   }
-  const to = p.target.listener ? listenerId(p.target.ns, p.target.listener) : ifId(p.target.ns, p.target.interface);
+  let to = p.target.listener ? listenerId(p.target.ns, p.target.listener) : ifId(p.target.ns, p.target.interface);
+  if (!p.target.listener && !drawn.has(`${p.target.ns}:${p.target.interface}`)) {
+    // An address on an interface not drawn (lo): the address itself stands for it.
+    to = dotString(`to:${p.ns}:${index}`);
+    lines.push(`  ${to} [shape=box, style="dashed", color="${COLORS.down.line}", label=${dotString(`${p.to.address}:${p.to.port}\non ${p.target.interface} in ${p.target.ns}`)}];`);
+  }
   const missing = p.target.listener ? '' : '\nnothing listens there';
   lines.push(`  ${from} -> ${to} [color="${p.target.listener ? COLORS.published : COLORS.down.line}", fontcolor="${COLORS.published}", penwidth=1.6, style=${p.target.listener ? 'solid' : 'dashed'}, label=${edgeLabel(`published port (DNAT)\n${what}\n${chains}${missing}`)}];`);
 }
@@ -143,7 +149,7 @@ function publishedEdge(p: PublishedPort, index: number, lines: string[]): void {
 export function topologyDot(t: Topology, title: string | null = null): string {
   const lines: string[] = [
     'digraph network {',
-    `  graph [rankdir=TB, compound=true, newrank=true, nodesep=0.35, ranksep=0.7, fontname="Helvetica", fontsize=12, pad=0.3${title ? `, label=${dotString(title)}, labelloc=t, fontsize=14` : ''}];`,
+    `  graph [rankdir=TB, newrank=true, nodesep=0.35, ranksep=0.7, fontname="Helvetica", fontsize=12, pad=0.3${title ? `, label=${dotString(title)}, labelloc=t, fontsize=14` : ''}];`,
     '  node [fontname="Helvetica", fontsize=11, margin="0.2,0.08"];',
     '  edge [fontname="Helvetica", fontsize=9, color="#616161", fontcolor="#424242"];',
   ];
@@ -193,13 +199,13 @@ export function topologyDot(t: Topology, title: string | null = null): string {
     t.nat
       .filter((r) => r.ns === ns.name)
       .forEach((r, k) => {
-        const devs = natInterfaces(ns, r);
+        const devs = natInterfaces(ns, r).filter((d) => drawn.has(`${ns.name}:${d}`));
         // Beside the interface it rewrites for, not a column of its own.
         if (devs.length) lines.push(`  { rank=same; ${dotString(`nat:${ns.name}:${k}`)}; ${devs.map((d) => ifId(ns.name, d)).join('; ')}; }`);
         for (const dev of devs) lines.push(`  ${dotString(`nat:${ns.name}:${k}`)} -> ${ifId(ns.name, dev)} [style=dashed, color="${COLORS.nat.line}", fontcolor="${COLORS.nat.line}", label=${edgeLabel(r.target === 'SNAT' ? 'source NAT' : 'masquerades')}];`);
       });
   }
-  t.published.forEach((p, k) => publishedEdge(p, k, lines));
+  t.published.forEach((p, k) => publishedEdge(p, k, drawn, lines));
   lines.push('}');
   return `${lines.join('\n')}\n`;
 }

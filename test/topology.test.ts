@@ -103,3 +103,10 @@ t.test('a DNAT without a port of its own keeps the matched one; a negated match 
   t.equal(published.length, 1);
   t.match(published[0], { address: null, via: null, port: 8080, to: { address: '172.18.0.20', port: 8080 }, target: { ns: 'netns1', interface: 'ceth1', listener: null } });
 });
+
+t.test('a port published to an address every namespace has (127.0.0.1) lands in its own namespace', async (t) => {
+  const s = snapshotOf('after-lesson-7');
+  s.spaces['netns0']!.iptables = { nat: { name: 'nat', policies: {}, chains: ['OUTPUT'], rules: [{ table: 'nat', chain: 'OUTPUT', args: ['-p', 'tcp', '--dport', '80', '-j', 'DNAT', '--to-destination', '127.0.0.1:5000'], line: '' }] } };
+  const p = topologyOf(s).published.find((x) => x.ns === 'netns0');
+  t.match(p?.target, { ns: 'netns0', interface: 'lo', listener: null });
+});

@@ -101,3 +101,16 @@ t.test('names with quotes, angle brackets, ampersands and backslashes come out l
   t.ok(svg.includes('>we&quot;ird</text>'), 'the netns name');
   t.ok(svg.includes('a &quot;title&quot;'));
 });
+
+t.test('every edge ends at a node that is drawn, even for ports published on loopback', async (t) => {
+  const s = snapshotOf('after-lesson-7');
+  const rules = s.spaces['host']!.iptables!['nat']!.rules;
+  rules[0]!.args = ['-d', '127.0.0.1/32', '-p', 'tcp', '-m', 'tcp', '--dport', '8080', '-j', 'DNAT', '--to-destination', '127.0.0.1:9999'];
+  rules[1]!.args = ['-p', 'udp', '-m', 'udp', '--dport', '53', '-j', 'DNAT', '--to-destination', '172.18.0.20:53'];
+  const dot = topologyDot(topologyOf(s));
+  const declared = new Set([...dot.matchAll(/^ +("(?:[^"\\]|\\.)*") \[/gm)].map((m) => m[1]));
+  const ends = [...dot.matchAll(/^ +("(?:[^"\\]|\\.)*") -> ("(?:[^"\\]|\\.)*")/gm)].flatMap((m) => [m[1], m[2]]);
+  t.ok(ends.length > 10);
+  for (const e of ends) t.ok(declared.has(e), `${e} is declared`);
+  t.match(dot, /"pub:host:1" \[shape=cds.*label="udp \*:53"\]/, 'a port published on any address has a node of its own');
+});
