@@ -30,6 +30,15 @@ Examples:
   tsnet-learn lint                      check the lesson files themselves
 
 Exit codes: 0 all passed, 1 a lesson failed or a check cannot fail, 2 usage or environment error.`,
+  graph: `
+Examples:
+  tsnet-learn graph                          a summary of the lab "default" on a terminal
+  tsnet-learn graph -o network.svg           the picture, laid out by Graphviz
+  tsnet-learn graph -t lab:mine -o net.dot   Graphviz source, to style or render yourself
+  tsnet-learn graph > network.svg            piped or redirected, the default is SVG
+  sudo tsnet-learn graph -t pid:4242 -f dot  a sandbox or container, by a process inside it
+
+It only reads: nothing in the target changes. Exit codes: 0 done, 2 usage or environment error.`,
   lab: `
 Examples:
   tsnet-learn lab create            create the lab "default"
@@ -77,6 +86,17 @@ async function main(argv: string[]): Promise<number> {
     .addHelpText('after', EXAMPLES.check)
     .action(async (lessonArg: string, opts: { target: string; format: 'pretty' | 'json' | 'tap' | 'junit'; only?: boolean; var: string[] }) => {
       code = await (await import('./commands/checkCommand.js')).checkCommand(lessonArg, opts);
+    });
+
+  program
+    .command('graph')
+    .description('draw the live network: namespaces, interfaces, veth pairs, bridge, routes, NAT, published ports')
+    .option('-t, --target <target>', 'lab (= lab:default), lab:NAME, host, or pid:PID', 'lab:default')
+    .option('-o, --output <file>', 'write FILE.svg (picture) or FILE.dot (Graphviz source)')
+    .addOption(new Option('-f, --format <format>', 'default: from -o; else text on a terminal, svg when piped').choices(['svg', 'dot', 'text']))
+    .addHelpText('after', EXAMPLES.graph)
+    .action(async (opts: { target: string; output?: string; format?: 'svg' | 'dot' | 'text' }) => {
+      code = await (await import('./commands/graphCommand.js')).graphCommand(opts);
     });
 
   program
