@@ -74,7 +74,7 @@ export function parseHostFacts(text: string, probes: readonly FeatureProbe[]): H
     } else if (head[0] === 'probe') {
       ranProbes++;
       const probe = probes[Number(head[1])];
-      if (probe && head[2] !== '0') facts.missing.push({ probe, error: body.trim().split('\n').at(-1) || `exit ${head[2]}` });
+      if (probe && head[2] !== '0') facts.missing.push({ probe, error: body.trim().split('\n')[0] || `exit ${head[2]}` });
     }
   }
   // A probe that reported back ran inside the namespace, so the namespace was made.
