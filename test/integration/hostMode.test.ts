@@ -109,6 +109,7 @@ t.test('lesson 7 passes on a stand-in host, twice; reset leaves it exactly as be
   const second = await h.cli(['run', '7', '--target', 'host']);
   exits(t, second, 0, 'so does a second one');
   t.match(second.stdout, /already in place: what lesson-7 builds is there/);
+  t.match(second.stdout, /To do it again from the start: tsnet-learn reset --target host/);
   t.strictSame(state(h), afterFirst, 'a second run changes nothing: no rule twice, no second server');
 
   const reset = await h.cli(['reset', '--target', 'host']);
