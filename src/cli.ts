@@ -39,6 +39,14 @@ Examples:
   sudo tsnet-learn graph -t pid:4242 -f dot  a sandbox or container, by a process inside it
 
 It only reads: nothing in the target changes. Exit codes: 0 done, 2 usage or environment error.`,
+  reset: `
+Examples:
+  sudo tsnet-learn reset --target host   undo what \`run --target host\` changed on this machine
+  sudo tsnet-learn reset --target host   again: "Nothing to reset"
+
+It removes exactly what host runs recorded (namespaces, links, iptables rules, the servers they started)
+and restores the settings they changed (net.ipv4.ip_forward); what was there before stays.
+Exit codes: 0 undone or nothing to undo, 2 usage error or something could not be undone.`,
   lab: `
 Examples:
   tsnet-learn lab create            create the lab "default"
@@ -117,6 +125,15 @@ async function main(argv: string[]): Promise<number> {
     .addHelpText('after', EXAMPLES.test)
     .action(async (args: string[], opts: { jobs?: string; ablate?: boolean; format: 'pretty' | 'json' | 'tap' | 'junit' }) => {
       code = await (await import('./commands/testCommand.js')).testCommand(args, opts);
+    });
+
+  program
+    .command('reset')
+    .description('undo what `run --target host` changed on this machine, and nothing else')
+    .option('-t, --target <target>', 'host (a lab is removed with: lab destroy)')
+    .addHelpText('after', EXAMPLES.reset)
+    .action(async (opts: { target?: string }) => {
+      code = await (await import('./commands/resetCommand.js')).resetCommand(opts);
     });
 
   program

@@ -55,7 +55,7 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
   };
 
   /**
-   * Results when every lasting check holds (at least one), else null. Transient checks ("cannot ping
+   * Results when no lasting check fails and at least one holds, else null. Transient checks ("cannot ping
    * yet") describe the moment of their step, which later steps change on purpose: they are not
    * re-judged here but reported as skipped.
    */
@@ -63,7 +63,9 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
     const positive = decls.filter((d) => !d.transient);
     if (positive.length === 0) return null;
     const results = await evaluateChecks(positive, shell, target, { lazyProbes: true });
-    if (!results.every((r) => r.status === 'passed')) return null;
+    // A probe this target cannot make (no outside world on a host) neither confirms nor denies: applying
+    // the step again would only duplicate what is there (`iptables -A` twice).
+    if (results.some((r) => r.status === 'failed') || !results.some((r) => r.status === 'passed')) return null;
     return decls.map(
       (d) => results.find((r) => r.decl === d) ?? { decl: d, status: 'skipped', message: 'describes the state while the step runs; not judged again once it is done' },
     );

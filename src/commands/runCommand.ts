@@ -23,7 +23,7 @@ export async function runCommand(lessonArg: string, opts: { target: string; form
   const { destroyLabsNow } = await import('../lab/lab.js');
   const onSignal = (): void => {
     destroyLabsNow([]);
-    process.stderr.write(`\ntsnet-learn run: interrupted; the lab keeps what was done so far (tsnet-learn lab destroy removes it)\n`);
+    if (spec.kind !== 'host') process.stderr.write(`\ntsnet-learn run: interrupted; the lab keeps what was done so far (tsnet-learn lab destroy removes it)\n`);
     // A signal ends the run here, not at the CLI entry: 128 + SIGINT, as a shell reports it.
     process.exit(130);
   };
@@ -45,12 +45,14 @@ export async function runCommand(lessonArg: string, opts: { target: string; form
       );
     }
   }
+  // Host: a preflight before anything is touched, then a record of everything the run changes (reset undoes it).
+  const hostRun = spec.kind === 'host' ? (await import('../hostRun.js')).startHostRun(chain, target.jobsDir!) : null;
   await loading;
   const shell = await openShell(target.argv, target.jobsDir);
   const pretty = opts.format === 'pretty' ? (await import('../reporters/prettyReporter.js')).prettyReporter(process.stdout, { verbose: opts.verbose }) : null;
   if (pretty) process.stdout.write(`tsnet-learn run ${chain.at(-1)!.id} in ${target.label}${target.fresh ? ' (new lab)' : ''}\n`);
   try {
-    const report = await runLessons({ chain, target, shell, onEvent: pretty?.onEvent, changes: true });
+    const report = await runLessons({ chain, target, shell, onEvent: hostRun ? (e) => (hostRun.onEvent(e), pretty?.onEvent(e)) : pretty?.onEvent, changes: true });
     if (pretty) {
       pretty.finish(report);
       if (target.lab) process.stdout.write(`\nThe lab stays as it is: look around with \`tsnet-learn lab shell ${target.lab.name}\`, remove it with \`tsnet-learn lab destroy ${target.lab.name}\`.\n`);
@@ -58,6 +60,8 @@ export async function runCommand(lessonArg: string, opts: { target: string; form
     code = report.passed ? 0 : 1;
   } finally {
     await shell.close();
+    const recorded = hostRun?.finish();
+    if (recorded) (pretty ? process.stdout : process.stderr).write(`\n${recorded.join('\n')}\n`);
   }
   return code;
 }

@@ -89,7 +89,7 @@ export function prettyReporter(out: Writer, options: { verbose?: boolean } = {})
     const secs = (r.durationMs / 1000).toFixed(1);
     const last = r.lessons.at(-1);
     if (r.passed && last?.status === 'satisfied') {
-      out.write(`\n${pc.green(pc.bold(`✔ ${r.lesson} is already complete`))} in ${r.target}: ${passed} checks hold. To do it again from the start: --from-scratch\n`);
+      out.write(`\n${pc.green(pc.bold(`✔ ${r.lesson} is already complete`))} in ${r.target}: ${passed} checks hold. To do it again from the start: ${r.target === 'host' ? 'tsnet-learn reset --target host, then run it again' : '--from-scratch'}\n`);
     } else if (r.passed) {
       out.write(`\n${pc.green(pc.bold(`✔ ${r.lesson} passed`))} in ${r.target}: ${passed} checks passed${skipped ? `, ${skipped} skipped` : ''} (${secs} s)\n`);
     } else {
