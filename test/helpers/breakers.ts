@@ -21,13 +21,15 @@ const bashIn = (ns: string, line: string): string => inNamespace(`bash -c ${shel
 
 /**
  * Taking a link down or an address away drops the routes through it (a default route too): they are
- * saved first and put back by the mend.
+ * saved first, and the mend puts the table back in its saved order, which decides between two routes
+ * for one prefix (lesson 4). Twice: a route via a gateway needs the route to that gateway first.
  */
 function keepingRoutes(ns: string, breakLine: string, undoLine: string): Breaker {
   const file = `${KEEP}/routes-${ns}`;
+  const each = (cmd: string): string => `sed 's/ linkdown//' ${file} | while read -r r; do ip route ${cmd} $r 2>/dev/null; done`;
   return {
     breakLine: bashIn(ns, `mkdir -p ${KEEP}; ip route show > ${file}; ${breakLine}`),
-    mendLine: bashIn(ns, `${undoLine}; sed 's/ linkdown//' ${file} | while read -r r; do ip route replace $r; done`),
+    mendLine: bashIn(ns, `${undoLine}; ${each('del')}; ${each('append')}; ${each('append')}; true`),
   };
 }
 
