@@ -2,6 +2,7 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { UserError } from './errors.js';
+import { readUserNamespaceSettings, userNamespaceBlocker } from './userNamespaces.js';
 
 /** Tool → the Debian package that installs it. */
 export const REQUIRED_TOOLS: Record<string, string> = {
@@ -38,4 +39,10 @@ export function assertTools(): void {
   if (missing.length === 0) return;
   const pkgs = [...new Set(missing.map((t) => REQUIRED_TOOLS[t]!))];
   throw new UserError(`Missing tools: ${missing.join(', ')}.`, `Install them (as root): apt-get install -y ${pkgs.join(' ')}`);
+}
+
+/** Without root a lab needs a user namespace: name the kernel setting that forbids one, before trying. */
+export function assertUserNamespaces(): void {
+  const blocker = userNamespaceBlocker(readUserNamespaceSettings());
+  if (blocker) throw new UserError(blocker.message, blocker.help);
 }

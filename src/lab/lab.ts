@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
+import { assertUserNamespaces } from '../preflight.js';
 import { isAlive, readRecord, removeRecord, startTimeOf, validateLabName, writeRecord, type LabRecord } from './labStore.js';
 import { labInitScript } from './labWorld.js';
 
@@ -47,6 +48,7 @@ export async function createLab(name: string): Promise<LabRecord> {
   if (existing && isAlive(existing)) throw new UserError(`Lab "${name}" already exists (pid ${existing.initPid}).`, `Use it, or remove it first: tsnet-learn lab destroy ${name}`);
   if (existing) removeRecord(name);
   const rootless = !isRoot();
+  if (rootless) assertUserNamespaces();
   const args = [...(rootless ? ['--user', '--map-root-user'] : []), '--net', '--mount', '--pid', '--fork', '--kill-child', '--mount-proc', '--propagation', 'private', 'bash', '-c', labInitScript()];
   // Detached: the lab outlives this CLI invocation until `lab destroy`.
   const holder = spawn('unshare', args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
