@@ -17,9 +17,15 @@ export const REQUIRED_TOOLS: Record<string, string> = {
   python3: 'python3',
 };
 
+/** PATH plus the sbin directories, which an ordinary user's PATH often lacks though the tools work from there. */
+export function pathWithSbin(path = process.env.PATH ?? ''): string {
+  const dirs = path.split(delimiter).filter(Boolean);
+  return [...dirs, ...['/usr/sbin', '/sbin'].filter((d) => !dirs.includes(d))].join(delimiter);
+}
+
 export function onPath(tool: string, path = process.env.PATH ?? ''): boolean {
-  // sbin directories are often missing from an ordinary user's PATH though the tools work from there.
-  const dirs = [...path.split(delimiter), '/usr/sbin', '/sbin'];
+  // Lesson shells get the same PATH (see shell.ts), so what is found here is found there.
+  const dirs = pathWithSbin(path).split(delimiter);
   return dirs.some((d) => {
     try {
       accessSync(join(d, tool), constants.X_OK);

@@ -87,3 +87,13 @@ t.test('as root a lab needs no user namespace, so the setting does not stop it',
   t.match(r.stdout, /Created lab "asroot"/);
   t.equal((await box.run(['lab', 'destroy', 'asroot'], { wrap: noUserns })).code, 0);
 });
+
+t.test("an ordinary user's PATH without /usr/sbin: the iptables the preflight found there is the one the lesson runs", async (t) => {
+  const box = sandbox(NOBODY);
+  t.teardown(() => box.cleanup());
+  const r = await box.run(['run', '6', '--target', 'lab:userpath', '--format', 'json'], { asUser: isRoot() ? NOBODY : undefined, env: { PATH: '/usr/local/bin:/usr/bin:/bin' } });
+  t.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as { checks: { id: string; status: string }[] };
+  t.ok(report.checks.some((c) => c.id === 'lesson-6:4.1' && c.status === 'passed'), 'the MASQUERADE rule was added and found');
+  t.equal((await box.run(['lab', 'destroy', 'userpath'], { asUser: isRoot() ? NOBODY : undefined })).code, 0);
+});
