@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { assertUserNamespaces } from '../preflight.js';
+import { lockLab } from './labLock.js';
 import { isAlive, readRecord, removeRecord, startTimeOf, validateLabName, writeRecord, type LabRecord } from './labStore.js';
 import { labInitScript } from './labWorld.js';
 
@@ -41,14 +42,25 @@ function explainUnshareFailure(stderr: string, rootless: boolean): UserError {
 /** Holders of labs still being built (no record yet): a signal handler must kill these too. */
 export const labsBeingBuilt = new Set<number>();
 
-/** Starts a lab's holder process and waits until its world is built. */
+/** Starts a lab's holder process and waits until its world is built; one creator per name at a time. */
 export async function createLab(name: string): Promise<LabRecord> {
+  validateLabName(name);
+  // Without root a lab needs a user namespace: say which setting forbids it before trying.
+  if (!isRoot()) assertUserNamespaces();
+  const release = await lockLab(name);
+  try {
+    return await buildLab(name);
+  } finally {
+    release();
+  }
+}
+
+async function buildLab(name: string): Promise<LabRecord> {
   validateLabName(name);
   const existing = readRecord(name);
   if (existing && isAlive(existing)) throw new UserError(`Lab "${name}" already exists (pid ${existing.initPid}).`, `Use it, or remove it first: tsnet-learn lab destroy ${name}`);
   if (existing) removeRecord(name);
   const rootless = !isRoot();
-  if (rootless) assertUserNamespaces();
   const args = [...(rootless ? ['--user', '--map-root-user'] : []), '--net', '--mount', '--pid', '--fork', '--kill-child', '--mount-proc', '--propagation', 'private', 'bash', '-c', labInitScript()];
   // Detached: the lab outlives this CLI invocation until `lab destroy`.
   const holder = spawn('unshare', args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
