@@ -105,6 +105,11 @@ export function innerWords(words: readonly Word[]): Word[] {
   }
 }
 
+/** True when wrapper words enter a namespace under /run/netns (`ip netns exec X`, `nsenter --net=/run/netns/X`). */
+function entersNamedNetns(wrappers: readonly Word[]): boolean {
+  return wrappers.some((w, i) => (w.text === 'exec' && wrappers[i - 1]?.text === 'netns') || /^(--net=|-n)?\/(var\/)?run\/netns\/[^/]+$/.test(w.text));
+}
+
 const SHELLS = new Set(['bash', 'sh', 'dash', 'zsh', 'ksh', 'fish']);
 const IPTABLES = /^(ip6?tables)(-legacy|-nft)?$/;
 const IPTABLES_RESTORE = /^ip6?tables(-legacy|-nft)?-restore$/;
@@ -287,9 +292,9 @@ function addresses(line: string): CommandProblem[] {
 
 /**
  * Problems of one command line. `owned` holds what earlier lines of the lesson created; what this line
- * creates is returned in `owns`, for the caller to add.
+ * creates is returned in `owns`, for the caller to add. `inNamespace`: the line runs in a context.
  */
-export function commandProblems(line: string, owned: OwnedFirewall = new Set()): { problems: CommandProblem[]; owns: string[] } {
+export function commandProblems(line: string, owned: OwnedFirewall = new Set(), inNamespace = false): { problems: CommandProblem[]; owns: string[] } {
   const problems: CommandProblem[] = [];
   const owns: string[] = [];
   for (const command of simpleCommands(line)) {
@@ -297,7 +302,8 @@ export function commandProblems(line: string, owned: OwnedFirewall = new Set()):
     if (words.length === 0) continue;
     problems.push(...sudo(words));
     problems.push(...strayShell(line, words, command));
-    problems.push(...firewall(words, owned, owns));
+    // A container's own firewall is the lesson's to wipe; only the host's is off limits.
+    if (!inNamespace && !entersNamedNetns(command.slice(0, command.length - words.length))) problems.push(...firewall(words, owned, owns));
     problems.push(...ipNames(words));
   }
   problems.push(...addresses(line));

@@ -209,7 +209,7 @@ export function parseLesson(source: string, file: string): ParseResult {
       }
       if (!text || text.startsWith('#')) continue;
       const position = posOf(at);
-      const { problems, owns } = commandProblems(text, ownedFirewall);
+      const { problems, owns } = commandProblems(text, ownedFirewall, context !== null);
       for (const o of owns) ownedFirewall.add(o);
       for (const p of problems) {
         const part = parts.filter((q) => q.start <= p.offset).at(-1)!;

@@ -57,6 +57,13 @@ t.test('commands that wipe the firewall of the machine are refused', async (t) =
   t.match(commandProblems('iptables -P FORWARD DROP').problems[0]!.reason, /default policy of the whole machine/);
 });
 
+t.test("a container's own firewall may be wiped: inside a context, or through ip netns exec or nsenter into /run/netns", async (t) => {
+  t.same(rules('ip netns exec netns0 iptables -F'), []);
+  t.same(rules('nsenter --net=/run/netns/netns0 iptables -P INPUT DROP'), []);
+  t.same(commandProblems('iptables -F', new Set(), true).problems, []);
+  t.same(rules('nsenter -t 1 -n iptables -F'), ['25 host-firewall'], "pid 1's network namespace is the host's");
+});
+
 t.test('a lesson may flush and delete the chains and tables it created itself', async (t) => {
   const owned = new Set<string>();
   const created = commandProblems('iptables -t nat -N TSNET', owned);
