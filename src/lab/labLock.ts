@@ -5,14 +5,19 @@ import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { startTimeOf, stateDir } from './labStore.js';
 
+// Beside labs/, not in it: whatever reads labs/ finds only records.
+function locksDir(): string {
+  return join(stateDir(), 'locks');
+}
+
 function lockFile(name: string): string {
-  return join(stateDir(), 'labs', `${name}.lock`);
+  return join(locksDir(), `${name}.lock`);
 }
 
 /** Takes the lock, or returns the pid of the live process that holds it. A dead holder's lock is taken over. */
 function tryLock(name: string): number | null {
   const file = lockFile(name);
-  mkdirSync(join(stateDir(), 'labs'), { recursive: true, mode: 0o700 });
+  mkdirSync(locksDir(), { recursive: true, mode: 0o700 });
   const me = `${process.pid} ${startTimeOf(process.pid) ?? ''}\n`;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -40,7 +45,7 @@ let exitHookInstalled = false;
 
 /** Leaves no empty directories behind, as removeRecord does. */
 function removeEmptyDirs(): void {
-  for (const dir of [join(stateDir(), 'labs'), stateDir()]) {
+  for (const dir of [locksDir(), stateDir()]) {
     try {
       rmdirSync(dir);
     } catch {
@@ -71,6 +76,7 @@ export async function lockLab(name: string, waitMs = 15_000): Promise<() => void
     exitHookInstalled = true;
     process.on('exit', () => {
       for (const f of held) rmSync(f, { force: true });
+      if (held.size) removeEmptyDirs();
     });
   }
   return () => {
