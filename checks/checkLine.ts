@@ -121,7 +121,9 @@ const NAME = /^[A-Za-z0-9_.@-]+$/;
 export function readNamespace(r: ArgReader, key: 'in' | 'from'): string {
   const t = r.option(key);
   if (!t) return 'host';
-  if (!NAME.test(t.text)) throw new CheckSyntaxError(`Unexpected namespace \`${t.text}\`, expected host, outside or a netns name`, t.offset);
+  if (!NAME.test(t.text) || t.text === '.' || t.text === '..' || t.text.length > 255) {
+    throw new CheckSyntaxError(`Unexpected namespace \`${t.text}\`, expected host, outside or a netns name`, t.offset);
+  }
   return t.text;
 }
 

@@ -183,7 +183,9 @@ async function main(argv: string[]): Promise<number> {
       const target = await openTarget(parseTargetSpec(`lab:${name}`), { create: true, allowHost: false });
       if (target.fresh) process.stderr.write(`Created lab "${name}".\n`);
       process.stderr.write(`Inside lab "${name}": this network is private to the lab. Type exit to leave; the lab stays until \`tsnet-learn lab destroy ${name}\`.\n`);
-      const r = spawnSync(target.argv[0]!, [...target.argv.slice(1), 'bash', '--norc'], { stdio: 'inherit', env: { ...process.env, PS1: `[lab:${name}] \\w # ` } });
+      const { pathWithSbin } = await import('./preflight.js');
+      // Root inside the lab: iptables and friends in sbin must be found, as in root's own shell.
+      const r = spawnSync(target.argv[0]!, [...target.argv.slice(1), 'bash', '--norc'], { stdio: 'inherit', env: { ...process.env, PATH: pathWithSbin(), PS1: `[lab:${name}] \\w # ` } });
       code = r.status ?? 0;
     });
   lab

@@ -16,6 +16,19 @@ function keyPosition(source: string, key: string): Position {
   return { line: i >= 0 ? i + 1 : 1, column: 1 };
 }
 
+/** Where a list item of a frontmatter key is written (`prerequisites: [lesson-1, lesson-9]` → at lesson-9). */
+function itemPosition(source: string, key: string, item: string): Position {
+  const at = keyPosition(source, key);
+  const lines = source.split('\n');
+  for (let i = at.line - 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (i >= at.line && (/^[A-Za-z_]/.test(line) || line.startsWith('---'))) break;
+    const m = new RegExp(`(?<![\\w-])${item.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`).exec(i === at.line - 1 ? line.slice(key.length + 1) : line);
+    if (m) return { line: i + 1, column: m.index + 1 + (i === at.line - 1 ? key.length + 1 : 0) };
+  }
+  return at;
+}
+
 export function lint(inputs: readonly LintInput[]): LessonMessage[] {
   const out: LessonMessage[] = [];
   const error = (file: string, position: Position, reason: string, rule: string): void => {
@@ -35,13 +48,19 @@ export function lint(inputs: readonly LintInput[]): LessonMessage[] {
       fileOf.set(lesson.id, input);
     }
   }
+  const others = (self: string): string => {
+    const ids = [...byId.keys()].filter((k) => k !== self);
+    return ids.length ? `one of ${ids.join(', ')}` : 'the id of another lesson file (there is none here)';
+  };
   const checkIds = new Map<string, string>();
   for (const { input, lesson } of lessons) {
     for (const pre of lesson.prerequisites) {
-      if (!byId.has(pre)) error(input.file, keyPosition(input.source, 'prerequisites'), `Unexpected prerequisite \`${pre}\`, expected one of ${[...byId.keys()].join(', ')}`, 'prerequisites');
+      if (!byId.has(pre)) error(input.file, itemPosition(input.source, 'prerequisites', pre), `Unexpected prerequisite \`${pre}\`, expected ${others(lesson.id)}`, 'prerequisites');
     }
     const chain = prerequisiteChain(byId, lesson);
-    if (!chain.ok && chain.problem.startsWith('prerequisite cycle')) error(input.file, keyPosition(input.source, 'prerequisites'), `Unexpected ${chain.problem}, expected prerequisites without a cycle`, 'prerequisites');
+    const inCycle = chain.ok ? [] : chain.problem.replace(/^prerequisite cycle: /, '').split(' → ');
+    const cyclePre = lesson.prerequisites.find((p) => inCycle.includes(p));
+    if (!chain.ok && chain.problem.startsWith('prerequisite cycle')) error(input.file, cyclePre ? itemPosition(input.source, 'prerequisites', cyclePre) : keyPosition(input.source, 'prerequisites'), `Unexpected ${chain.problem}, expected prerequisites without a cycle`, 'prerequisites');
     for (const step of lesson.steps) {
       for (const c of step.checks) {
         const other = checkIds.get(c.id);

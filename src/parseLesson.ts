@@ -8,6 +8,7 @@ import { parseDocument } from 'yaml';
 import { CheckSyntaxError } from '../checks/checkLine.js';
 import { parseCheckLine } from '../checks/index.js';
 import { classifyLine } from './classifyCommand.js';
+import { commandProblems, type OwnedFirewall } from './commandProblems.js';
 import type { CheckDecl, Command, Context, Lesson, Position, Step } from './lesson.js';
 import type { LessonMessage } from './message.js';
 
@@ -48,16 +49,19 @@ export function parseLesson(source: string, file: string): ParseResult {
     const base = (yamlNode.position?.start.line ?? 1) + 1;
     for (const e of doc.errors) {
       const lp = e.linePos?.[0];
-      error({ line: base + (lp ? lp.line - 1 : 0), column: lp?.col ?? 1 }, `Unexpected YAML: ${e.message.split('\n')[0]}`, 'frontmatter');
+      // The library counts lines from the frontmatter's start: the position carries the file's line.
+      const text = (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+      error({ line: base + (lp ? lp.line - 1 : 0), column: lp?.col ?? 1 }, `Unexpected YAML: ${text}`, 'frontmatter');
     }
-    const data = (doc.errors.length ? {} : doc.toJS()) as Record<string, unknown> | null;
+    // Unreadable YAML says nothing about its keys: no further messages about them.
+    const data = (doc.errors.length ? null : doc.toJS()) as Record<string, unknown> | null;
     const keyPos = (key: string): Position => {
       const i = yamlNode.value.split('\n').findIndex((l) => l.startsWith(`${key}:`));
       return { line: i >= 0 ? base + i : base - 1, column: 1 };
     };
     if (data && typeof data === 'object') {
       if (typeof data.id !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(data.id)) {
-        error(keyPos('id'), `Unexpected id ${JSON.stringify(data.id ?? null)}, expected a lowercase id such as lesson-3`, 'frontmatter');
+        error(keyPos('id'), data.id === undefined ? 'Unexpected missing id, expected `id: …`, a lowercase id such as lesson-3' : `Unexpected id ${JSON.stringify(data.id)}, expected a lowercase id such as lesson-3`, 'frontmatter');
       } else id = data.id;
       if (typeof data.title !== 'string' || !data.title.trim()) error(keyPos('title'), 'Unexpected missing title, expected `title: …`', 'frontmatter');
       else title = data.title.trim();
@@ -79,16 +83,32 @@ export function parseLesson(source: string, file: string): ParseResult {
   let current: Step | null = null;
   let context: Context | null = null;
   let mayFailStep = false;
+  /** Where the open context began, and whether anything ran in it yet. */
+  let contextAt: { position: Position; used: boolean } | null = null;
+  /** The context the last step ended in, for a message when `exit` comes a step too late. */
+  let endedContext: { netns: string; opener: string; position: Position } | null = null;
+  const ownedFirewall: OwnedFirewall = new Set();
+  const brokenChecks = new Set<Step>();
   const seenIds = new Map<string, Position>();
 
   const endStep = (): void => {
     if (!current) return;
     const runs = current.commands.filter((c) => c.role === 'run');
     current.kind = runs.length > 0 && runs.every((c) => c.mayFail) ? 'cleanup' : runs.every((c) => c.observes) ? 'observe' : 'change';
-    if (current.kind === 'change' && current.checks.length === 0) {
+    // A step whose check lines are broken has been told so already.
+    if (current.kind === 'change' && current.checks.length === 0 && !brokenChecks.has(current)) {
       warn(current.position, `Unexpected step without checks, expected a \`check\` block: "${current.title}" changes state`, 'step-checks');
     }
+    const open = context as Context | null;
+    if (open && contextAt) {
+      // A context ends with its step: commands meant for it in the next step would run on the host.
+      if (!contextAt.used) {
+        error(contextAt.position, `Unexpected end of step right after \`${open.opener}\`, expected the commands for ${open.netns} in the same step (a context ends with its step)`, 'context');
+      }
+      endedContext = { netns: open.netns, opener: open.opener, position: contextAt.position };
+    }
     context = null;
+    contextAt = null;
   };
 
   visit(tree, (node) => {
@@ -145,6 +165,15 @@ export function parseLesson(source: string, file: string): ParseResult {
       return { line: firstLine + i, column: col };
     };
 
+    // A fence inside the block means the block above it was never closed: it swallowed what follows.
+    const swallowed = raw.findIndex((l) => /^\s*(`{3,}|~{3,})/.test(l));
+    if (swallowed >= 0) {
+      const opener = raw[swallowed]!.trim();
+      error(posOf(swallowed), `Unexpected fence ${opener} inside the ${lang} block opened at ${start.line}:${start.column}, expected that block to be closed first with ${fence ?? '```'} on a line of its own`, 'fence');
+      brokenChecks.add(step);
+      return 'skip';
+    }
+
     if (lang === 'check') {
       raw.forEach((text, i) => {
         try {
@@ -160,6 +189,7 @@ export function parseLesson(source: string, file: string): ParseResult {
         } catch (e) {
           if (!(e instanceof CheckSyntaxError)) throw e;
           error(posOf(i, e.offset), e.message, 'check');
+          brokenChecks.add(step);
         }
       });
       return 'skip';
@@ -169,24 +199,38 @@ export function parseLesson(source: string, file: string): ParseResult {
     for (let i = 0; i < raw.length; i++) {
       let text = raw[i]!.trim();
       const at = i;
+      // Where each joined part of a continued line starts, to position problems inside it.
+      const parts = [{ start: 0, i, lead: raw[i]!.length - raw[i]!.trimStart().length }];
       while (text.endsWith('\\') && i + 1 < raw.length) {
         i++;
-        text = `${text.slice(0, -1).trimEnd()} ${raw[i]!.trim()}`;
+        const head = text.slice(0, -1).trimEnd();
+        parts.push({ start: head.length + 1, i, lead: raw[i]!.length - raw[i]!.trimStart().length });
+        text = `${head} ${raw[i]!.trim()}`;
       }
       if (!text || text.startsWith('#')) continue;
       const position = posOf(at);
-      if (/^sudo\b/.test(text)) {
-        error(position, 'Unexpected `sudo`, expected the command alone (tsnet-learn runs it with the privileges of its target)', 'command');
-        continue;
+      const { problems, owns } = commandProblems(text, ownedFirewall, context !== null);
+      for (const o of owns) ownedFirewall.add(o);
+      for (const p of problems) {
+        const part = parts.filter((q) => q.start <= p.offset).at(-1)!;
+        error(posOf(part.i, part.lead + p.offset - part.start), p.reason, p.rule);
       }
+      if (problems.length) continue;
       const cls = classifyLine(text);
       if (cls.role === 'close-context') {
         if (!context) {
-          error(position, 'Unexpected `exit`, expected an open context (`nsenter --net=… bash`) to leave', 'context');
+          error(
+            position,
+            endedContext
+              ? `Unexpected \`exit\`: the context of ${endedContext.netns} opened at ${endedContext.position.line}:${endedContext.position.column} ended with its step, expected \`exit\` in the same step as its \`${endedContext.opener}\``
+              : 'Unexpected `exit`, expected an open context (`nsenter --net=… bash`) to leave',
+            'context',
+          );
           continue;
         }
         step.commands.push({ line: text, context, role: 'close-context', mayFail, background: null, observes: true, position });
         context = null;
+        contextAt = null;
         continue;
       }
       if (cls.role === 'open-context') {
@@ -195,9 +239,12 @@ export function parseLesson(source: string, file: string): ParseResult {
           continue;
         }
         context = { netns: cls.netns!, opener: text };
+        contextAt = { position, used: false };
+        endedContext = null;
         step.commands.push({ line: text, context, role: 'open-context', mayFail, background: null, observes: true, position });
         continue;
       }
+      if (contextAt) contextAt.used = true;
       const command: Command = { line: text, context, role: 'run', mayFail, background: cls.background, observes: cls.observes, position };
       step.commands.push(command);
     }
@@ -208,6 +255,7 @@ export function parseLesson(source: string, file: string): ParseResult {
   if (steps.length === 0 && messages.every((m) => m.rule !== 'fence')) {
     error({ line: 1, column: 1 }, 'Unexpected lesson without steps, expected at least one `##` step', 'step');
   }
+  messages.sort((a, b) => a.position.line - b.position.line || a.position.column - b.position.column);
   const failed = messages.some((m) => m.severity === 'error');
   return {
     lesson: failed ? null : { id, title, prerequisites, summary: summary.join('\n\n'), file, steps },

@@ -2,6 +2,7 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { UserError } from './errors.js';
+import { readUserNamespaceSettings, userNamespaceBlocker } from './userNamespaces.js';
 
 /** Tool → the Debian package that installs it. */
 export const REQUIRED_TOOLS: Record<string, string> = {
@@ -16,9 +17,15 @@ export const REQUIRED_TOOLS: Record<string, string> = {
   python3: 'python3',
 };
 
+/** PATH plus the sbin directories, which an ordinary user's PATH often lacks though the tools work from there. */
+export function pathWithSbin(path = process.env.PATH ?? ''): string {
+  const dirs = path.split(delimiter).filter(Boolean);
+  return [...dirs, ...['/usr/sbin', '/sbin'].filter((d) => !dirs.includes(d))].join(delimiter);
+}
+
 export function onPath(tool: string, path = process.env.PATH ?? ''): boolean {
-  // sbin directories are often missing from an ordinary user's PATH though the tools work from there.
-  const dirs = [...path.split(delimiter), '/usr/sbin', '/sbin'];
+  // Lesson shells get the same PATH (see shell.ts), so what is found here is found there.
+  const dirs = pathWithSbin(path).split(delimiter);
   return dirs.some((d) => {
     try {
       accessSync(join(d, tool), constants.X_OK);
@@ -38,4 +45,10 @@ export function assertTools(): void {
   if (missing.length === 0) return;
   const pkgs = [...new Set(missing.map((t) => REQUIRED_TOOLS[t]!))];
   throw new UserError(`Missing tools: ${missing.join(', ')}.`, `Install them (as root): apt-get install -y ${pkgs.join(' ')}`);
+}
+
+/** Without root a lab needs a user namespace: name the kernel setting that forbids one, before trying. */
+export function assertUserNamespaces(): void {
+  const blocker = userNamespaceBlocker(readUserNamespaceSettings());
+  if (blocker) throw new UserError(blocker.message, blocker.help);
 }

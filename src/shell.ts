@@ -1,6 +1,7 @@
 // The only place that runs lesson commands: one long-lived bash inside the target, fed line by line.
 // A persistent shell costs one spawn per run instead of one per command, like a learner's terminal.
 import { parallelCleanup, parallelScript, parseParallelOutput } from './parallel.js';
+import { pathWithSbin } from './preflight.js';
 import { shellQuote } from './shellQuote.js';
 import { simpleCommand } from './simpleCommand.js';
 import { execaSpawner, type Spawner } from './spawner.js';
@@ -71,7 +72,7 @@ interface Pending {
 /** `jobsDir` null: write nothing in the target (grading someone else's sandbox); probes then run one by one. */
 export async function openShell(argv: readonly string[], jobsDir: string | null, spawn: Spawner = execaSpawner): Promise<Shell> {
   const [cmd, ...args] = [...argv, 'bash', '--noprofile', '--norc'];
-  const { child } = await spawn(cmd!, args, { LC_ALL: 'C', LANG: 'C' });
+  const { child } = await spawn(cmd!, args, { LC_ALL: 'C', LANG: 'C', PATH: pathWithSbin() });
   let out = '';
   let err = '';
   let n = 0;

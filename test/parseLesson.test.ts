@@ -109,7 +109,7 @@ t.test('structural mistakes are all collected in one pass', async (t) => {
   t.equal(lesson, null);
   t.same(
     messages.map((m) => `${m.position.line}:${m.position.column} ${m.rule}`),
-    ['2:1 frontmatter', '3:1 frontmatter', '4:1 frontmatter', '7:1 step', '14:1 context', '16:1 context', '17:1 command', '22:1 check-id', '27:1 fence'],
+    ['2:1 frontmatter', '3:1 frontmatter', '4:1 frontmatter', '7:1 step', '14:1 context', '15:1 context', '16:1 context', '17:1 sudo', '22:1 check-id', '27:1 fence'],
   );
 });
 
@@ -124,4 +124,36 @@ t.test('a state-changing step without checks gets a warning, not an error', asyn
   const { lesson, messages } = parseLesson(src, 'l.md');
   t.ok(lesson);
   t.same(messages.map((m) => [m.severity, m.rule, m.position.line]), [['warning', 'step-checks', 7]]);
+});
+
+const lessonWith = (body: string): ReturnType<typeof parseLesson> => parseLesson(`---\nid: l\ntitle: T\nprerequisites: []\n---\n\n${body}`, 'l.md');
+const where = (r: ReturnType<typeof parseLesson>): string[] => r.messages.map((m) => `${m.position.line}:${m.position.column} ${m.rule}`);
+
+t.test('a context opened at the end of a step, and its exit in the next step, are both refused', async (t) => {
+  const r = lessonWith('## Enter\n\n```bash\nnsenter --net=/run/netns/netns0 bash\n```\n\n## Inside\n\n```bash\nip link set lo up\nexit\n```\n\n```check\nlink lo in=netns0 up\n```\n');
+  t.same(where(r), ['10:1 context', '17:1 context']);
+  t.match(r.messages[0]!.reason, /a context ends with its step/);
+  t.match(r.messages[1]!.reason, /the context of netns0 opened at 10:1 ended with its step/);
+});
+
+t.test('a fence inside a block is a block left open above it, and its step is not also blamed for lacking checks', async (t) => {
+  const r = lessonWith('## Make\n\n```bash\nip link add x type dummy\n\n```check\nlink x\n```\n');
+  t.same(where(r), ['12:1 fence']);
+  t.match(r.messages[0]!.reason, /inside the bash block opened at 9:1/);
+});
+
+t.test('a problem on a continued line is positioned on that line', async (t) => {
+  const r = lessonWith('## Make\n\n```bash\nip link add veth0 type veth \\\n    peer name this-name-is-far-too-long\n```\n\n```check\nlink veth0\n```\n');
+  t.same(where(r), ['11:15 ifname']);
+});
+
+t.test('a step whose check lines are all broken gets only their messages', async (t) => {
+  const r = lessonWith('## Make\n\n```bash\nip link add x type dummy\n```\n\n```check\nlink x points=abc\n```\n');
+  t.same(where(r), ['14:15 check']);
+});
+
+t.test('unreadable YAML frontmatter is one message, not one per key', async (t) => {
+  const r = parseLesson('---\nid: y\ntitle: [oops\nprerequisites: []\n---\n\n## S\n\n```bash\nip netns list\n```\n', 'y.md');
+  t.same(r.messages.map((m) => m.rule), ['frontmatter']);
+  t.notMatch(r.messages[0]!.reason, /at line \d/, 'the position says where; the text does not count from the frontmatter');
 });

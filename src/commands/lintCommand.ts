@@ -11,7 +11,7 @@ export async function lintCommand(files: string[]): Promise<number> {
   const { lint } = await import('../lint.js');
   const { formatMessages } = await import('../message.js');
   const dir = lessonsDir();
-  const paths = files.length ? files : readdirSync(dir).filter((f) => f.endsWith('.md')).map((f) => join(dir, f));
+  const paths = files.length ? files : readdirSync(dir).filter((f) => f.endsWith('.md')).sort().map((f) => join(dir, f));
   const inputs = paths.map((p) => {
     let source: string;
     try {

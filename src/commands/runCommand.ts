@@ -55,6 +55,11 @@ export async function runCommand(lessonArg: string, opts: { target: string; form
     const report = await runLessons({ chain, target, shell, onEvent: hostRun ? (e) => (hostRun.onEvent(e), pretty?.onEvent(e)) : pretty?.onEvent, changes: true });
     if (pretty) {
       pretty.finish(report);
+      // A command that failed in a lab this run did not make may have met what an earlier, unfinished run left.
+      const stuck = report.steps.find((s) => s.status === 'failed' && s.commands.some((c) => c.exitCode !== 0 && !c.mayFail));
+      if (stuck && target.lab && !target.fresh) {
+        process.stdout.write(`\nThis lab was not new: part of that step may have been done before (an interrupted run, or by hand). To start over in a new lab: tsnet-learn run ${chain.at(-1)!.id} --target lab:${target.lab.name} --from-scratch\n`);
+      }
       if (target.lab) process.stdout.write(`\nThe lab stays as it is: look around with \`tsnet-learn lab shell ${target.lab.name}\`, remove it with \`tsnet-learn lab destroy ${target.lab.name}\`.\n`);
     } else process.stdout.write((await import('../reporters/jsonReport.js')).jsonReport(report));
     code = report.passed ? 0 : 1;

@@ -2,6 +2,8 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
+import { assertUserNamespaces } from '../preflight.js';
+import { lockLab } from './labLock.js';
 import { isAlive, readRecord, removeRecord, startTimeOf, validateLabName, writeRecord, type LabRecord } from './labStore.js';
 import { labInitScript } from './labWorld.js';
 
@@ -40,8 +42,20 @@ function explainUnshareFailure(stderr: string, rootless: boolean): UserError {
 /** Holders of labs still being built (no record yet): a signal handler must kill these too. */
 export const labsBeingBuilt = new Set<number>();
 
-/** Starts a lab's holder process and waits until its world is built. */
+/** Starts a lab's holder process and waits until its world is built; one creator per name at a time. */
 export async function createLab(name: string): Promise<LabRecord> {
+  validateLabName(name);
+  // Without root a lab needs a user namespace: say which setting forbids it before trying.
+  if (!isRoot()) assertUserNamespaces();
+  const release = await lockLab(name);
+  try {
+    return await buildLab(name);
+  } finally {
+    release();
+  }
+}
+
+async function buildLab(name: string): Promise<LabRecord> {
   validateLabName(name);
   const existing = readRecord(name);
   if (existing && isAlive(existing)) throw new UserError(`Lab "${name}" already exists (pid ${existing.initPid}).`, `Use it, or remove it first: tsnet-learn lab destroy ${name}`);
