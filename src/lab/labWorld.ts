@@ -11,8 +11,19 @@ export const OUTSIDE_NS = `${LAB_RUN}/outside`;
 export const HOST_IP = '172.16.0.2';
 export const OUTSIDE_IPS = ['172.16.0.1', '203.0.113.1'];
 
-export function labInitScript(): string {
-  return `set -e
+/**
+ * `diesWithCreator`: the lab ends when its creator does, however it dies (even SIGKILL): a watcher
+ * reads the pipe on stdin, whose other end only the creator holds. End of file means the creator is
+ * gone, so the watcher asks init to exit (init ignores signals it has no handler for, hence the trap),
+ * and the kernel kills everything else in the pid namespace. The line "keep" releases the lab instead.
+ */
+export function labInitScript(options: { diesWithCreator?: boolean } = {}): string {
+  const watcher = options.diesWithCreator
+    ? `trap 'exit 0' USR1
+{ read -r word <&3; [ "$word" = keep ] || kill -USR1 1; } 3<&0 </dev/null >/dev/null 2>&1 &
+`
+    : '';
+  return `${watcher}set -e
 mount -t tmpfs -o mode=755 tsnet-run /run
 mkdir -p /run/netns ${LAB_RUN}/jobs
 : > ${LAB_RUN}/resolv.conf
