@@ -37,7 +37,7 @@ export interface Sandbox {
   stateDir: string;
   run(args: string[], options?: { env?: NodeJS.ProcessEnv; asUser?: number; wrap?: string[] }): Promise<CliResult>;
   /** Starts the CLI and returns while it runs, to interrupt it at a chosen moment. */
-  start(args: string[]): LiveCli;
+  start(args: string[], options?: { asUser?: number }): LiveCli;
   /** Every process still running that this sandbox's CLI started, directly or not (they inherit its TSNET_STATE_DIR). */
   processes(): number[];
   /** The lab records in the sandbox's state directory, by name. */
@@ -67,6 +67,11 @@ function checkoutFor(uid: number, into: string): string {
   return copy;
 }
 
+/** tap re-adds its loader to NODE_OPTIONS of every child; the user could not read it from a private clone. */
+function asUserArgv(uid: number | undefined): string[] {
+  return uid === undefined ? [] : ['env', '-u', 'NODE_OPTIONS', 'setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups'];
+}
+
 export function sandbox(owner?: number): Sandbox {
   const stateDir = mkdtempSync(join(tmpdir(), 'tsnet-test-'));
   chmodSync(stateDir, 0o755);
@@ -77,9 +82,7 @@ export function sandbox(owner?: number): Sandbox {
     stateDir,
     run(args, options = {}) {
       const env = { ...cliEnv(stateDir), ...options.env };
-      // tap re-adds its loader to NODE_OPTIONS of every child; the user could not read it from a private clone.
-      const asUser = options.asUser === undefined ? [] : ['env', '-u', 'NODE_OPTIONS', 'setpriv', `--reuid=${options.asUser}`, `--regid=${options.asUser}`, '--clear-groups'];
-      const argv = [...(options.wrap ?? []), ...asUser, process.execPath, cli, ...args];
+      const argv = [...(options.wrap ?? []), ...asUserArgv(options.asUser), process.execPath, cli, ...args];
       return new Promise((resolve) => {
         execFile(argv[0]!, argv.slice(1), { env, cwd: checkout, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
           const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
@@ -87,8 +90,10 @@ export function sandbox(owner?: number): Sandbox {
         });
       });
     },
-    start(args) {
-      const child = spawn(process.execPath, [cli, ...args], { env: cliEnv(stateDir), cwd: checkout, stdio: ['ignore', 'pipe', 'pipe'] });
+    start(args, options = {}) {
+      // setpriv and env exec, so the pid is the CLI's own: signals reach it directly.
+      const argv = [...asUserArgv(options.asUser), process.execPath, cli, ...args];
+      const child = spawn(argv[0]!, argv.slice(1), { env: cliEnv(stateDir), cwd: checkout, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       let err = '';
       const watchers = new Set<() => void>();

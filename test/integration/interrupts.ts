@@ -14,8 +14,8 @@ export const EXIT_CODE = { SIGINT: 130, SIGTERM: 143 } as const;
 export const stepsStarted = (out: string): number => (out.match(/^ {2}\d+\. /gm) ?? []).length;
 
 /** Starts `run 7` in a new lab, waits until step `k` has started, and returns the lab's processes then. */
-export async function runUntilStep(box: Sandbox, name: string, k: number, extra: string[] = []) {
-  const cli = box.start(['run', '7', '--target', `lab:${name}`, ...extra]);
+export async function runUntilStep(box: Sandbox, name: string, k: number, extra: string[] = [], asUser?: number) {
+  const cli = box.start(['run', '7', '--target', `lab:${name}`, ...extra], { asUser });
   await cli.until((out) => stepsStarted(out) >= k);
   const lab = processesOfLab(box.records()[name]!.initPid);
   return { cli, lab, server: lab.some((p) => commandLine(p.pid).includes('http.server')) };

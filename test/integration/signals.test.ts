@@ -3,7 +3,7 @@
 // lab record, no process, no netns, link, rule or sysctl change.
 // Every step of `run` with both signals: test/slow/signalsAtEveryStep.test.ts.
 import t from 'tap';
-import { commandLine, eventually, hostNetwork, labRuns, processesOfLab, sandbox, stillRunning, type ProcessId, type Sandbox } from './harness.js';
+import { commandLine, eventually, hostNetwork, labRuns, NOBODY, processesOfLab, sandbox, stillRunning, type ProcessId, type Sandbox } from './harness.js';
 import { assertNothingLeft, EXIT_CODE, runUntilStep, SERVER_STEP, STEPS } from './interrupts.js';
 
 t.test('with --keep, an interrupted run keeps its lab as it was; lab destroy then removes every trace', async (t) => {
@@ -59,6 +59,26 @@ t.test('SIGKILL of run takes the lab it was building with it; lab list names the
   t.match((await box.run(['lab', 'destroy', 'killed'])).stdout, /Lab "killed" was no longer running; removed its record/);
   t.match((await box.run(['lab', 'list'])).stdout, /No labs/);
   await assertNothingLeft(t, box, before, lab);
+});
+
+t.test('as an ordinary user, in a rootless lab, SIGINT destroys the lab and SIGKILL takes it along', async (t) => {
+  const box = sandbox(NOBODY);
+  t.teardown(() => box.cleanup());
+  const before = hostNetwork();
+  const interrupted = await runUntilStep(box, 'mine', 5, [], NOBODY);
+  interrupted.cli.kill('SIGINT');
+  t.equal((await interrupted.cli.exit).code, 130, interrupted.cli.stderr());
+  t.match(interrupted.cli.stderr(), /the lab "mine" that this run created was destroyed/);
+  await assertNothingLeft(t, box, before, interrupted.lab);
+  const killed = await runUntilStep(box, 'killed', SERVER_STEP + 1, [], NOBODY);
+  t.ok(killed.server, 'the lab was running the web server');
+  killed.cli.kill('SIGKILL');
+  await killed.cli.exit;
+  await eventually(() => box.processes().length === 0 && stillRunning(killed.lab).length === 0);
+  t.same(box.processes().map(commandLine), [], 'no process of the rootless lab outlives the CLI');
+  t.match((await box.run(['lab', 'list'], { asUser: NOBODY })).stdout, /^killed +orphaned: `tsnet-learn run lesson-7`/m);
+  t.match((await box.run(['lab', 'prune'], { asUser: NOBODY })).stdout, /Removed "killed"/);
+  await assertNothingLeft(t, box, before, killed.lab);
 });
 
 t.test('SIGKILL of run --keep leaves the lab running for the learner', async (t) => {
