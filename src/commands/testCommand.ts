@@ -5,7 +5,7 @@ import { listRecords, readRecord } from '../lab/labStore.js';
 import { currentStatus } from '../lab/labStatus.js';
 import { onInterrupt } from '../onInterrupt.js';
 
-/** The exit code: 0 all passed, 1 something failed (bad input throws UserError: exit 2). */
+/** The exit code: 0 all passed, 1 something failed (bad input throws UserError: exit 2; a signal exits 130/143). */
 export async function testCommand(args: string[], opts: { jobs?: string; ablate?: boolean; keep?: boolean; format: 'pretty' | 'json' | 'tap' | 'junit' }): Promise<number> {
   let code = 0;
   const { loadCatalog, resolveLesson } = await import('../catalog.js');
