@@ -59,7 +59,8 @@ export function judgeAblation(chain: readonly Lesson[], runs: readonly AblationR
 
 /** One fresh lab per left-out step, `jobs` at a time; every lab is destroyed, also on failure. */
 /** `lastOnly`: leave out only the last lesson's steps (its prerequisites are ablated on their own). */
-export async function ablate(chain: readonly Lesson[], options: { jobs: number; lastOnly?: boolean; onRun?: (r: AblationRun) => void }): Promise<AblationReport> {
+/** `keep`: the labs are not tied to this process (test --keep keeps interrupted ones). */
+export async function ablate(chain: readonly Lesson[], options: { jobs: number; lastOnly?: boolean; keep?: boolean; onRun?: (r: AblationRun) => void }): Promise<AblationReport> {
   const plan = ablationPlan(chain, options.lastOnly);
   const runs: AblationRun[] = [];
   let next = 0;
@@ -67,7 +68,8 @@ export async function ablate(chain: readonly Lesson[], options: { jobs: number; 
     while (next < plan.length) {
       const i = next++;
       const skipped = plan[i]!;
-      const run = await inFreshLab(`ablate-${process.pid}-${i}`, async (target, shell): Promise<AblationRun> => {
+      const command = `test --ablate ${chain.at(-1)!.id} without ${skipped}`;
+      const run = await inFreshLab(`ablate-${process.pid}-${i}`, { command, keep: options.keep }, async (target, shell): Promise<AblationRun> => {
         const report = await runLessons({ chain: [...chain], target, shell, skipSteps: new Set([skipped]), keepGoing: true, commandTimeoutS: 10 });
         return { skipped, statuses: Object.fromEntries(report.checks.map((c) => [c.id, c.status])) };
       });
@@ -84,8 +86,8 @@ export async function ablate(chain: readonly Lesson[], options: { jobs: number; 
  * Checks that no ablation can fail are "not yet" claims ("netns0 cannot reach the outside yet"): they
  * must fail once the course goes further. Judges them in a fresh lab after `laterChain` has run.
  */
-export async function judgeAfter(decls: readonly CheckDecl[], laterChain: readonly Lesson[]): Promise<CheckResult[]> {
-  return inFreshLab(`advance-${process.pid}`, async (target, shell) => {
+export async function judgeAfter(decls: readonly CheckDecl[], laterChain: readonly Lesson[], keep = false): Promise<CheckResult[]> {
+  return inFreshLab(`advance-${process.pid}`, { command: `test --ablate ${laterChain.at(-1)!.id} (transient checks)`, keep }, async (target, shell) => {
     const report = await runLessons({ chain: [...laterChain], target, shell });
     if (!report.passed) throw new Error(`${laterChain.at(-1)?.id} did not pass in ${target.label}`);
     return evaluateChecks(decls, shell, target);

@@ -12,7 +12,10 @@ Examples:
   tsnet-learn run 6 --format json       machine-readable report
   sudo tsnet-learn run 5 --target host  apply it to this machine's real network (root only)
 
-Exit codes: 0 all passed, 1 a step or check failed, 2 usage, lesson or environment error.`,
+Ctrl-C (or SIGTERM, or the run being killed): a lab that this run created is destroyed, unless --keep;
+a lab that existed before holds your work and stays as it is.
+Exit codes: 0 all passed, 1 a step or check failed, 2 usage, lesson or environment error,
+130 interrupted (SIGINT), 143 terminated (SIGTERM).`,
   check: `
 Examples:
   tsnet-learn check lesson-7                          grade the lab "default" against lessons 5 to 7
@@ -29,7 +32,10 @@ Examples:
   tsnet-learn test --ablate             also prove that every check can fail
   tsnet-learn lint                      check the lesson files themselves
 
-Exit codes: 0 all passed, 1 a lesson failed or a check cannot fail, 2 usage or environment error.`,
+Every lab of the run is destroyed when it ends, on Ctrl-C or SIGTERM, and also when the run is killed;
+with --keep, the labs of lessons still running at an interrupt stay, and their names are printed.
+Exit codes: 0 all passed, 1 a lesson failed or a check cannot fail, 2 usage or environment error,
+130 interrupted (SIGINT), 143 terminated (SIGTERM).`,
   graph: `
 Examples:
   tsnet-learn graph                          a summary of the lab "default" on a terminal
@@ -52,7 +58,8 @@ Examples:
   tsnet-learn lab create            create the lab "default"
   tsnet-learn lab shell             a root shell inside it: type the tutorial's commands
   tsnet-learn lab list              labs, their pids and whether they still run
-  tsnet-learn lab destroy           remove it and everything in it`,
+  tsnet-learn lab destroy           remove it and everything in it
+  tsnet-learn lab prune             remove labs left behind by a run or test that was killed`,
 };
 
 // Output piped into `head` and closed early: stop quietly, as other command-line tools do.
@@ -78,8 +85,9 @@ async function main(argv: string[]): Promise<number> {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
     .option('-v, --verbose', 'show what every passing check saw')
     .option('--from-scratch', 'destroy the lab first and start from a new one (labs only)')
+    .option('--keep', 'keep the lab this run creates even when the run is interrupted or killed')
     .addHelpText('after', EXAMPLES.run)
-    .action(async (lessonArg: string, opts: { target: string; format: 'pretty' | 'json'; verbose?: boolean; fromScratch?: boolean }) => {
+    .action(async (lessonArg: string, opts: { target: string; format: 'pretty' | 'json'; verbose?: boolean; fromScratch?: boolean; keep?: boolean }) => {
       code = await (await import('./commands/runCommand.js')).runCommand(lessonArg, opts);
     });
 
@@ -121,9 +129,10 @@ async function main(argv: string[]): Promise<number> {
     .argument('[lessons...]', 'lesson ids, numbers or paths (default: every lesson)')
     .option('-j, --jobs <n>', 'lessons at a time (default: the number of cores)')
     .option('--ablate', 'for each state-changing step, a fresh lab without it: its checks must fail')
+    .option('--keep', 'on an interrupt, keep the labs of the lessons still running and print their names')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json', 'tap', 'junit']).default('pretty'))
     .addHelpText('after', EXAMPLES.test)
-    .action(async (args: string[], opts: { jobs?: string; ablate?: boolean; format: 'pretty' | 'json' | 'tap' | 'junit' }) => {
+    .action(async (args: string[], opts: { jobs?: string; ablate?: boolean; keep?: boolean; format: 'pretty' | 'json' | 'tap' | 'junit' }) => {
       code = await (await import('./commands/testCommand.js')).testCommand(args, opts);
     });
 
@@ -180,7 +189,7 @@ async function main(argv: string[]): Promise<number> {
     .action(async (name: string) => {
       const { openTarget, parseTargetSpec } = await import('./target.js');
       const { spawnSync } = await import('node:child_process');
-      const target = await openTarget(parseTargetSpec(`lab:${name}`), { create: true, allowHost: false });
+      const target = await openTarget(parseTargetSpec(`lab:${name}`), { create: true, allowHost: false, newLab: { command: 'lab shell' } });
       if (target.fresh) process.stderr.write(`Created lab "${name}".\n`);
       process.stderr.write(`Inside lab "${name}": this network is private to the lab. Type exit to leave; the lab stays until \`tsnet-learn lab destroy ${name}\`.\n`);
       const { pathWithSbin } = await import('./preflight.js');
@@ -203,9 +212,23 @@ async function main(argv: string[]): Promise<number> {
     .description('list labs')
     .action(async () => {
       const { listRecords, isAlive } = await import('./lab/labStore.js');
+      const { creatorIsAlive, describeLab, labStatus, prunable } = await import('./lab/labStatus.js');
       const labs = listRecords();
       if (labs.length === 0) process.stdout.write('No labs. Create one with: tsnet-learn lab create\n');
-      for (const r of labs) process.stdout.write(`${r.name.padEnd(16)} ${isAlive(r) ? 'running' : 'gone (stale record; lab destroy removes it)'}  pid ${r.initPid}${r.rootless ? '  rootless' : ''}  since ${r.createdAt}\n`);
+      const statuses = labs.map((r) => labStatus(r, isAlive(r), creatorIsAlive(r)));
+      for (const [i, r] of labs.entries()) process.stdout.write(`${describeLab(r, statuses[i]!, isAlive(r))}\n`);
+      if (statuses.some(prunable)) process.stdout.write('\n`tsnet-learn lab prune` removes every orphaned or gone lab at once.\n');
+    });
+  lab
+    .command('prune')
+    .description('remove every lab left behind by a run or test that was killed, and stale records; never a lab in use')
+    .action(async () => {
+      const { listRecords } = await import('./lab/labStore.js');
+      const { currentStatus, prunable } = await import('./lab/labStatus.js');
+      const { destroyLab } = await import('./lab/lab.js');
+      const gone = listRecords().filter((r) => prunable(currentStatus(r)));
+      for (const r of gone) await destroyLab(r.name);
+      process.stdout.write(gone.length ? `Removed ${gone.map((r) => `"${r.name}"`).join(', ')}.\n` : 'Nothing to prune: every lab is running or in use.\n');
     });
 
   if (argv.length <= 2) {

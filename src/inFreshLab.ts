@@ -3,9 +3,19 @@ import { createLab, destroyLab } from './lab/lab.js';
 import { openShell, type Shell } from './shell.js';
 import { labTarget, type Target } from './target.js';
 
-/** Runs `fn` with a shell in a new lab that is destroyed afterwards, whatever happens. */
-export async function inFreshLab<T>(name: string, fn: (target: Target, shell: Shell) => Promise<T>): Promise<T> {
-  const lab = await createLab(name);
+export interface FreshLabOptions {
+  /** What the lab is for, as `lab list` shows it ("test lesson-3"). */
+  command: string;
+  /** Not tied to this process: a signal or a kill leaves it for inspection (test --keep). */
+  keep?: boolean;
+}
+
+/**
+ * Runs `fn` with a shell in a new lab that is destroyed afterwards, whatever happens. Unless `keep`, the
+ * lab also dies with this process, however it ends (even SIGKILL), so fresh labs never pile up.
+ */
+export async function inFreshLab<T>(name: string, options: FreshLabOptions, fn: (target: Target, shell: Shell) => Promise<T>): Promise<T> {
+  const lab = await createLab(name, { ephemeral: !options.keep, command: options.command });
   try {
     const target = labTarget(lab, true);
     const shell = await openShell(target.argv, target.jobsDir);

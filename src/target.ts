@@ -1,7 +1,7 @@
 // Where lessons run and checks look: a lab (default), the real host, or another process's namespaces.
 import { existsSync } from 'node:fs';
 import { UserError } from './errors.js';
-import { createLab, enterArgv, findLab, isRoot } from './lab/lab.js';
+import { createLab, enterArgv, findLab, isRoot, type CreateLabOptions } from './lab/lab.js';
 import type { LabRecord } from './lab/labStore.js';
 import { validateLabName } from './lab/labStore.js';
 import { LAB_RUN } from './lab/labWorld.js';
@@ -43,8 +43,8 @@ export function labTarget(lab: LabRecord, fresh: boolean): Target {
   return { spec: { kind: 'lab', name: lab.name }, label: `lab:${lab.name}`, argv: enterArgv(lab), jobsDir: `${LAB_RUN}/jobs`, hasOutside: true, fresh, lab };
 }
 
-/** Finds (or, for labs when allowed, creates) the target. */
-export async function openTarget(spec: TargetSpec, options: { create: boolean; allowHost: boolean }): Promise<Target> {
+/** Finds (or, for labs when allowed, creates) the target; `newLab` says how to create a missing lab. */
+export async function openTarget(spec: TargetSpec, options: { create: boolean; allowHost: boolean; newLab?: CreateLabOptions }): Promise<Target> {
   const label = formatSpec(spec);
   if (spec.kind === 'host') {
     if (!options.allowHost) throw new UserError('--target host changes the real network of this machine.', 'It is only done when asked for explicitly with --target host; use a lab (the default) to practise safely.');
@@ -61,7 +61,7 @@ export async function openTarget(spec: TargetSpec, options: { create: boolean; a
   let fresh = false;
   if (!lab) {
     if (!options.create) throw new UserError(`No lab named "${spec.name}".`, `Create it with: tsnet-learn lab create ${spec.name}`);
-    lab = await createLab(spec.name);
+    lab = await createLab(spec.name, options.newLab);
     fresh = true;
   }
   return labTarget(lab, fresh);

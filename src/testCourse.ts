@@ -1,5 +1,5 @@
 // `tsnet-learn test`: each lesson from scratch in its own fresh lab, in parallel; with ablation,
-// proof that every check can fail. Every lab made here is destroyed, also on Ctrl-C.
+// proof that every check can fail. Every lab made here is destroyed, and dies with this process.
 import { ablate, judgeAfter, type AblationReport } from './ablate.js';
 import { inFreshLab } from './inFreshLab.js';
 import type { Lesson } from './lesson.js';
@@ -43,10 +43,10 @@ async function pool<T, R>(items: readonly T[], jobs: number, work: (item: T, i: 
   return out;
 }
 
-async function testLesson(chain: readonly Lesson[], name: string): Promise<LessonTest> {
+async function testLesson(chain: readonly Lesson[], name: string, keep: boolean): Promise<LessonTest> {
   const started = Date.now();
   const lesson = chain.at(-1)!.id;
-  return inFreshLab(name, async (target, shell) => {
+  return inFreshLab(name, { command: `test ${lesson}`, keep }, async (target, shell) => {
     const report = await runLessons({ chain: [...chain], target, shell });
     const step = report.steps.find((s) => s.status === 'failed');
     const failedChecks = report.checks.filter((c) => c.status === 'failed').map((c) => `${c.id} ${c.title}: ${c.message}`);
@@ -61,6 +61,8 @@ export interface CourseInput {
   courseEnd: Lesson[];
   jobs: number;
   ablate: boolean;
+  /** Labs outlive an interrupt or a kill, for inspection (test --keep); finished lessons' labs still go. */
+  keep?: boolean;
   onLesson?: (t: LessonTest) => void;
 }
 
@@ -68,7 +70,7 @@ export async function testCourse(input: CourseInput): Promise<CourseTest> {
   const started = Date.now();
   const tag = `${process.pid}`;
   const lessons = await pool(input.chains, input.jobs, async (chain, i) => {
-    const r = await testLesson(chain, `test-${tag}-${i}`);
+    const r = await testLesson(chain, `test-${tag}-${i}`, Boolean(input.keep));
     input.onLesson?.(r);
     return r;
   });
@@ -80,7 +82,7 @@ export async function testCourse(input: CourseInput): Promise<CourseTest> {
     // (lesson 4's surprise needs lesson 2's address on veth0), and each step is left out once.
     const leaves = input.chains.filter((c) => !input.chains.some((o) => o !== c && o.length > c.length && o.includes(c.at(-1)!)));
     for (const chain of leaves) {
-      const report: AblationReport = await ablate(chain, { jobs: input.jobs });
+      const report: AblationReport = await ablate(chain, { jobs: input.jobs, keep: input.keep });
       const decls = chain.flatMap((l) => l.steps.flatMap((s) => s.checks));
       for (const id of report.unverifiedSteps) {
         const [lessonId, index] = [id.slice(0, id.lastIndexOf(':')), Number(id.slice(id.lastIndexOf(':') + 1))];
@@ -94,7 +96,7 @@ export async function testCourse(input: CourseInput): Promise<CourseTest> {
       }
     }
     if (transient.length) {
-      for (const r of await judgeAfter(transient, input.courseEnd)) {
+      for (const r of await judgeAfter(transient, input.courseEnd, input.keep)) {
         if (r.status !== 'failed') ablation.push({ kind: 'check-cannot-fail', lesson: r.decl.id.split(':')[0]!, id: r.decl.id, title: `${r.decl.title} (transient, and it still holds after ${input.courseEnd.at(-1)!.id})` });
       }
     }

@@ -1,10 +1,12 @@
 // `tsnet-learn test`: every lesson from scratch in fresh labs, in parallel, optionally with ablation.
 import { UserError } from '../errors.js';
-import { destroyLabsNow } from '../lab/lab.js';
-import { listRecords } from '../lab/labStore.js';
+import { destroyLab, interruptLabs } from '../lab/lab.js';
+import { listRecords, readRecord } from '../lab/labStore.js';
+import { currentStatus } from '../lab/labStatus.js';
+import { onInterrupt } from '../onInterrupt.js';
 
-/** The exit code: 0 all passed, 1 something failed (bad input throws UserError: exit 2). */
-export async function testCommand(args: string[], opts: { jobs?: string; ablate?: boolean; format: 'pretty' | 'json' | 'tap' | 'junit' }): Promise<number> {
+/** The exit code: 0 all passed, 1 something failed (bad input throws UserError: exit 2; a signal exits 130/143). */
+export async function testCommand(args: string[], opts: { jobs?: string; ablate?: boolean; keep?: boolean; format: 'pretty' | 'json' | 'tap' | 'junit' }): Promise<number> {
   let code = 0;
   const { loadCatalog, resolveLesson } = await import('../catalog.js');
   const { assertTools } = await import('../preflight.js');
@@ -18,16 +20,17 @@ export async function testCommand(args: string[], opts: { jobs?: string; ablate?
   const all = (await catalog).lessons;
   const courseEnd = (await resolveLesson(all.at(-1)!.id, catalog)).chain;
   assertTools();
-  // Ctrl-C or a kill: destroy every lab this run made (their names carry our pid), then leave.
-  const cleanup = (signal: string): void => {
-    // Labs still being built have no record yet; killing their holders takes their inits along (--kill-child).
-    destroyLabsNow(listRecords().map((r) => r.name).filter((n) => n.endsWith(`-${process.pid}`) || n.includes(`-${process.pid}-`)));
-    process.stderr.write(`\ntsnet-learn test: ${signal}: every lab of this run was destroyed\n`);
-    // A signal ends the run here, not at the CLI entry: 128 + SIGINT, as a shell reports it.
-    process.exit(130);
-  };
-  process.once('SIGINT', () => cleanup('interrupted'));
-  process.once('SIGTERM', () => cleanup('terminated'));
+  // A killed `test` cannot clean up; its labs died with it (they are ephemeral), their records are swept here.
+  const leftovers = listRecords().filter((r) => r.creator?.command.startsWith('test') && currentStatus(r) === 'orphaned');
+  for (const r of leftovers) await destroyLab(r.name);
+  if (leftovers.length) process.stderr.write(`tsnet-learn test: removed ${leftovers.length} lab record${leftovers.length === 1 ? '' : 's'} left by a killed earlier run (${[...new Set(leftovers.map((r) => `pid ${r.creator!.pid}`))].join(', ')})\n`);
+  // Ctrl-C or a kill: every lab of this run goes, unless --keep keeps those of the lessons still running.
+  onInterrupt('test', () => {
+    const { kept } = interruptLabs();
+    if (kept.length === 0) return 'every lab of this run was destroyed';
+    const lines = kept.map((n) => `  ${n.padEnd(20)} ${readRecord(n)?.creator?.command ?? ''}`);
+    return `kept the labs of the ${kept.length} interrupted lesson run${kept.length === 1 ? '' : 's'} (--keep):\n${lines.join('\n')}\nLook around with \`tsnet-learn lab shell NAME\`; remove each with \`tsnet-learn lab destroy NAME\`.`;
+  });
   const pretty = opts.format === 'pretty';
   if (pretty) process.stdout.write(`Testing ${chains.length} lesson${chains.length === 1 ? '' : 's'}, ${jobs} at a time, each in a fresh lab${opts.ablate ? ', then ablation' : ''}\n`);
   const result = await testCourse({
@@ -35,6 +38,7 @@ export async function testCommand(args: string[], opts: { jobs?: string; ablate?
     courseEnd,
     jobs,
     ablate: Boolean(opts.ablate),
+    keep: Boolean(opts.keep),
     onLesson: (l) => {
       if (!pretty) return;
       process.stdout.write(`${l.status === 'passed' ? '✔' : '✖'} ${l.lesson.padEnd(10)} ${(l.durationMs / 1000).toFixed(1)} s${l.failure ? `  ${l.failure}` : ''}\n`);

@@ -1,6 +1,7 @@
 // Creating, entering and destroying labs: net+mount+pid namespaces (+user when not root) holding the tutorial's world.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import type { Writable } from 'node:stream';
 import { UserError } from '../errors.js';
 import { assertUserNamespaces } from '../preflight.js';
 import { lockLab } from './labLock.js';
@@ -40,37 +41,53 @@ function explainUnshareFailure(stderr: string, rootless: boolean): UserError {
 }
 
 /** Holders of labs still being built (no record yet): a signal handler must kill these too. */
-export const labsBeingBuilt = new Set<number>();
+const labsBeingBuilt = new Set<number>();
+
+export interface CreateLabOptions {
+  /** The lab ends with this process, however it ends (even SIGKILL), until releaseLab. */
+  ephemeral?: boolean;
+  /** What made it, as `lab list` shows it: "run lesson-7", "test lesson-3". */
+  command?: string;
+}
+
+/** Labs this process made and has not destroyed, with the pipe that keeps an ephemeral one alive. */
+const ownLabs = new Map<string, { record: LabRecord; lifeline: Writable | null }>();
 
 /** Starts a lab's holder process and waits until its world is built; one creator per name at a time. */
-export async function createLab(name: string): Promise<LabRecord> {
+export async function createLab(name: string, options: CreateLabOptions = {}): Promise<LabRecord> {
   validateLabName(name);
   // Without root a lab needs a user namespace: say which setting forbids it before trying.
   if (!isRoot()) assertUserNamespaces();
   const release = await lockLab(name);
   try {
-    return await buildLab(name);
+    return await buildLab(name, options);
   } finally {
     release();
   }
 }
 
-async function buildLab(name: string): Promise<LabRecord> {
+async function buildLab(name: string, options: CreateLabOptions): Promise<LabRecord> {
   validateLabName(name);
   const existing = readRecord(name);
   if (existing && isAlive(existing)) throw new UserError(`Lab "${name}" already exists (pid ${existing.initPid}).`, `Use it, or remove it first: tsnet-learn lab destroy ${name}`);
   if (existing) removeRecord(name);
   const rootless = !isRoot();
-  const args = [...(rootless ? ['--user', '--map-root-user'] : []), '--net', '--mount', '--pid', '--fork', '--kill-child', '--mount-proc', '--propagation', 'private', 'bash', '-c', labInitScript()];
-  // Detached: the lab outlives this CLI invocation until `lab destroy`.
-  const holder = spawn('unshare', args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const ephemeral = Boolean(options.ephemeral);
+  const script = labInitScript({ diesWithCreator: ephemeral });
+  const args = [...(rootless ? ['--user', '--map-root-user'] : []), '--net', '--mount', '--pid', '--fork', '--kill-child', '--mount-proc', '--propagation', 'private', 'bash', '-c', script];
+  // Detached: the lab outlives this CLI invocation until `lab destroy`, unless it is ephemeral: then
+  // its stdin is a pipe only this process holds (its lifeline), and it ends when that pipe closes.
+  const holder = spawn('unshare', args, { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
   if (holder.pid) labsBeingBuilt.add(holder.pid);
+  holder.stdin.on('error', () => undefined);
+  if (!ephemeral) holder.stdin.destroy();
   let stdout = '';
   let stderr = '';
   holder.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   holder.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const ready = await new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => resolve(false), 10_000);
+    // Generous: on a loaded machine (twenty labs at once) starting the outside's server takes seconds.
+    const timer = setTimeout(() => resolve(false), 30_000);
     holder.stdout.on('data', () => stdout.includes('ready\n') && (clearTimeout(timer), resolve(true)));
     holder.on('error', (e) => ((stderr += e.message), clearTimeout(timer), resolve(false)));
     holder.on('exit', () => (clearTimeout(timer), resolve(stdout.includes('ready\n'))));
@@ -80,16 +97,36 @@ async function buildLab(name: string): Promise<LabRecord> {
   if (!ready || !initPid || !initStartTime || !holder.pid) {
     if (initPid) killQuietly(initPid);
     holder.kill('SIGKILL');
+    holder.stdin.destroy();
     if (holder.pid) labsBeingBuilt.delete(holder.pid);
     throw explainUnshareFailure(stderr, rootless);
   }
   holder.stdout.destroy();
   holder.stderr.destroy();
+  // The lifeline must not keep this process running: it is meant to close when the process ends.
+  (holder.stdin as Writable & { unref?: () => void }).unref?.();
   holder.unref();
-  const record: LabRecord = { name, holderPid: holder.pid, initPid, initStartTime, rootless, uid: process.getuid?.() ?? 0, createdAt: new Date().toISOString() };
+  const creator = { pid: process.pid, startTime: startTimeOf(process.pid) ?? '', command: options.command ?? 'lab create' };
+  const record: LabRecord = { name, holderPid: holder.pid, initPid, initStartTime, rootless, uid: process.getuid?.() ?? 0, createdAt: new Date().toISOString(), creator, ephemeral };
   writeRecord(record);
+  ownLabs.set(name, { record, lifeline: ephemeral ? holder.stdin : null });
   labsBeingBuilt.delete(holder.pid);
   return record;
+}
+
+/** An ephemeral lab of this process stays after all: a run that got to its report keeps its lab. */
+export async function releaseLab(name: string): Promise<void> {
+  const mine = ownLabs.get(name);
+  if (!mine?.lifeline || !mine.record.ephemeral) return;
+  const lifeline = mine.lifeline;
+  // "keep" first, then the record: a kill in between leaves a live lab shown as orphaned, never a lost one.
+  await new Promise<void>((resolve) => {
+    lifeline.once('error', () => resolve());
+    lifeline.end('keep\n', () => resolve());
+  });
+  mine.record = { ...mine.record, ephemeral: false };
+  mine.lifeline = null;
+  writeRecord(mine.record);
 }
 
 function killQuietly(pid: number): void {
@@ -103,6 +140,9 @@ function killQuietly(pid: number): void {
 /** SIGKILL to the lab's init takes every process and namespace of the lab with it. */
 export async function destroyLab(name: string): Promise<'destroyed' | 'stale' | 'missing'> {
   validateLabName(name);
+  const mine = ownLabs.get(name);
+  ownLabs.delete(name);
+  mine?.lifeline?.destroy();
   const r = readRecord(name);
   if (!r) return 'missing';
   const alive = isAlive(r);
@@ -115,18 +155,48 @@ export async function destroyLab(name: string): Promise<'destroyed' | 'stale' | 
   return alive ? 'destroyed' : 'stale';
 }
 
+/** Gone, or a zombie: a lab's init in that state has taken every process of its namespace with it. */
+function ended(pid: number, startTime: string | null): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[19] !== startTime || fields[0] === 'Z' || fields[0] === 'X';
+  } catch {
+    return true;
+  }
+}
+
 /**
- * For signal handlers: kill the given labs and every lab still being built, synchronously, and wait
- * (at most 2 s) until the kernel has torn them down. Nothing asynchronous can run in between, so no
- * half-built lab's failure can race the exit.
+ * For signal handlers, synchronously: kill every lab still being built and every ephemeral lab of this
+ * process, and wait (at most 2 s) until the kernel has torn them down. Nothing asynchronous runs in
+ * between, so no half-built lab's failure can race the exit. Labs made without `ephemeral` stay.
  */
-export function destroyLabsNow(names: readonly string[]): void {
-  for (const pid of labsBeingBuilt) killQuietly(pid);
-  const records = names.map((n) => readRecord(n)).filter((r): r is LabRecord => r !== null);
-  for (const r of records) killQuietly(r.initPid);
+export function interruptLabs(): { destroyed: string[]; kept: string[] } {
+  const doomed: { pid: number; startTime: string | null }[] = [];
+  for (const holder of labsBeingBuilt) {
+    const init = childOf(holder);
+    if (init) doomed.push({ pid: init, startTime: startTimeOf(init) });
+    killQuietly(holder);
+    if (init) killQuietly(init);
+  }
+  const destroyed: string[] = [];
+  const kept: string[] = [];
+  for (const { record: r } of ownLabs.values()) {
+    if (!r.ephemeral) {
+      if (isAlive(r)) kept.push(r.name);
+      continue;
+    }
+    killQuietly(r.initPid);
+    doomed.push({ pid: r.initPid, startTime: r.initStartTime });
+    destroyed.push(r.name);
+  }
   const pause = new Int32Array(new SharedArrayBuffer(4));
-  for (let i = 0; i < 200 && records.some((r) => isAlive(r)); i++) Atomics.wait(pause, 0, 0, 10);
-  for (const r of records) removeRecord(r.name);
+  for (let i = 0; i < 200 && doomed.some((d) => !ended(d.pid, d.startTime)); i++) Atomics.wait(pause, 0, 0, 10);
+  for (const name of destroyed) {
+    removeRecord(name);
+    ownLabs.delete(name);
+  }
+  return { destroyed, kept };
 }
 
 /** The live lab called `name`, or null. */

@@ -14,6 +14,10 @@ export interface LabRecord {
   rootless: boolean;
   uid: number;
   createdAt: string;
+  /** The invocation that made the lab (records written by older versions lack it). */
+  creator?: { pid: number; startTime: string; command: string };
+  /** The lab dies with its creator (see labInitScript) until the creator releases it. */
+  ephemeral?: boolean;
 }
 
 /** $TSNET_STATE_DIR, or /run/tsnet-learn for root, or $XDG_RUNTIME_DIR/tsnet-learn, or /tmp/tsnet-learn-UID. */

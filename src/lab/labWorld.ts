@@ -29,8 +29,19 @@ class H(h.BaseHTTPRequestHandler):
         pass
 h.ThreadingHTTPServer(("0.0.0.0", ${ECHO_PORT}), H).serve_forever()`;
 
-export function labInitScript(): string {
-  return `set -e
+/**
+ * `diesWithCreator`: the lab ends when its creator does, however it dies (even SIGKILL): a watcher
+ * reads the pipe on stdin, whose other end only the creator holds. End of file means the creator is
+ * gone, so the watcher asks init to exit (init ignores signals it has no handler for, hence the trap),
+ * and the kernel kills everything else in the pid namespace. The line "keep" releases the lab instead.
+ */
+export function labInitScript(options: { diesWithCreator?: boolean } = {}): string {
+  const watcher = options.diesWithCreator
+    ? `trap 'exit 0' USR1
+{ read -r word <&3; [ "$word" = keep ] || kill -USR1 1; } 3<&0 </dev/null >/dev/null 2>&1 &
+`
+    : '';
+  return `${watcher}set -e
 mount -t tmpfs -o mode=755 tsnet-run /run
 mkdir -p /run/netns ${LAB_RUN}/jobs
 : > ${LAB_RUN}/resolv.conf

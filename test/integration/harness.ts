@@ -1,5 +1,5 @@
 // Running the real CLI in tests: each test gets its own lab records directory and destroys every lab it made.
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -15,9 +15,33 @@ export interface CliResult {
   stderr: string;
 }
 
+/** What a test reads from a lab record. */
+export interface LabRecordSeen {
+  initPid: number;
+  initStartTime: string;
+  ephemeral?: boolean;
+}
+
+/** A CLI process still running, watched as it prints. */
+export interface LiveCli {
+  pid: number;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves once `seen(stdout)` holds; rejects if the CLI exits first or `timeoutMs` passes. */
+  until(seen: (stdout: string) => boolean, timeoutMs?: number): Promise<void>;
+  kill(signal: NodeJS.Signals): void;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
 export interface Sandbox {
   stateDir: string;
   run(args: string[], options?: { env?: NodeJS.ProcessEnv; asUser?: number; wrap?: string[] }): Promise<CliResult>;
+  /** Starts the CLI and returns while it runs, to interrupt it at a chosen moment. */
+  start(args: string[], options?: { asUser?: number }): LiveCli;
+  /** Every process still running that this sandbox's CLI started, directly or not (they inherit its TSNET_STATE_DIR). */
+  processes(): number[];
+  /** The lab records in the sandbox's state directory, by name. */
+  records(): Record<string, LabRecordSeen>;
   /** Kill every lab recorded here (SIGKILL to its init takes the whole lab) and remove the directory. */
   cleanup(): void;
 }
@@ -43,6 +67,11 @@ function checkoutFor(uid: number, into: string): string {
   return copy;
 }
 
+/** tap re-adds its loader to NODE_OPTIONS of every child; the user could not read it from a private clone. */
+function asUserArgv(uid: number | undefined): string[] {
+  return uid === undefined ? [] : ['env', '-u', 'NODE_OPTIONS', 'setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups'];
+}
+
 export function sandbox(owner?: number): Sandbox {
   const stateDir = mkdtempSync(join(tmpdir(), 'tsnet-test-'));
   chmodSync(stateDir, 0o755);
@@ -53,15 +82,67 @@ export function sandbox(owner?: number): Sandbox {
     stateDir,
     run(args, options = {}) {
       const env = { ...cliEnv(stateDir), ...options.env };
-      // tap re-adds its loader to NODE_OPTIONS of every child; the user could not read it from a private clone.
-      const asUser = options.asUser === undefined ? [] : ['env', '-u', 'NODE_OPTIONS', 'setpriv', `--reuid=${options.asUser}`, `--regid=${options.asUser}`, '--clear-groups'];
-      const argv = [...(options.wrap ?? []), ...asUser, process.execPath, cli, ...args];
+      const argv = [...(options.wrap ?? []), ...asUserArgv(options.asUser), process.execPath, cli, ...args];
       return new Promise((resolve) => {
         execFile(argv[0]!, argv.slice(1), { env, cwd: checkout, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
           const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
           resolve({ code, stdout, stderr });
         });
       });
+    },
+    start(args, options = {}) {
+      // setpriv and env exec, so the pid is the CLI's own: signals reach it directly.
+      const argv = [...asUserArgv(options.asUser), process.execPath, cli, ...args];
+      const child = spawn(argv[0]!, argv.slice(1), { env: cliEnv(stateDir), cwd: checkout, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      const watchers = new Set<() => void>();
+      child.stdout.setEncoding('utf8').on('data', (d: string) => ((out += d), watchers.forEach((w) => w())));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+      const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+      return {
+        pid: child.pid!,
+        stdout: () => out,
+        stderr: () => err,
+        kill: (signal) => child.kill(signal),
+        exit,
+        until(seen, timeoutMs = 60_000) {
+          return new Promise<void>((resolve, reject) => {
+            const done = (e?: Error): void => (watchers.delete(check), clearTimeout(timer), e ? reject(e) : resolve());
+            const check = (): void => void (seen(out) && done());
+            const timer = setTimeout(() => done(new Error(`not seen within ${timeoutMs} ms; output so far:\n${out}\n${err}`)), timeoutMs);
+            watchers.add(check);
+            void exit.then((e) => done(new Error(`the CLI exited (${e.signal ?? e.code}) first; output:\n${out}\n${err}`)));
+            check();
+          });
+        },
+      };
+    },
+    processes() {
+      const marker = `TSNET_STATE_DIR=${stateDir}`;
+      return readdirSync('/proc')
+        .filter((d) => /^\d+$/.test(d))
+        .filter((d) => {
+          try {
+            return readFileSync(`/proc/${d}/environ`, 'utf8').split('\0').includes(marker);
+          } catch {
+            return false;
+          }
+        })
+        .map(Number);
+    },
+    records() {
+      const labs = join(stateDir, 'labs');
+      if (!existsSync(labs)) return {};
+      const out: Record<string, LabRecordSeen> = {};
+      for (const f of readdirSync(labs).filter((f) => f.endsWith('.json'))) {
+        try {
+          out[f.slice(0, -5)] = JSON.parse(readFileSync(join(labs, f), 'utf8')) as LabRecordSeen;
+        } catch {
+          /* being written */
+        }
+      }
+      return out;
     },
     cleanup() {
       const labs = join(stateDir, 'labs');
@@ -99,6 +180,73 @@ export function processesInPidNamespace(ns: string): number[] {
   return out;
 }
 
+/** A process by pid and start time, so a recycled pid is not mistaken for it. */
+export interface ProcessId {
+  pid: number;
+  startTime: string;
+}
+
+function startTime(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Every process of the lab whose init is `initPid`, now. Namespace inode numbers are recycled, so a
+ * later look at "the lab's namespace" could see another lab: compare these processes instead.
+ */
+export function processesOfLab(initPid: number): ProcessId[] {
+  const ns = pidNamespaceOf(initPid);
+  if (!ns) return [];
+  return processesInPidNamespace(ns).map((pid) => ({ pid, startTime: startTime(pid) ?? '' }));
+}
+
+/** The lab's init still runs (the same process, not a recycled pid). */
+export function labRuns(r: LabRecordSeen | undefined): boolean {
+  return r !== undefined && startTime(r.initPid) === r.initStartTime;
+}
+
+/** Those of `processes` still running, as their command lines. */
+export function stillRunning(processes: readonly ProcessId[]): string[] {
+  return processes.filter((p) => startTime(p.pid) === p.startTime).map((p) => commandLine(p.pid));
+}
+
+export function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+  } catch {
+    return '';
+  }
+}
+
 export function isRoot(): boolean {
   return process.getuid?.() === 0;
+}
+
+/** Polls `done` every 20 ms for at most `ms`: the kernel tears a lab down asynchronously. */
+export async function eventually(done: () => boolean, ms = 3000): Promise<void> {
+  for (const end = Date.now() + ms; !done() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
+}
+
+/** The host's own network, as a user would look at it: what no test may change. */
+export function hostNetwork(): Record<string, string> {
+  const sh = (cmd: string, args: string[]): string => {
+    try {
+      return execFileSync(cmd, args, { encoding: 'utf8' });
+    } catch (e) {
+      return `error: ${(e as Error).message}`;
+    }
+  };
+  return {
+    netns: sh('ip', ['netns', 'list']),
+    links: sh('ip', ['-o', 'link', 'show']).replace(/ +link\/.*$/gm, ''),
+    addresses: sh('ip', ['-o', 'addr', 'show']),
+    routes: sh('ip', ['route', 'show', 'table', 'all']),
+    iptables: sh('iptables-save', []).replace(/^#.*$/gm, '').replace(/\[\d+:\d+\]/g, ''),
+    ipForward: readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8'),
+  };
 }

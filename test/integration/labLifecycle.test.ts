@@ -1,28 +1,8 @@
 // A lab is private: lessons change only the lab, a second run works, and destroy leaves no trace.
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { CLI, cliEnv, pidNamespaceOf, processesInPidNamespace, sandbox } from './harness.js';
-
-/** The host's own network, as a user would look at it. */
-function hostNetwork(): Record<string, string> {
-  const sh = (cmd: string, args: string[]): string => {
-    try {
-      return execFileSync(cmd, args, { encoding: 'utf8' });
-    } catch (e) {
-      return `error: ${(e as Error).message}`;
-    }
-  };
-  return {
-    netns: sh('ip', ['netns', 'list']),
-    links: sh('ip', ['-o', 'link', 'show']).replace(/ +link\/.*$/gm, ''),
-    addresses: sh('ip', ['-o', 'addr', 'show']),
-    routes: sh('ip', ['route', 'show', 'table', 'all']),
-    iptables: sh('iptables-save', []).replace(/^#.*$/gm, '').replace(/\[\d+:\d+\]/g, ''),
-    ipForward: readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8'),
-  };
-}
+import { eventually, hostNetwork, pidNamespaceOf, processesInPidNamespace, processesOfLab, sandbox, stillRunning } from './harness.js';
 
 t.test('running lesson 7 in a lab and destroying it leaves the host exactly as it was', async (t) => {
   const box = sandbox();
@@ -92,37 +72,17 @@ t.test('a check that contradicts its commands fails the run with exit 1, naming 
 t.test('Ctrl-C during test destroys every lab of the run', async (t) => {
   const box = sandbox();
   t.teardown(() => box.cleanup());
-  const { spawn } = await import('node:child_process');
-  const { existsSync, readdirSync } = await import('node:fs');
-  const child = spawn(process.execPath, [CLI, 'test', '--jobs', '2'], { env: cliEnv(box.stateDir), stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d));
-  const labsDir = join(box.stateDir, 'labs');
+  const cli = box.start(['test', '--jobs', '2']);
   // Wait until labs exist, then interrupt as a terminal would.
-  const inits: number[] = [];
-  for (let i = 0; i < 200 && inits.length === 0; i++) {
-    await new Promise((r) => setTimeout(r, 25));
-    if (existsSync(labsDir)) for (const f of readdirSync(labsDir)) inits.push((JSON.parse(readFileSync(join(labsDir, f), 'utf8')) as { initPid: number }).initPid);
-  }
-  t.ok(inits.length > 0, 'the run had made labs');
-  const namespaces = inits.map((p) => pidNamespaceOf(p)).filter((n): n is string => n !== null);
-  child.kill('SIGINT');
-  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-  t.equal(code, 130, stderr);
-  t.match(stderr, /every lab of this run was destroyed/);
-  t.ok(!existsSync(labsDir) || readdirSync(labsDir).length === 0, 'no lab record is left');
-  for (const ns of namespaces) t.same(processesInPidNamespace(ns), [], `no process of ${ns} survives`);
+  await eventually(() => Object.keys(box.records()).length > 0, 10_000);
+  const labs = Object.values(box.records()).flatMap((r) => processesOfLab(r.initPid));
+  t.ok(labs.length > 0, 'the run had made labs');
+  cli.kill('SIGINT');
+  t.equal((await cli.exit).code, 130, cli.stderr());
+  t.match(cli.stderr(), /every lab of this run was destroyed/);
+  t.same(box.records(), {}, 'no lab record is left');
+  t.same(stillRunning(labs), [], 'no process of the labs survives');
   // Labs still being built at the interrupt have no record: look for any process that carries this run's state dir.
-  await new Promise((r) => setTimeout(r, 300));
-  const marker = `TSNET_STATE_DIR=${box.stateDir}`;
-  const survivors = readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((d) => {
-      try {
-        return readFileSync(`/proc/${d}/environ`, 'utf8').split('\0').includes(marker);
-      } catch {
-        return false;
-      }
-    });
-  t.same(survivors, [], 'no process of the run survives, not even a lab that was still being built');
+  await eventually(() => box.processes().length === 0);
+  t.same(box.processes(), [], 'no process of the run survives, not even a lab that was still being built');
 });
