@@ -30,6 +30,9 @@ export interface Shell {
 
 const SEP = '\x1e';
 
+/** How long a background job (a web server) may take to listen; under heavy load Python alone takes seconds. */
+const BACKGROUND_LIMIT_S = 50;
+
 /** The bash text that runs one line and reports its status on both streams. Pure. */
 export function framedCommand(n: number, line: string, options: ExecOptions, jobsDir: string | null): string {
   const bg = options.background;
@@ -41,18 +44,24 @@ export function framedCommand(n: number, line: string, options: ExecOptions, job
     const cmd = line.replace(/\s*&\s*$/, '');
     const log = `${jobsDir}/job-${process.pid}-${n}.log`;
     const portHex = bg.port === null ? '' : bg.port.toString(16).toUpperCase().padStart(4, '0');
-    // exec keeps the job's pid, so /proc/PID/net/tcp shows the sockets of the namespace it entered.
+    // exec keeps the job's pid, so /proc/PID/net/tcp shows the sockets of the namespace it entered. setsid:
+    // a Ctrl-C in the learner's terminal reaches the CLI, not the servers of the lab it keeps.
+    // The wait forks only its sleeps: bash reads the socket tables itself. Pauses grow, so a loaded
+    // machine is not kept busier by the waiting than by the server it waits for.
+    const job = simpleCommand(cmd) ? `exec setsid ${cmd}` : `exec setsid bash -c ${shellQuote(cmd)}`;
+    const listening = `$'\\n'\\ *[0-9]+:\\ [0-9A-F]+:${portHex}\\ [0-9A-F]+:[0-9A-F]+\\ 0A`;
     body = [
-      `mkdir -p ${jobsDir}; eval ${shellQuote(simpleCommand(cmd) ? `exec ${cmd}` : cmd)} </dev/null >${log} 2>&1 & __tsnet_pid=$!`,
-      `__tsnet_rc=1; for __tsnet_i in $(seq 1 500); do`,
+      `[ -d ${jobsDir} ] || mkdir -p ${jobsDir}; eval ${shellQuote(job)} </dev/null >${log} 2>&1 & __tsnet_pid=$!`,
+      `__tsnet_rc=1; __tsnet_pause=0.01; __tsnet_n=0; SECONDS=0`,
+      `while [ $SECONDS -lt ${BACKGROUND_LIMIT_S} ]; do`,
       `  kill -0 $__tsnet_pid 2>/dev/null || break`,
       portHex
-        ? `  if grep -qE '^ *[0-9]+: [0-9A-F]+:${portHex} [0-9A-F]+:[0-9A-F]+ 0A' /proc/$__tsnet_pid/net/tcp /proc/$__tsnet_pid/net/tcp6 2>/dev/null; then __tsnet_rc=0; break; fi`
-        : `  if [ $__tsnet_i -ge 5 ]; then __tsnet_rc=0; break; fi`,
-      `  sleep 0.02`,
+        ? `  { __tsnet_t=$'\\n'$(</proc/$__tsnet_pid/net/tcp)$'\\n'$(</proc/$__tsnet_pid/net/tcp6); } 2>/dev/null; if [[ $__tsnet_t =~ ${listening} ]]; then __tsnet_rc=0; break; fi`
+        : `  if [ $__tsnet_n -ge 5 ]; then __tsnet_rc=0; break; fi; __tsnet_n=$((__tsnet_n + 1))`,
+      `  sleep $__tsnet_pause; case $__tsnet_pause in 0.01) __tsnet_pause=0.02;; 0.02) __tsnet_pause=0.05;; 0.05) __tsnet_pause=0.1;; esac`,
       `done`,
       `if [ $__tsnet_rc = 0 ]; then echo "started in the background (pid $__tsnet_pid)${bg.port === null ? '' : `, listening on port ${bg.port}`}; log: ${log}";`,
-      `elif kill -0 $__tsnet_pid 2>/dev/null; then cat ${log}; echo "still not listening on port ${bg.port} after 10 s; stopped it" >&2; kill -9 $__tsnet_pid;`,
+      `elif kill -0 $__tsnet_pid 2>/dev/null; then cat ${log}; echo "still not listening on port ${bg.port} after ${BACKGROUND_LIMIT_S} s; stopped it" >&2; kill -9 $__tsnet_pid;`,
       `else cat ${log} >&2; wait $__tsnet_pid; echo "the background job exited with status $?" >&2; fi`,
     ].join('\n');
   }
