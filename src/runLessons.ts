@@ -6,6 +6,7 @@ import { takeFullSnapshot } from './fullSnapshot.js';
 import type { CheckDecl, Command, Lesson, Step } from './lesson.js';
 import type { CheckReport, CommandReport, LessonReport, RunEvent, RunReport, StepReport } from './report.js';
 import type { Shell } from './shell.js';
+import { judgeLasting, resumePoint } from './resumePoint.js';
 import { shellQuote } from './shellQuote.js';
 import type { Target } from './target.js';
 
@@ -13,6 +14,8 @@ import type { Target } from './target.js';
 export function shellLineFor(c: Command): string {
   return c.context ? `${c.context.opener} -c ${shellQuote(c.line)}` : c.line;
 }
+
+const TRANSIENT_NOT_JUDGED = 'describes the state while the step runs; not judged again once it is done';
 
 function toCheckReport(lesson: string, step: number, r: CheckResult): CheckReport {
   return { id: r.decl.id, lesson, step, kind: r.decl.kind, title: r.decl.title, status: r.status, message: r.message, hint: r.decl.hint, points: r.decl.points };
@@ -66,9 +69,7 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
     // A probe this target cannot make (no outside world on a host) neither confirms nor denies: applying
     // the step again would only duplicate what is there (`iptables -A` twice).
     if (results.some((r) => r.status === 'failed') || !results.some((r) => r.status === 'passed')) return null;
-    return decls.map(
-      (d) => results.find((r) => r.decl === d) ?? { decl: d, status: 'skipped', message: 'describes the state while the step runs; not judged again once it is done' },
-    );
+    return decls.map((d) => results.find((r) => r.decl === d) ?? { decl: d, status: 'skipped', message: TRANSIENT_NOT_JUDGED });
   };
 
   const skipRest = (lesson: Lesson, from: number): void => {
@@ -91,21 +92,34 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
     }
     emit({ type: 'lesson-start', lesson: lr });
 
-    // A lesson whose every claim about the finished state already holds is not applied again.
+    // Resume: the steps before the first unfinished one are done already (a second run, or a learner
+    // got there by hand) and are not applied again; a lesson whose every lasting claim holds is skipped.
+    let resumeAt = 1;
+    let held = new Map<string, CheckResult>();
     if (!target.fresh) {
-      const results = await alreadyHolds(lesson.steps.flatMap((s) => s.checks));
-      if (results) {
-        lr.status = 'satisfied';
-        for (const step of lesson.steps) {
-          report.steps.push({ lesson: lesson.id, index: step.index, title: step.title, status: 'satisfied', commands: [], failure: null, durationMs: 0, changes: null });
-          record(lesson.id, step, results.filter((r) => step.checks.includes(r.decl)));
-        }
-        emit({ type: 'lesson-end', lesson: lr });
-        continue;
-      }
+      held = await judgeLasting([lesson], shell, target);
+      const at = resumePoint(lesson, held);
+      resumeAt = at.done ? lesson.steps.length + 1 : at.step;
+    }
+    const satisfied = (step: Step, live: boolean): void => {
+      const sr: StepReport = { lesson: lesson.id, index: step.index, title: step.title, status: 'satisfied', commands: [], failure: null, durationMs: 0, changes: null };
+      report.steps.push(sr);
+      if (live) emit({ type: 'step-start', step: sr });
+      record(lesson.id, step, step.checks.map((d) => held.get(d.id) ?? { decl: d, status: 'skipped', message: TRANSIENT_NOT_JUDGED }));
+      if (live) emit({ type: 'step-end', step: sr });
+    };
+    if (resumeAt > lesson.steps.length) {
+      lr.status = 'satisfied';
+      for (const step of lesson.steps) satisfied(step, false);
+      emit({ type: 'lesson-end', lesson: lr });
+      continue;
     }
 
     for (const [si, step] of lesson.steps.entries()) {
+      if (step.index < resumeAt) {
+        satisfied(step, true);
+        continue;
+      }
       const sr: StepReport = { lesson: lesson.id, index: step.index, title: step.title, status: 'passed', commands: [], failure: null, durationMs: 0, changes: null };
       const stepStarted = Date.now();
       report.steps.push(sr);

@@ -6,7 +6,8 @@ import { checkKinds, parseCheckLine } from '../../checks/index.js';
 import type { Need, Part, Snapshot, Verdict } from '../../checks/types.js';
 import { parseSnapshotOutput } from '../../src/snapshotScript.js';
 
-export type Captured = 'after-lesson-4' | 'after-lesson-7';
+/** `lesson-5-half`: lesson 5's first three steps typed by hand in a fresh lab (netns0, netns1, br0). */
+export type Captured = 'after-lesson-4' | 'after-lesson-7' | 'lesson-5-half';
 
 /** The spaces the fixtures were collected for; `nosuch` does not exist, so it never printed `present`. */
 export const SPACES = ['host', 'netns0', 'netns1', 'outside', 'nosuch'] as const;
