@@ -56,6 +56,8 @@ export interface Step {
   title: string;
   /** The step's explanation, as plain text. */
   prose: string;
+  /** The same explanation paragraph by paragraph, with the line each starts on, to show it between the commands (`learn`). */
+  paragraphs: { line: number; text: string }[];
   kind: StepKind;
   commands: Command[];
   checks: CheckDecl[];

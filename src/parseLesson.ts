@@ -111,7 +111,7 @@ export function parseLesson(source: string, file: string): ParseResult {
     contextAt = null;
   };
 
-  visit(tree, (node) => {
+  visit(tree, (node, _index, parent) => {
     const n = node as RootContent;
     if (n.type === 'heading') {
       const h = n as Heading;
@@ -119,7 +119,7 @@ export function parseLesson(source: string, file: string): ParseResult {
       if (h.depth === 2) {
         endStep();
         const text = plainText(h).trim();
-        current = { index: steps.length + 1, title: text, prose: '', kind: 'change', commands: [], checks: [], position: pos };
+        current = { index: steps.length + 1, title: text, prose: '', paragraphs: [], kind: 'change', commands: [], checks: [], position: pos };
         mayFailStep = /\(if needed\)/i.test(text);
         steps.push(current);
       } else if (h.depth === 1 && !title) {
@@ -129,8 +129,10 @@ export function parseLesson(source: string, file: string): ParseResult {
     }
     if (n.type === 'paragraph' || n.type === 'blockquote') {
       const text = plainText(n).trim();
-      if (current) current.prose += (current.prose ? '\n\n' : '') + text;
-      else summary.push(text);
+      if (current) {
+        current.prose += (current.prose ? '\n\n' : '') + text;
+        current.paragraphs.push({ line: n.position?.start.line ?? 0, text: parent?.type === 'listItem' ? `- ${text}` : text });
+      } else summary.push(text);
       return 'skip';
     }
     if (n.type !== 'code') return undefined;

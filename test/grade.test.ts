@@ -14,7 +14,7 @@ const lesson = (id: string, checks: CheckDecl[]): Lesson => ({
   prerequisites: [],
   summary: '',
   file: `${id}.md`,
-  steps: [{ index: 1, title: 's', prose: '', kind: 'change', commands: [], checks, position: { line: 1, column: 1 } }],
+  steps: [{ index: 1, title: 's', prose: '', paragraphs: [], kind: 'change', commands: [], checks, position: { line: 1, column: 1 } }],
 });
 
 t.test('--var host_ip is the only variable, and must be an address', async (t) => {

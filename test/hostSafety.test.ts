@@ -18,7 +18,7 @@ t.test('traffic off this machine is refused, to the container subnet, loopback a
     prerequisites: [],
     summary: '',
     file: 'l.md',
-    steps: [{ index: 1, title: 's', prose: '', kind: 'observe', checks: [], position: { line: 1, column: 1 }, commands: lines.map((line) => ({ line, context: null, role: 'run', mayFail: false, background: null, observes: true, position: { line: 1, column: 1 } })) }],
+    steps: [{ index: 1, title: 's', prose: '', paragraphs: [], kind: 'observe', checks: [], position: { line: 1, column: 1 }, commands: lines.map((line) => ({ line, context: null, role: 'run', mayFail: false, background: null, observes: true, position: { line: 1, column: 1 } })) }],
   });
   const chain = [lesson(['ping -c 2 172.18.0.11', 'curl 127.0.0.1:5000', 'curl 172.16.0.2:5000'])];
   t.same(unsafeTraffic(chain, new Set(['172.16.0.2'])), []);
