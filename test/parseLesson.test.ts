@@ -157,3 +157,14 @@ t.test('unreadable YAML frontmatter is one message, not one per key', async (t) 
   t.same(r.messages.map((m) => m.rule), ['frontmatter']);
   t.notMatch(r.messages[0]!.reason, /at line \d/, 'the position says where; the text does not count from the frontmatter');
 });
+
+t.test("a step's paragraphs keep the line they start on, list items marked, so learn can show them between the commands", async (t) => {
+  const make = fixture('shell-semantics').lesson!.steps[1]!;
+  t.strictSame(
+    make.paragraphs.map((p) => p.text),
+    ['- Create:', '- Enter:', '- Inside:'],
+  );
+  const lines = make.paragraphs.map((p) => p.line);
+  t.ok(lines[0]! < make.commands[0]!.position.line && make.commands[0]!.position.line < lines[1]!, 'the first item comes before its commands, the second after');
+  t.equal(make.prose, 'Create:\n\nEnter:\n\nInside:', 'prose stays the plain text');
+});
