@@ -53,6 +53,14 @@ Examples:
 It removes exactly what host runs recorded (namespaces, links, iptables rules, the servers they started)
 and restores the settings they changed (net.ipv4.ip_forward); what was there before stays.
 Exit codes: 0 undone or nothing to undo, 2 usage error or something could not be undone.`,
+  learn: `
+Examples:
+  tsnet-learn learn lesson-3            lessons 1 and 2 are applied, then you type lesson 3 yourself
+  tsnet-learn learn 5 --lab mine        in the lab "mine"; picks up at the first step not done yet
+  tsnet-learn learn 3 --from-scratch    start over in a new lab
+
+Inside: type the step's commands. After each one its checks are judged and what it changed is shown.
+Helpers: step (show it again), hint, next, skip, where; exit leaves (the lab stays).`,
   lab: `
 Examples:
   tsnet-learn lab create            create the lab "default"
@@ -170,6 +178,17 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${formatShow(lesson, chain)}\n`);
     });
 
+  program
+    .command('learn')
+    .description('practise a lesson by hand: a shell in a lab at the first unfinished step, checked after every command')
+    .argument('<lesson>', 'lesson id (lesson-3), number (3) or path to a lesson file')
+    .option('--lab <name>', 'the lab to practise in (created when missing)', 'default')
+    .option('--from-scratch', 'destroy the lab first and start from a new one')
+    .addHelpText('after', EXAMPLES.learn)
+    .action(async (lessonArg: string, opts: { lab: string; fromScratch?: boolean }) => {
+      code = await (await import('./commands/learnCommand.js')).learnCommand(lessonArg, opts);
+    });
+
   const lab = program.command('lab').description('create, enter, list and destroy labs (isolated networks to practise in)').addHelpText('after', EXAMPLES.lab);
   lab
     .command('create')
@@ -233,9 +252,7 @@ async function main(argv: string[]): Promise<number> {
 
   if (argv.length <= 2) {
     program.outputHelp();
-    const { loadCatalog } = await import('./catalog.js');
-    const { formatList } = await import('./describeLesson.js');
-    process.stdout.write(`\nLessons:\n${formatList((await loadCatalog()).lessons)}\n\nStart with: tsnet-learn run lesson-1\n`);
+    process.stdout.write(`\n${await (await import('./commands/overviewCommand.js')).overviewCommand()}`);
     return 0;
   }
   await program.parseAsync(argv);

@@ -1,0 +1,56 @@
+// Benchmark: what `learn` does after every command the learner types (judge the current step, read
+// everything, compare), on a lab where lesson 7 is built. Median over N rounds of lesson 7's steps.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolveLesson } from '../src/catalog.js';
+import { takeFullSnapshot } from '../src/fullSnapshot.js';
+import { reevaluate } from '../src/learnSession.js';
+import { openShell } from '../src/shell.js';
+import { openTarget } from '../src/target.js';
+import { median } from './measure.js';
+
+const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
+const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 20);
+const work = mkdtempSync(join(tmpdir(), 'tsnet-bench-learn-'));
+process.env.TSNET_STATE_DIR = work;
+const lab = `bench-learn-${process.pid}`;
+
+try {
+  const built = spawnSync(process.execPath, [CLI, 'run', 'lesson-7', '--target', `lab:${lab}`, '--format', 'json'], { env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`building the lab failed: ${built.stderr}`);
+  const { lesson } = await resolveLesson('lesson-7');
+  const target = await openTarget({ kind: 'lab', name: lab }, { create: false, allowHost: false });
+  const shell = await openShell(target.argv, target.jobsDir);
+  try {
+    let before = await takeFullSnapshot(shell, false);
+    const all: number[] = [];
+    const perStep = new Map<number, number[]>();
+    for (let i = 0; i < runs; i++) {
+      for (const step of lesson.steps) {
+        const t0 = process.hrtime.bigint();
+        const r = await reevaluate(shell, target, step, before);
+        const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+        if (r.results.some((x) => x.status !== 'passed')) throw new Error(`lesson-7 step ${step.index} does not hold on the built lab`);
+        if (r.changes.length) throw new Error(`nothing should change between two readings: ${JSON.stringify(r.changes)}`);
+        before = r.snapshot;
+        all.push(ms);
+        perStep.set(step.index, [...(perStep.get(step.index) ?? []), ms]);
+      }
+    }
+    const f = (xs: number[]): string => `${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})`;
+    process.stdout.write(`learn: re-evaluation after a command, lesson-7 on a built lab, ${runs} rounds of ${lesson.steps.length} steps\n`);
+    for (const [index, xs] of perStep) {
+      const step = lesson.steps[index - 1]!;
+      process.stdout.write(`  step ${index} (${step.checks.filter((c) => !c.transient).length} checks)  ${f(xs)}\n`);
+    }
+    process.stdout.write(`median re-evaluation  ${f(all)}   target < 150 ms\n`);
+  } finally {
+    await shell.close();
+  }
+} finally {
+  spawnSync(process.execPath, [CLI, 'lab', 'destroy', lab], { env: process.env });
+  rmSync(work, { recursive: true, force: true });
+}

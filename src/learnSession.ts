@@ -1,0 +1,175 @@
+// A learner working through one lesson by hand: the current step, judged again after every command
+// they type, with what the command changed. Side effects only through the Shell it is given.
+import type { Snapshot } from '../checks/types.js';
+import { diffSnapshots, type Change } from './diffSnapshots.js';
+import { evaluateChecks, evaluateWithSnapshot, takeSnapshot, type CheckResult } from './evaluateChecks.js';
+import { fullNeeds } from './fullSnapshot.js';
+import type { Lesson, Step } from './lesson.js';
+import { HELPER_NAMES, type PromptRequest } from './learnShell.js';
+import {
+  formatChanges,
+  formatHint,
+  formatLessonDone,
+  formatStatus,
+  formatStepCard,
+  formatStepDone,
+  formatWhere,
+  promptLabel,
+} from './learnView.js';
+import { lastingChecks } from './resumePoint.js';
+import type { Shell } from './shell.js';
+import type { Target } from './target.js';
+
+export interface Reevaluation {
+  /** The step's lasting checks (none when there is no step). */
+  results: CheckResult[];
+  snapshot: Snapshot;
+  changes: Change[];
+}
+
+/**
+ * What runs after every command: the step's lasting checks and a snapshot of everything, read in one
+ * round trip (a netns created meanwhile costs a second one), then compared with `before`. Probes run
+ * only when the state checks hold: a failing probe is slow and says nothing new.
+ */
+export async function reevaluate(shell: Shell, target: Target, step: Step | null, before: Snapshot): Promise<Reevaluation> {
+  const decls = step ? lastingChecks(step) : [];
+  const { results, snapshot } = await evaluateWithSnapshot(decls, shell, target, { lazyProbes: true, extraNeeds: fullNeeds(before.netns, false) });
+  const added = snapshot.netns.filter((n) => !before.netns.includes(n));
+  if (added.length) {
+    const more = await takeSnapshot(shell, fullNeeds(added, false).filter((n) => n.ns !== 'host'));
+    for (const ns of added) snapshot.spaces[ns] = more.spaces[ns] ?? null;
+  }
+  return { results, snapshot, changes: diffSnapshots(before, snapshot) };
+}
+
+export interface LearnInput {
+  lesson: Lesson;
+  /** 1-based step to start at. */
+  startAt: number;
+  shell: Shell;
+  target: Target;
+  lab: string;
+  /** The lesson that comes after this one, to suggest at the end. */
+  nextLesson: string | null;
+  /** The state when the learner gets the shell: "what changed" starts from here. */
+  initial: Snapshot;
+}
+
+export interface LearnReply {
+  /** For the prompt: `lesson-3 1/1 netns0`. */
+  label: string;
+  text: string;
+}
+
+export interface LearnSession {
+  handle(req: PromptRequest): Promise<LearnReply>;
+  /** The step the learner is on; null once the lesson is complete. */
+  current(): Step | null;
+}
+
+const normalize = (line: string): string => line.trim().replace(/\s+/g, ' ');
+
+export function learnSession(input: LearnInput): LearnSession {
+  const { lesson, shell, target } = input;
+  let index = input.startAt;
+  let snapshot = input.initial;
+  let results: CheckResult[] | null = null;
+  let typed = new Set<string>();
+  let started = false;
+  let ctx = 'host';
+  const lastSeen = new Map<number, string>();
+
+  const step = (): Step | null => lesson.steps[index - 1] ?? null;
+  const checked = (s: Step): boolean => lastingChecks(s).length > 0;
+  const runLines = (s: Step): string[] => s.commands.filter((c) => c.role === 'run').map((c) => normalize(c.line));
+  const typedCount = (s: Step): number => runLines(s).filter((l) => typed.has(l)).length;
+  const isDone = (s: Step): boolean =>
+    checked(s) ? results !== null && results.length > 0 && results.every((r) => r.status === 'passed') : typedCount(s) === runLines(s).length;
+
+  const judge = async (): Promise<Change[]> => {
+    const r = await reevaluate(shell, target, step(), snapshot);
+    snapshot = r.snapshot;
+    results = r.results;
+    return r.changes;
+  };
+
+  const status = (): string => {
+    const s = step();
+    return s ? formatStatus({ lesson, step: s, results, typed: typedCount(s) }) : '';
+  };
+
+  /** Moves past every step that is done (or the one forced on), showing the card of the step it stops at. */
+  const advance = async (force: 'next' | 'skip' | null): Promise<string[]> => {
+    const out: string[] = [];
+    let s = step();
+    let moved = false;
+    while (s && (force || isDone(s))) {
+      const transient = s.checks.filter((d) => d.transient);
+      // "Not yet" claims describe the moment their step is done: judged now, once, and only shown.
+      const now = transient.length ? await evaluateChecks(transient, shell, target) : [];
+      out.push(formatStepDone(s, now, force === 'skip' && !isDone(s)));
+      force = null;
+      moved = true;
+      index++;
+      typed = new Set();
+      results = null;
+      s = step();
+      // A step the learner already did (typing ahead) is passed at once, without its card.
+      if (s && checked(s)) await judge();
+    }
+    if (!moved) return out;
+    if (s) out.push('', formatStepCard(lesson, s));
+    else out.push(formatLessonDone(lesson, input.nextLesson, ctx, input.lab));
+    return out;
+  };
+
+  const reply = (parts: string[]): LearnReply => ({ label: promptLabel(lesson, step(), ctx), text: parts.filter(Boolean).join('\n') });
+
+  async function onPrompt(req: PromptRequest): Promise<LearnReply> {
+    const fresh = req.histNo !== '' && lastSeen.get(req.pid) !== req.histNo;
+    lastSeen.set(req.pid, req.histNo);
+    if (!started) {
+      started = true;
+      const changes = await judge();
+      const s = step();
+      return reply([formatChanges(changes), s ? formatStepCard(lesson, s) : '', ...(await advance(null)), status()]);
+    }
+    // A helper answered already, in its own request.
+    if (fresh && (HELPER_NAMES as readonly string[]).includes(req.command)) return reply([]);
+    const changes = await judge();
+    const s = step();
+    if (fresh && s && !checked(s) && runLines(s).includes(normalize(req.command))) typed.add(normalize(req.command));
+    return reply([formatChanges(changes), ...(await advance(null)), status()]);
+  }
+
+  return {
+    current: step,
+    async handle(req) {
+      ctx = req.ctx;
+      if (req.kind === 'prompt') return onPrompt(req);
+      const s = step();
+      switch (req.kind) {
+        case 'step':
+          return reply(s ? [formatStepCard(lesson, s), status()] : [formatLessonDone(lesson, input.nextLesson, ctx, input.lab)]);
+        case 'where':
+          return reply([formatWhere(lesson, s, ctx, input.lab)]);
+        case 'hint': {
+          if (!s) return reply([`  ${lesson.id} is complete: nothing to fix.`]);
+          const changes = await judge();
+          return reply([formatChanges(changes), formatHint(s, results ?? [])]);
+        }
+        case 'next':
+          if (!s) return reply([formatLessonDone(lesson, input.nextLesson, ctx, input.lab)]);
+          if (checked(s) && !isDone(s)) {
+            await judge();
+            if (!isDone(s)) return reply([`  Step ${s.index} is not done yet:`, formatHint(s, results ?? []), '  (skip moves on anyway.)']);
+          }
+          return reply([...(await advance('next')), status()]);
+        case 'skip':
+          if (!s) return reply([formatLessonDone(lesson, input.nextLesson, ctx, input.lab)]);
+          return reply([...(await advance('skip')), status()]);
+      }
+    },
+  };
+}
