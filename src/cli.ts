@@ -4,6 +4,12 @@ import { Command, CommanderError, Option } from 'commander';
 import { UserError } from './errors.js';
 
 const EXAMPLES = {
+  main: `
+Examples:
+  tsnet-learn                       the lessons, and how far you got in the lab "default"
+  tsnet-learn learn lesson-1        type lesson 1 yourself in a lab, checked after every command
+  tsnet-learn run lesson-7          watch lessons 5 to 7 run and check themselves
+  tsnet-learn <command> --help      each command's options and examples`,
   run: `
 Examples:
   tsnet-learn run lesson-7              run lesson 7 (and lessons 5, 6 first) in the lab "default"
@@ -61,6 +67,38 @@ Examples:
 
 Inside: type the step's commands. After each one its checks are judged and what it changed is shown.
 Helpers: step (show it again), hint, next, skip, where; exit leaves (the lab stays).`,
+  list: `
+Examples:
+  tsnet-learn list                  id, title, steps, checks and prerequisites of every lesson
+  tsnet-learn list --format json    the same, for scripts
+  tsnet-learn                       the lessons, and how far you got in the lab "default"`,
+  show: `
+Examples:
+  tsnet-learn show lesson-3         each step's commands, where they run (host or a netns), its checks
+  tsnet-learn show 7                a lesson by number
+  tsnet-learn show ./my-lesson.md   a lesson file of your own, as the runner reads it`,
+  lint: `
+Examples:
+  tsnet-learn lint                  the bundled lessons
+  tsnet-learn lint my-lesson.md     your own lesson file: every problem at once, as file:line:col
+
+Exit codes: 0 well formed (warnings allowed), 2 errors.`,
+  labCreate: `
+Examples:
+  tsnet-learn lab create            the lab "default"
+  tsnet-learn lab create mine       another one, next to it`,
+  labShell: `
+Examples:
+  tsnet-learn lab shell             a root shell in the lab "default" (created when missing)
+  tsnet-learn lab shell mine        in the lab "mine"
+  tsnet-learn learn 3               a shell that also shows lesson 3's steps and checks them`,
+  labDestroy: `
+Examples:
+  tsnet-learn lab destroy           remove the lab "default": its namespaces, links, rules, processes
+  tsnet-learn lab destroy mine`,
+  labList: `
+Examples:
+  tsnet-learn lab list              every lab, its pid, and whether it still runs`,
   lab: `
 Examples:
   tsnet-learn lab create            create the lab "default"
@@ -82,7 +120,8 @@ async function main(argv: string[]): Promise<number> {
     .version('0.1.0')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .addHelpText('after', EXAMPLES.main);
   let code = 0;
 
   program
@@ -126,6 +165,7 @@ async function main(argv: string[]): Promise<number> {
   program
     .command('lint')
     .description('check that lesson files are well formed: all problems at once, with file:line:col')
+    .addHelpText('after', EXAMPLES.lint)
     .argument('[files...]', 'lesson files (default: the bundled lessons)')
     .action(async (files: string[]) => {
       code = await (await import('./commands/lintCommand.js')).lintCommand(files);
@@ -156,6 +196,7 @@ async function main(argv: string[]): Promise<number> {
   program
     .command('list')
     .description('list the lessons: id, title, steps, checks, prerequisites')
+    .addHelpText('after', EXAMPLES.list)
     .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
     .action(async (opts: { format: string }) => {
       const { loadCatalog } = await import('./catalog.js');
@@ -170,6 +211,7 @@ async function main(argv: string[]): Promise<number> {
   program
     .command('show')
     .description('show a lesson as the runner sees it: steps, each command with its context, the checks')
+    .addHelpText('after', EXAMPLES.show)
     .argument('<lesson>', 'lesson id, number or path')
     .action(async (lessonArg: string) => {
       const { resolveLesson } = await import('./catalog.js');
@@ -193,6 +235,7 @@ async function main(argv: string[]): Promise<number> {
   lab
     .command('create')
     .description("create a lab with the tutorial's world (host 172.16.0.2, an outside network)")
+    .addHelpText('after', EXAMPLES.labCreate)
     .argument('[name]', 'lab name', 'default')
     .action(async (name: string) => {
       const { createLab } = await import('./lab/lab.js');
@@ -204,6 +247,7 @@ async function main(argv: string[]): Promise<number> {
   lab
     .command('shell')
     .description('open a shell inside a lab (created when missing)')
+    .addHelpText('after', EXAMPLES.labShell)
     .argument('[name]', 'lab name', 'default')
     .action(async (name: string) => {
       const { openTarget, parseTargetSpec } = await import('./target.js');
@@ -219,6 +263,7 @@ async function main(argv: string[]): Promise<number> {
   lab
     .command('destroy')
     .description('destroy a lab: every namespace, link, rule and process in it')
+    .addHelpText('after', EXAMPLES.labDestroy)
     .argument('[name]', 'lab name', 'default')
     .action(async (name: string) => {
       const { destroyLab } = await import('./lab/lab.js');
@@ -229,6 +274,7 @@ async function main(argv: string[]): Promise<number> {
   lab
     .command('list')
     .description('list labs')
+    .addHelpText('after', EXAMPLES.labList)
     .action(async () => {
       const { listRecords, isAlive } = await import('./lab/labStore.js');
       const { creatorIsAlive, describeLab, labStatus, prunable } = await import('./lab/labStatus.js');

@@ -7,9 +7,10 @@ export function checkCount(l: Lesson): number {
   return l.steps.reduce((n, s) => n + s.checks.length, 0);
 }
 
-export function formatList(lessons: readonly Lesson[]): string {
-  const rows = lessons.map((l) => [l.id, l.title, String(l.steps.length), String(checkCount(l)), l.prerequisites.join(', ') || '-']);
-  const head = ['ID', 'TITLE', 'STEPS', 'CHECKS', 'NEEDS'];
+/** The lessons as a table; `extra` adds a last column (the learner's progress in a lab). */
+export function formatList(lessons: readonly Lesson[], extra?: { header: string; values: ReadonlyMap<string, string> }): string {
+  const rows = lessons.map((l) => [l.id, l.title, String(l.steps.length), String(checkCount(l)), l.prerequisites.join(', ') || '-', ...(extra ? [extra.values.get(l.id) ?? '-'] : [])]);
+  const head = ['ID', 'TITLE', 'STEPS', 'CHECKS', 'NEEDS', ...(extra ? [extra.header] : [])];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]): string => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
   return [pc.bold(line(head)), ...rows.map(line)].join('\n');

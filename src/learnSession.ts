@@ -119,7 +119,7 @@ export function learnSession(input: LearnInput): LearnSession {
       if (s && checked(s)) await judge();
     }
     if (!moved) return out;
-    if (s) out.push('', formatStepCard(lesson, s));
+    if (s) out.push(`\n${formatStepCard(lesson, s)}`);
     else out.push(formatLessonDone(lesson, input.nextLesson, ctx, input.lab));
     return out;
   };

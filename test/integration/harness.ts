@@ -4,6 +4,7 @@ import { chmodSync, chownSync, cpSync, existsSync, mkdtempSync, readdirSync, rea
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { shellQuote } from '../../src/shellQuote.js';
 
 export const CLI = fileURLToPath(new URL('../../dist/src/cli.js', import.meta.url));
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -33,9 +34,19 @@ export interface LiveCli {
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv;
+  asUser?: number;
+  wrap?: string[];
+  /** Written to the CLI's stdin (closed at once when not given). */
+  input?: string;
+}
+
 export interface Sandbox {
   stateDir: string;
-  run(args: string[], options?: { env?: NodeJS.ProcessEnv; asUser?: number; wrap?: string[] }): Promise<CliResult>;
+  run(args: string[], options?: RunOptions): Promise<CliResult>;
+  /** What `run` would start: for tests that drive the CLI themselves (a terminal). */
+  command(args: string[], options?: RunOptions): { argv: string[]; env: NodeJS.ProcessEnv; cwd: string };
   /** Starts the CLI and returns while it runs, to interrupt it at a chosen moment. */
   start(args: string[], options?: { asUser?: number }): LiveCli;
   /** Every process still running that this sandbox's CLI started, directly or not (they inherit its TSNET_STATE_DIR). */
@@ -78,16 +89,20 @@ export function sandbox(owner?: number): Sandbox {
   if (owner !== undefined) chownSync(stateDir, owner, owner);
   const checkout = owner === undefined ? REPO : checkoutFor(owner, stateDir);
   const cli = join(checkout, relative(REPO, CLI));
-  return {
+  const box: Sandbox = {
     stateDir,
-    run(args, options = {}) {
+    command(args, options = {}) {
       const env = { ...cliEnv(stateDir), ...options.env };
-      const argv = [...(options.wrap ?? []), ...asUserArgv(options.asUser), process.execPath, cli, ...args];
+      return { argv: [...(options.wrap ?? []), ...asUserArgv(options.asUser), process.execPath, cli, ...args], env, cwd: checkout };
+    },
+    run(args, options = {}) {
+      const { argv, env, cwd } = box.command(args, options);
       return new Promise((resolve) => {
-        execFile(argv[0]!, argv.slice(1), { env, cwd: checkout, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+        const child = execFile(argv[0]!, argv.slice(1), { env, cwd, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
           const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
           resolve({ code, stdout, stderr });
         });
+        child.stdin?.end(options.input ?? '');
       });
     },
     start(args, options = {}) {
@@ -157,6 +172,70 @@ export function sandbox(owner?: number): Sandbox {
         }
       }
       rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+  return box;
+}
+
+export interface Terminal {
+  /** Types a line, as a learner would, and Enter. */
+  type(line: string): void;
+  /** Raw keys (Ctrl-C is `\x03`). */
+  press(keys: string): void;
+  /** Waits until the output after the last match matches `re`; returns the text up to the end of the match. */
+  waitFor(re: RegExp, timeoutMs?: number): Promise<string>;
+  /** Everything shown so far, without colours and carriage returns. */
+  output(): string;
+  /** The exit code of the CLI. */
+  exited: Promise<number>;
+}
+
+/** Runs the CLI on a terminal of its own (a pty, by util-linux `script`), as an interactive user would. */
+export function terminal(box: Sandbox, args: string[], options: RunOptions = {}): Terminal {
+  const { argv, env, cwd } = box.command(args, options);
+  const quoted = argv.map(shellQuote).join(' ');
+  const child = spawn('script', ['-qfec', quoted, '/dev/null'], { env: { ...env, SHELL: '/bin/bash', TERM: 'xterm' }, cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  let text = '';
+  let cursor = 0;
+  const waiters = new Set<() => void>();
+  const clean = (s: string): string => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
+  const onData = (d: string): void => {
+    text += clean(d);
+    for (const w of waiters) w();
+  };
+  child.stdout.setEncoding('utf8').on('data', onData);
+  child.stderr.setEncoding('utf8').on('data', onData);
+  const exited = new Promise<number>((resolve) => child.on('exit', (code) => (child.stdin.end(), resolve(code ?? 1))));
+  return {
+    type: (line) => child.stdin.write(`${line}\r`),
+    press: (keys) => child.stdin.write(keys),
+    output: () => text,
+    exited,
+    waitFor(re, timeoutMs = 60_000) {
+      return new Promise((resolve, reject) => {
+        let settled = false;
+        const finish = (error: Error | null): void => {
+          settled = true;
+          clearTimeout(timer);
+          waiters.delete(check);
+          if (error) reject(error);
+        };
+        function check(): void {
+          if (settled) return;
+          const m = re.exec(text.slice(cursor));
+          if (!m) return;
+          cursor += m.index + m[0].length;
+          finish(null);
+          resolve(text.slice(0, cursor));
+        }
+        const timer = setTimeout(() => finish(new Error(`timed out waiting for ${re}; the terminal shows:\n${text.slice(cursor)}`)), timeoutMs);
+        waiters.add(check);
+        check();
+        void exited.then(() => {
+          check();
+          if (!settled) finish(new Error(`the CLI exited while waiting for ${re}; the terminal shows:\n${text.slice(cursor)}`));
+        });
+      });
     },
   };
 }
