@@ -2,8 +2,8 @@
 // they type, with what the command changed. Side effects only through the Shell it is given.
 import type { Snapshot } from '../checks/types.js';
 import { diffSnapshots, type Change } from './diffSnapshots.js';
-import { evaluateChecks, evaluateWithSnapshot, takeSnapshot, type CheckResult } from './evaluateChecks.js';
-import { fullNeeds } from './fullSnapshot.js';
+import { checkNeeds, evaluateChecks, type CheckResult } from './evaluateChecks.js';
+import { takeFullSnapshot } from './fullSnapshot.js';
 import type { Lesson, Step } from './lesson.js';
 import { HELPER_NAMES, type PromptRequest } from './learnShell.js';
 import {
@@ -28,18 +28,15 @@ export interface Reevaluation {
 }
 
 /**
- * What runs after every command: the step's lasting checks and a snapshot of everything, read in one
- * round trip (a netns created meanwhile costs a second one), then compared with `before`. Probes run
- * only when the state checks hold: a failing probe is slow and says nothing new.
+ * What runs after every command: one snapshot of everything, the step's lasting checks judged on it
+ * (a netns created meanwhile costs a second round trip), then compared with `before`. Probes run only
+ * when the state checks hold: a failing probe is slow and says nothing new.
  */
 export async function reevaluate(shell: Shell, target: Target, step: Step | null, before: Snapshot): Promise<Reevaluation> {
   const decls = step ? lastingChecks(step) : [];
-  const { results, snapshot } = await evaluateWithSnapshot(decls, shell, target, { lazyProbes: true, extraNeeds: fullNeeds(before.netns, false) });
-  const added = snapshot.netns.filter((n) => !before.netns.includes(n));
-  if (added.length) {
-    const more = await takeSnapshot(shell, fullNeeds(added, false).filter((n) => n.ns !== 'host'));
-    for (const ns of added) snapshot.spaces[ns] = more.spaces[ns] ?? null;
-  }
+  const extraNeeds = checkNeeds(decls).filter((n) => n.ns !== 'outside' || target.hasOutside);
+  const snapshot = await takeFullSnapshot(shell, false, { expected: before.netns, extraNeeds });
+  const results = decls.length ? await evaluateChecks(decls, shell, target, { snapshot, lazyProbes: true }) : [];
   return { results, snapshot, changes: diffSnapshots(before, snapshot) };
 }
 

@@ -115,7 +115,7 @@ t.test('a namespace created meanwhile is read in a second round trip and shows u
   t.match(shell.lines[1], /@@tsnet.*netns0|netns0[\s\S]*@@tsnet/);
   t.ok(r.snapshot.spaces.netns0, 'netns0 was read');
   t.strictSame(
-    r.changes.map((c) => `${c.op} ${c.kind} ${c.subject}`),
-    ['added netns netns1', 'added netns netns0'],
+    r.changes.map((c) => `${c.op} ${c.kind} ${c.subject}`).sort(),
+    ['added netns netns0', 'added netns netns1'],
   );
 });
