@@ -122,6 +122,8 @@ export function learnSession(input: LearnInput): LearnSession {
   };
 
   const reply = (parts: string[]): LearnReply => ({ label: promptLabel(lesson, step(), ctx), text: parts.filter(Boolean).join('\n') });
+  /** Progress shown after the step's card gets a blank line between them. */
+  const afterCard = (shown: string[]): string => (status() && shown.some((p) => p.includes('━━')) ? `\n${status()}` : status());
 
   async function onPrompt(req: PromptRequest): Promise<LearnReply> {
     const fresh = req.histNo !== '' && lastSeen.get(req.pid) !== req.histNo;
@@ -130,14 +132,16 @@ export function learnSession(input: LearnInput): LearnSession {
       started = true;
       const changes = await judge();
       const s = step();
-      return reply([formatChanges(changes), s ? formatStepCard(lesson, s) : '', ...(await advance(null)), status()]);
+      const shown = [formatChanges(changes), s ? `\n${formatStepCard(lesson, s)}` : '', ...(await advance(null))];
+      return reply([...shown, afterCard(shown)]);
     }
     // A helper answered already, in its own request.
     if (fresh && (HELPER_NAMES as readonly string[]).includes(req.command)) return reply([]);
     const changes = await judge();
     const s = step();
     if (fresh && s && !checked(s) && runLines(s).includes(normalize(req.command))) typed.add(normalize(req.command));
-    return reply([formatChanges(changes), ...(await advance(null)), status()]);
+    const shown = [formatChanges(changes), ...(await advance(null))];
+    return reply([...shown, afterCard(shown)]);
   }
 
   return {
@@ -148,7 +152,7 @@ export function learnSession(input: LearnInput): LearnSession {
       const s = step();
       switch (req.kind) {
         case 'step':
-          return reply(s ? [formatStepCard(lesson, s), status()] : [formatLessonDone(lesson, input.nextLesson, ctx, input.lab)]);
+          return reply(s ? [formatStepCard(lesson, s), `\n${status()}`] : [formatLessonDone(lesson, input.nextLesson, ctx, input.lab)]);
         case 'where':
           return reply([formatWhere(lesson, s, ctx, input.lab)]);
         case 'hint': {
@@ -156,16 +160,20 @@ export function learnSession(input: LearnInput): LearnSession {
           const changes = await judge();
           return reply([formatChanges(changes), formatHint(s, results ?? [])]);
         }
-        case 'next':
+        case 'next': {
           if (!s) return reply([formatLessonDone(lesson, input.nextLesson, ctx, input.lab)]);
           if (checked(s) && !isDone(s)) {
             await judge();
             if (!isDone(s)) return reply([`  Step ${s.index} is not done yet:`, formatHint(s, results ?? []), '  (skip moves on anyway.)']);
           }
-          return reply([...(await advance('next')), status()]);
-        case 'skip':
+          const shown = await advance('next');
+          return reply([...shown, afterCard(shown)]);
+        }
+        case 'skip': {
           if (!s) return reply([formatLessonDone(lesson, input.nextLesson, ctx, input.lab)]);
-          return reply([...(await advance('skip')), status()]);
+          const shown = await advance('skip');
+          return reply([...shown, afterCard(shown)]);
+        }
       }
     },
   };
