@@ -74,6 +74,10 @@ for (const [who, uid] of [
     // The lab stays, with what the learner built: grading it passes.
     const graded = await box.run(['check', '3', '--target', `lab:${lab}`, '--format', 'json'], { asUser: uid });
     t.equal(graded.code, 0, `check lesson-3 passes on what was typed${graded.code ? ` ${graded.stdout.slice(0, 2000)}` : ''}`);
+    // Coming back to a finished lesson: nothing to do, no shell.
+    const again = await box.run(['learn', '3', '--lab', lab], { asUser: uid });
+    t.equal(again.code, 0);
+    t.match(again.stdout, /lesson-3 is already complete in lab "it-learn": every check holds\.[\s\S]*--from-scratch/);
     t.match((await box.run(['lab', 'destroy', lab], { asUser: uid })).stdout, /Destroyed lab/);
   });
 }
