@@ -17,6 +17,8 @@ const indent = (text: string, pad: string, max = 16): string => {
 export function prettyReporter(out: Writer, options: { verbose?: boolean } = {}): { onEvent: (e: RunEvent) => void; finish: (r: RunReport) => void } {
   const live = Boolean(out.isTTY);
   let pendingLive = false;
+  // A satisfied step without checks (cleanup, observe) was passed over because a later step is done.
+  let checksInStep = 0;
   const clearLive = (): void => {
     if (pendingLive) out.write('\r\x1b[K');
     pendingLive = false;
@@ -32,6 +34,7 @@ export function prettyReporter(out: Writer, options: { verbose?: boolean } = {})
         if (e.lesson.status === 'satisfied') out.write(`  ${pc.green('✔')} already in place: what ${e.lesson.id} builds is there, not applied again\n`);
         break;
       case 'step-start':
+        checksInStep = 0;
         out.write(`\n  ${pc.bold(`${e.step.index}. ${e.step.title}`)}\n`);
         break;
       case 'command-start':
@@ -66,6 +69,7 @@ export function prettyReporter(out: Writer, options: { verbose?: boolean } = {})
         break;
       }
       case 'check': {
+        checksInStep++;
         const c = e.check;
         const mark = c.status === 'passed' ? pc.green('✔') : c.status === 'failed' ? pc.red('✖') : pc.yellow('○');
         const msg = c.status === 'passed' && !options.verbose ? '' : `  ${pc.dim(`— ${c.message}`)}`;
@@ -74,7 +78,9 @@ export function prettyReporter(out: Writer, options: { verbose?: boolean } = {})
         break;
       }
       case 'step-end':
-        if (e.step.status === 'satisfied') out.write(`    ${pc.green('✔')} already done: its checks hold, not run again\n`);
+        if (e.step.status === 'satisfied') {
+          out.write(`    ${pc.green('✔')} ${checksInStep ? 'already done: its checks hold, not run again' : 'passed over: a later step is already done'}\n`);
+        }
         else if (e.step.status === 'failed') out.write(`    ${pc.red(`✖ step failed: ${e.step.failure}`)}\n`);
         else if (e.step.status === 'skipped') out.write(`    ${pc.yellow(`○ skipped: ${e.step.failure ?? ''}`)}\n`);
         break;
