@@ -3,7 +3,7 @@
 import type { Snapshot } from '../checks/types.js';
 import { diffSnapshots, type Change } from './diffSnapshots.js';
 import { checkNeeds, evaluateChecks, type CheckResult } from './evaluateChecks.js';
-import { takeFullSnapshot } from './fullSnapshot.js';
+import { fullNeeds } from './fullSnapshot.js';
 import type { Lesson, Step } from './lesson.js';
 import { HELPER_NAMES, type PromptRequest } from './learnShell.js';
 import {
@@ -16,7 +16,8 @@ import {
   formatWhere,
   promptLabel,
 } from './learnView.js';
-import { lastingChecks } from './resumePoint.js';
+import { readSideBySide } from './readSideBySide.js';
+import { isProbe, lastingChecks } from './resumePoint.js';
 import type { Shell } from './shell.js';
 import type { Target } from './target.js';
 
@@ -28,15 +29,67 @@ export interface Reevaluation {
 }
 
 /**
- * What runs after every command: one snapshot of everything, the step's lasting checks judged on it
- * (a netns created meanwhile costs a second round trip), then compared with `before`. Probes run only
- * when the state checks hold: a failing probe is slow and says nothing new.
+ * Could a command have changed the rules, sockets or sysctls inside netns `ns`? When it ran there, or
+ * names it (`ip netns exec netns0 …`, `nsenter --net=/run/netns/netns0 …`). Links and routes are read
+ * for every namespace after every command; those other parts only for the namespaces touched. Pure.
  */
-export async function reevaluate(shell: Shell, target: Target, step: Step | null, before: Snapshot): Promise<Reevaluation> {
+export function touchedBy(command: string, ctx: string): (ns: string) => boolean {
+  return (ns) => ns === ctx || command.split(/[\s/=]+/).includes(ns);
+}
+
+const KEPT_PARTS = ['iptables', 'listening', 'sysctl'] as const;
+
+/** Between two prompts (a helper, the next step) nothing new ran. */
+const untouched = (): boolean => false;
+
+/**
+ * What runs after every command: one snapshot, read by the shells side by side (a netns created
+ * meanwhile costs a second round trip), the step's lasting checks judged on it, and the comparison
+ * with `before`. Inside a namespace the command did not touch, the rules, sockets and sysctls are taken
+ * from `before`: entering a namespace costs three processes. With more than one shell the probes run
+ * on the last one while the others read the snapshot; they count only if the state checks hold, and
+ * are not waited for when one does not (a failing probe is slow and says nothing new then).
+ */
+export async function reevaluate(
+  shells: readonly Shell[],
+  target: Target,
+  step: Step | null,
+  before: Snapshot,
+  touched: (ns: string) => boolean = () => true,
+): Promise<Reevaluation> {
   const decls = step ? lastingChecks(step) : [];
-  const extraNeeds = checkNeeds(decls).filter((n) => n.ns !== 'outside' || target.hasOutside);
-  const snapshot = await takeFullSnapshot(shell, false, { expected: before.netns, extraNeeds });
-  const results = decls.length ? await evaluateChecks(decls, shell, target, { snapshot, lazyProbes: true }) : [];
+  const probes = decls.filter(isProbe);
+  const readers = shells.length > 1 && probes.length ? shells.slice(0, -1) : shells;
+  // Side by side with the snapshot; `before` only tells which namespaces exist to send from.
+  const probing = probes.length && readers !== shells ? evaluateChecks(probes, shells.at(-1)!, target, { snapshot: before }) : null;
+  probing?.catch(() => undefined);
+
+  const known = (ns: string): boolean => KEPT_PARTS.every((p) => before.spaces[ns]?.[p] !== undefined);
+  const quick = new Set(before.netns.filter((ns) => !touched(ns) && known(ns)));
+  const needs = [
+    ...fullNeeds(before.netns, false).filter((n) => !quick.has(n.ns) || n.part === 'links' || n.part === 'routes'),
+    ...checkNeeds(decls).filter((n) => n.ns !== 'outside' || target.hasOutside),
+  ];
+  const snapshot = await readSideBySide(readers, needs);
+  const unexpected = snapshot.netns.filter((n) => !(n in snapshot.spaces));
+  if (unexpected.length) Object.assign(snapshot.spaces, (await readSideBySide(readers, fullNeeds(unexpected, false).filter((n) => n.ns !== 'host'))).spaces);
+  for (const ns of quick) {
+    const now = snapshot.spaces[ns];
+    const was = before.spaces[ns];
+    if (!now || !was) continue;
+    for (const part of KEPT_PARTS) if (now[part] === undefined) Object.assign(now, { [part]: was[part] });
+  }
+
+  let results: CheckResult[] = [];
+  if (!probing) {
+    if (decls.length) results = await evaluateChecks(decls, shells[0]!, target, { snapshot, lazyProbes: true });
+  } else {
+    const state = await evaluateChecks(decls.filter((d) => !isProbe(d)), shells[0]!, target, { snapshot });
+    const probed = state.every((r) => r.status === 'passed')
+      ? await probing
+      : probes.map((decl): CheckResult => ({ decl, status: 'skipped', message: 'not probed: a state check already fails' }));
+    results = decls.map((d) => [...state, ...probed].find((r) => r.decl === d)!);
+  }
   return { results, snapshot, changes: diffSnapshots(before, snapshot) };
 }
 
@@ -44,7 +97,8 @@ export interface LearnInput {
   lesson: Lesson;
   /** 1-based step to start at. */
   startAt: number;
-  shell: Shell;
+  /** Shells in the lab: the first runs probes; all of them read the snapshot after each command, side by side. */
+  shells: readonly Shell[];
   target: Target;
   lab: string;
   /** The lesson that comes after this one, to suggest at the end. */
@@ -68,7 +122,7 @@ export interface LearnSession {
 const normalize = (line: string): string => line.trim().replace(/\s+/g, ' ');
 
 export function learnSession(input: LearnInput): LearnSession {
-  const { lesson, shell, target } = input;
+  const { lesson, shells, target } = input;
   let index = input.startAt;
   let snapshot = input.initial;
   let results: CheckResult[] | null = null;
@@ -84,8 +138,8 @@ export function learnSession(input: LearnInput): LearnSession {
   const isDone = (s: Step): boolean =>
     checked(s) ? results !== null && results.length > 0 && results.every((r) => r.status === 'passed') : typedCount(s) === runLines(s).length;
 
-  const judge = async (): Promise<Change[]> => {
-    const r = await reevaluate(shell, target, step(), snapshot);
+  const judge = async (touched?: (ns: string) => boolean): Promise<Change[]> => {
+    const r = await reevaluate(shells, target, step(), snapshot, touched);
     snapshot = r.snapshot;
     results = r.results;
     return r.changes;
@@ -104,7 +158,7 @@ export function learnSession(input: LearnInput): LearnSession {
     while (s && (force || isDone(s))) {
       const transient = s.checks.filter((d) => d.transient);
       // "Not yet" claims describe the moment their step is done: judged now, once, and only shown.
-      const now = transient.length ? await evaluateChecks(transient, shell, target) : [];
+      const now = transient.length ? await evaluateChecks(transient, shells[0]!, target) : [];
       out.push(formatStepDone(s, now, force === 'skip' && !isDone(s)));
       force = null;
       moved = true;
@@ -113,7 +167,7 @@ export function learnSession(input: LearnInput): LearnSession {
       results = null;
       s = step();
       // A step the learner already did (typing ahead) is passed at once, without its card.
-      if (s && checked(s)) await judge();
+      if (s && checked(s)) await judge(untouched);
     }
     if (!moved) return out;
     if (s) out.push(`\n${formatStepCard(lesson, s)}`);
@@ -137,7 +191,7 @@ export function learnSession(input: LearnInput): LearnSession {
     }
     // A helper answered already, in its own request.
     if (fresh && (HELPER_NAMES as readonly string[]).includes(req.command)) return reply([]);
-    const changes = await judge();
+    const changes = await judge(touchedBy(req.command, req.ctx));
     const s = step();
     if (fresh && s && !checked(s) && runLines(s).includes(normalize(req.command))) typed.add(normalize(req.command));
     const shown = [formatChanges(changes), ...(await advance(null))];
@@ -157,13 +211,13 @@ export function learnSession(input: LearnInput): LearnSession {
           return reply([formatWhere(lesson, s, ctx, input.lab)]);
         case 'hint': {
           if (!s) return reply([`  ${lesson.id} is complete: nothing to fix.`]);
-          const changes = await judge();
+          const changes = await judge(untouched);
           return reply([formatChanges(changes), formatHint(s, results ?? [])]);
         }
         case 'next': {
           if (!s) return reply([formatLessonDone(lesson, input.nextLesson, ctx, input.lab)]);
           if (checked(s) && !isDone(s)) {
-            await judge();
+            await judge(untouched);
             if (!isDone(s)) return reply([`  Step ${s.index} is not done yet:`, formatHint(s, results ?? []), '  (skip moves on anyway.)']);
           }
           const shown = await advance('next');

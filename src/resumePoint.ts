@@ -24,7 +24,8 @@ export type ResumePoint =
 /** The checks that describe the finished state; transient ones describe the moment of their step only. */
 export const lastingChecks = (step: Step): CheckDecl[] => step.checks.filter((d) => !d.transient);
 
-const isProbe = (d: CheckDecl): boolean => !checkKinds[d.kind]?.evaluate;
+/** Traffic checks (ping, http) are sent; state checks are judged on a snapshot. */
+export const isProbe = (d: CheckDecl): boolean => !checkKinds[d.kind]?.evaluate;
 
 /**
  * A step is done when it has lasting checks, none failed and at least one passed. Steps without lasting checks (observe,

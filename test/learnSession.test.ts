@@ -1,6 +1,6 @@
 import t from 'tap';
 import { loadCatalog } from '../src/catalog.js';
-import { learnSession, reevaluate } from '../src/learnSession.js';
+import { learnSession, reevaluate, touchedBy } from '../src/learnSession.js';
 import type { PromptRequest } from '../src/learnShell.js';
 import { recordedLab, recordedShell } from './helpers/recordedShell.js';
 import { snapshotOf, snapshotText } from './helpers/snapshot.js';
@@ -16,7 +16,7 @@ const ask = (kind: PromptRequest['kind']): PromptRequest => ({ kind, pid: 100, c
 
 function start(captured: 'lesson-5-half' | 'after-lesson-7', startAt: number) {
   const shell = recordedShell(snapshotText(captured));
-  const session = learnSession({ lesson: lesson5, startAt, shell, target: recordedLab, lab: 'default', nextLesson: 'lesson-6', initial: snapshotOf(captured) });
+  const session = learnSession({ lesson: lesson5, startAt, shells: [shell], target: recordedLab, lab: 'default', nextLesson: 'lesson-6', initial: snapshotOf(captured) });
   return { shell, session };
 }
 
@@ -49,7 +49,7 @@ t.test('when a command makes the step hold: what it changed, the step done, its 
 t.test('a wrong address: the failing check names what is there; hint gives the fix; next refuses; skip goes on', async (t) => {
   const wrong = snapshotText('after-lesson-7').replace('"local":"172.18.0.20"', '"local":"172.18.0.200"');
   const shell = recordedShell(snapshotText('after-lesson-7'));
-  const session = learnSession({ lesson: lesson5, startAt: 5, shell, target: recordedLab, lab: 'default', nextLesson: null, initial: snapshotOf('after-lesson-7') });
+  const session = learnSession({ lesson: lesson5, startAt: 5, shells: [shell], target: recordedLab, lab: 'default', nextLesson: null, initial: snapshotOf('after-lesson-7') });
   shell.snapshot = wrong;
   const first = await session.handle(typed('ip addr add 172.18.0.200/16 dev ceth1', 'netns1'));
   t.match(first.text, /- address 172\.18\.0\.20\/16 on ceth1 \(netns netns1\)\n {4}\+ address 172\.18\.0\.200\/16 on ceth1 \(netns netns1\)/);
@@ -101,7 +101,7 @@ t.test('step and where show the step again and where the shell is', async (t) =>
 t.test('re-evaluation reads the checks and everything else in one round trip', async (t) => {
   const shell = recordedShell(snapshotText('after-lesson-7'));
   const before = snapshotOf('after-lesson-7');
-  const r = await reevaluate(shell, recordedLab, lesson5.steps[2]!, before);
+  const r = await reevaluate([shell], recordedLab, lesson5.steps[2]!, before);
   t.equal(shell.lines.length, 1);
   t.strictSame(r.changes, []);
   t.strictSame(r.results.map((x) => x.status), ['passed']);
@@ -110,7 +110,7 @@ t.test('re-evaluation reads the checks and everything else in one round trip', a
 t.test('a namespace created meanwhile is read in a second round trip and shows up as new', async (t) => {
   const shell = recordedShell(snapshotText('lesson-5-half'));
   const empty: Snapshot = { netns: [], spaces: { host: snapshotOf('lesson-5-half').spaces.host! } };
-  const r = await reevaluate(shell, recordedLab, null, empty);
+  const r = await reevaluate([shell], recordedLab, null, empty);
   t.equal(shell.lines.length, 2);
   t.match(shell.lines[1], /@@tsnet.*netns0|netns0[\s\S]*@@tsnet/);
   t.ok(r.snapshot.spaces.netns0, 'netns0 was read');
@@ -118,4 +118,48 @@ t.test('a namespace created meanwhile is read in a second round trip and shows u
     r.changes.map((c) => `${c.op} ${c.kind} ${c.subject}`).sort(),
     ['added netns netns0', 'added netns netns1'],
   );
+});
+
+t.test('which namespaces a command touched: where it ran, and the ones it names', async (t) => {
+  const touched = (command: string, ctx = 'host'): string[] => ['netns0', 'netns1'].filter(touchedBy(command, ctx));
+  t.strictSame(touched('iptables -t nat -A POSTROUTING -s 172.18.0.0/16 ! -o br0 -j MASQUERADE'), []);
+  t.strictSame(touched('ip link set lo up', 'netns0'), ['netns0']);
+  t.strictSame(touched('nsenter --net=/run/netns/netns1 ip route add default via 172.18.0.1'), ['netns1']);
+  t.strictSame(touched('ip netns exec netns0 iptables -L'), ['netns0']);
+  t.strictSame(touched('ip -n netns1 addr'), ['netns1']);
+  t.strictSame(touched('echo netns00'), [], 'a longer name is another namespace');
+});
+
+t.test('after a command on the host, the namespaces are read without entering them; their rules and sockets carry over', async (t) => {
+  const shell = recordedShell(snapshotText('after-lesson-7'));
+  const before = snapshotOf('after-lesson-7');
+  const r = await reevaluate([shell], recordedLab, null, before, touchedBy('iptables -t nat -S', 'host'));
+  t.notMatch(shell.lines.join('\n'), /nsenter --net=\/run\/netns\//, 'no nsenter into netns0 or netns1');
+  t.match(shell.lines.join('\n'), /ip -n netns0 /);
+  t.strictSame(r.snapshot.spaces.netns0?.listening, before.spaces.netns0?.listening, "netns0's server is still known");
+  t.strictSame(r.changes, []);
+  const inside = recordedShell(snapshotText('after-lesson-7'));
+  await reevaluate([inside], recordedLab, null, before, touchedBy('iptables -S', 'netns1'));
+  t.match(inside.lines.join('\n'), /nsenter --net=\/run\/netns\/netns1 /, 'the namespace the command ran in is read in full');
+  t.notMatch(inside.lines.join('\n'), /nsenter --net=\/run\/netns\/netns0 /);
+});
+
+t.test('with several shells the probes run on the last one while the others read; a failing state check does not wait for them', async (t) => {
+  const lesson7 = catalog.byId.get('lesson-7')!;
+  // Lesson 7 step 1 wants a server listening in netns0; before lesson 7 nothing listens there.
+  const reader = recordedShell(snapshotText('after-lesson-4'));
+  const hanging = recordedShell(snapshotText('after-lesson-4'));
+  hanging.execAll = () => new Promise(() => undefined);
+  const started = Date.now();
+  const r = await reevaluate([reader, hanging], recordedLab, lesson7.steps[0]!, snapshotOf('after-lesson-4'));
+  t.ok(Date.now() - started < 5000, 'it did not wait for the probe');
+  t.strictSame(r.results.map((x) => x.status), ['failed', 'skipped']);
+  t.match(r.results[1]!.message, /not probed: a state check already fails/);
+  t.ok(reader.lines.every((l) => l.includes('@@tsnet')), 'the reader only read');
+
+  const done = [recordedShell(snapshotText('after-lesson-7')), recordedShell(snapshotText('after-lesson-7'))];
+  const ok = await reevaluate(done, recordedLab, lesson7.steps[0]!, snapshotOf('after-lesson-7'));
+  t.strictSame(ok.results.map((x) => x.status), ['passed', 'passed']);
+  t.match(done[1]!.lines.join('\n'), /curl/, 'the probe ran on the last shell');
+  t.notMatch(done[0]!.lines.join('\n'), /curl/);
 });

@@ -1,5 +1,5 @@
 // `tsnet-learn learn`: an interactive shell in a lab, at the first unfinished step of a lesson, judged
-// after every command. This process stays the parent: it holds a shell of its own in the lab for the
+// after every command. This process stays the parent: it holds shells of its own in the lab for the
 // snapshots and answers the learner's prompts over two FIFOs in a private directory under /tmp (the lab
 // shares /tmp with the host; its /run is its own).
 import { spawn } from 'node:child_process';
@@ -64,7 +64,9 @@ export async function learnCommand(lessonArg: string, opts: LearnOptions): Promi
     import('../promptChannel.js'),
     import('../learnView.js'),
   ]);
-  const shell = await openShell(target.argv, target.jobsDir);
+  // Three shells: after each command two read the snapshot side by side while the third probes (see reevaluate).
+  const shells = await Promise.all([1, 2, 3].map(() => openShell(target.argv, target.jobsDir)));
+  const shell = shells[0]!;
   const say = (s: string): boolean => process.stdout.write(`${s}\n`);
   say(`${pc.bold(`tsnet-learn learn ${lesson.id}`)} in lab "${spec.name}"${target.fresh ? ' (new lab)' : ''}`);
 
@@ -94,7 +96,7 @@ export async function learnCommand(lessonArg: string, opts: LearnOptions): Promi
     }
     const list = (await catalog).lessons;
     const nextLesson = list[list.findIndex((l: Lesson) => l.id === lesson.id) + 1]?.id ?? null;
-    const session = learnSession({ lesson, startAt: at.step, shell, target, lab: spec.name, nextLesson, initial: await takeFullSnapshot(shell, false) });
+    const session = learnSession({ lesson, startAt: at.step, shells, target, lab: spec.name, nextLesson, initial: await takeFullSnapshot(shell, false) });
 
     say('');
     say(pc.bold(`${lesson.id}: ${lesson.title}`));
@@ -152,6 +154,6 @@ export async function learnCommand(lessonArg: string, opts: LearnOptions): Promi
     if (dir) rmSync(dir, { recursive: true, force: true });
     process.off('SIGINT', onSetupSignal);
     process.off('SIGTERM', onSetupSignal);
-    await shell.close();
+    await Promise.all(shells.map((s) => s.close()));
   }
 }
