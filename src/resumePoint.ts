@@ -48,22 +48,30 @@ export function resumePoint(lesson: Lesson, verdicts: ReadonlyMap<string, { stat
   return { done: false, step: (before.at(-1)?.index ?? 0) + 1, held: before.length, stray: null };
 }
 
+/** The lasting state checks of these lessons: all judged on one snapshot. */
+export function lastingStateChecks(lessons: readonly Lesson[]): CheckDecl[] {
+  return lessons.flatMap((l) => l.steps.flatMap((s) => lastingChecks(s).filter((d) => !isProbe(d))));
+}
+
+/** The probes that can still decide where `lesson` resumes: those of its steps up to the first whose state checks fail. Pure. */
+export function decidingProbes(lesson: Lesson, verdicts: ReadonlyMap<string, { status: CheckStatus }>): CheckDecl[] {
+  const probes: CheckDecl[] = [];
+  for (const step of lesson.steps) {
+    const lasting = lastingChecks(step);
+    if (!lasting.filter((d) => !isProbe(d)).every((d) => verdicts.get(d.id)?.status === 'passed')) break;
+    probes.push(...lasting.filter(isProbe));
+  }
+  return probes;
+}
+
 /**
  * The verdicts `resumePoint` needs for each lesson, keyed by check id: every lasting state check from one
- * snapshot, then the probes of the steps whose state checks all hold up to the first that does not
- * (probes of later steps decide nothing, and failing probes are the slow ones).
+ * snapshot, then the deciding probes (probes of later steps decide nothing, and failing probes are the
+ * slow ones).
  */
 export async function judgeLasting(lessons: readonly Lesson[], shell: Shell, target: Target): Promise<Map<string, CheckResult>> {
-  const state = lessons.flatMap((l) => l.steps.flatMap((s) => lastingChecks(s).filter((d) => !isProbe(d))));
-  const verdicts = new Map((await evaluateChecks(state, shell, target)).map((r) => [r.decl.id, r]));
-  const probes: CheckDecl[] = [];
-  for (const lesson of lessons) {
-    for (const step of lesson.steps) {
-      const lasting = lastingChecks(step);
-      if (!lasting.filter((d) => !isProbe(d)).every((d) => verdicts.get(d.id)?.status === 'passed')) break;
-      probes.push(...lasting.filter(isProbe));
-    }
-  }
-  for (const r of await evaluateChecks(probes, shell, target)) verdicts.set(r.decl.id, r);
+  const verdicts = new Map((await evaluateChecks(lastingStateChecks(lessons), shell, target)).map((r) => [r.decl.id, r]));
+  const probes = lessons.flatMap((l) => decidingProbes(l, verdicts));
+  if (probes.length) for (const r of await evaluateChecks(probes, shell, target)) verdicts.set(r.decl.id, r);
   return verdicts;
 }

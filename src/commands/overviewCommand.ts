@@ -30,6 +30,6 @@ export async function overviewCommand(): Promise<string> {
   const suggest = lastDone < 0 ? (lessons.find((l) => progress.get(l.id)?.state === 'at') ?? lessons[0]) : lessons[lastDone + 1];
   const footer = suggest
     ? `Continue with: tsnet-learn learn ${suggest.id}`
-    : 'What every lesson builds is in place. tsnet-learn learn N --from-scratch does a lesson again in a new lab.';
-  return `Lessons, and how far you got in the lab "default" (its checks, judged now):\n${formatList(lessons, { header: 'IN LAB default', values })}\n\n${footer}\n`;
+    : `${lessons.at(-1)?.id}, the last lesson, is done. To do a lesson again in a new lab: tsnet-learn learn N --from-scratch`;
+  return `Lessons, and how far you got in the lab "default", by what is built there now:\n${formatList(lessons, { header: 'IN LAB default', values })}\n\n${footer}\n`;
 }
