@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import pc from 'picocolors';
 import { UserError } from '../errors.js';
 import type { Lesson } from '../lesson.js';
+import { exitCodeFor, type InterruptSignal } from '../onInterrupt.js';
 import type { RunEvent } from '../report.js';
+import type { Shell } from '../shell.js';
 
 export interface LearnOptions {
   lab: string;
@@ -44,35 +46,39 @@ export async function learnCommand(lessonArg: string, opts: LearnOptions): Promi
   assertTools();
   if (opts.fromScratch) await lab.destroyLab(spec.name);
 
-  // While setting up, an interrupt ends learn; a lab still being built goes with it.
-  const onSetupSignal = (): void => {
-    lab.destroyLabsNow([]);
-    process.stderr.write('\ntsnet-learn learn: interrupted\n');
-    process.exit(130);
+  // While setting up, an interrupt ends learn. A lab it is creating goes with it (it is ephemeral until
+  // the prerequisites are in); a lab that was there before holds the learner's work and stays.
+  const onSetupSignal = (signal: InterruptSignal): void => {
+    const { destroyed } = lab.interruptLabs();
+    const outcome = destroyed.includes(spec.name) ? `the lab "${spec.name}" it was creating was removed` : `the lab "${spec.name}" stays`;
+    process.stderr.write(`\ntsnet-learn learn: ${signal === 'SIGINT' ? 'interrupted' : 'terminated'}; ${outcome}\n`);
+    process.exit(exitCodeFor(signal));
   };
   process.on('SIGINT', onSetupSignal);
   process.on('SIGTERM', onSetupSignal);
 
-  const target = await openTarget(spec, { create: true, allowHost: false });
-  const [{ openShell }, { runLessons }, { judgeLasting, resumePoint }, { takeFullSnapshot }, { learnSession }, shellFiles, { openPromptChannel }, { HELPERS }] = await Promise.all([
-    import('../shell.js'),
-    import('../runLessons.js'),
-    import('../resumePoint.js'),
-    import('../fullSnapshot.js'),
-    import('../learnSession.js'),
-    import('../learnShell.js'),
-    import('../promptChannel.js'),
-    import('../learnView.js'),
-  ]);
-  // Three shells: after each command two read the snapshot side by side while the third probes (see reevaluate).
-  const shells = await Promise.all([1, 2, 3].map(() => openShell(target.argv, target.jobsDir)));
-  const shell = shells[0]!;
-  const say = (s: string): boolean => process.stdout.write(`${s}\n`);
-  say(`${pc.bold(`tsnet-learn learn ${lesson.id}`)} in lab "${spec.name}"${target.fresh ? ' (new lab)' : ''}`);
-
+  const target = await openTarget(spec, { create: true, allowHost: false, newLab: { ephemeral: true, command: `learn ${lesson.id}` } });
+  let released = false;
+  let shells: Shell[] = [];
   let dir: string | null = null;
   let channel: { close(): void } | null = null;
   try {
+    const [{ openShell }, { runLessons }, { judgeLasting, resumePoint }, { takeFullSnapshot }, { learnSession }, shellFiles, { openPromptChannel }, { HELPERS }] = await Promise.all([
+      import('../shell.js'),
+      import('../runLessons.js'),
+      import('../resumePoint.js'),
+      import('../fullSnapshot.js'),
+      import('../learnSession.js'),
+      import('../learnShell.js'),
+      import('../promptChannel.js'),
+      import('../learnView.js'),
+    ]);
+    // Three shells: after each command two read the snapshot side by side while the third probes (see reevaluate).
+    shells = await Promise.all([1, 2, 3].map(() => openShell(target.argv, target.jobsDir)));
+    const shell = shells[0]!;
+    const say = (s: string): boolean => process.stdout.write(`${s}\n`);
+    say(`${pc.bold(`tsnet-learn learn ${lesson.id}`)} in lab "${spec.name}"${target.fresh ? ' (new lab)' : ''}`);
+
     const before = chain.slice(0, -1);
     if (before.length) {
       const onEvent = (e: RunEvent): void => {
@@ -80,15 +86,20 @@ export async function learnCommand(lessonArg: string, opts: LearnOptions): Promi
       };
       say(pc.dim(`Preparing the prerequisites: ${before.map((l) => l.id).join(', ')}`));
       const report = await runLessons({ chain: before, target, shell, onEvent });
+      // Applied, or stopped at a step that failed: either way the lab is the learner's now.
       if (!report.passed) {
         const s = report.steps.find((x) => x.status === 'failed');
         say(`${pc.red('✗')} could not apply ${s?.lesson ?? 'a prerequisite'}${s ? ` at step ${s.index} "${s.title}": ${s.failure}` : ''}`);
         say(`  tsnet-learn run ${s?.lesson ?? lesson.id} --target lab:${spec.name} shows the details; --from-scratch starts in a new lab.`);
+        if (target.fresh) await lab.releaseLab(spec.name);
+        released = true;
         return 1;
       }
     }
 
     const at = resumePoint(lesson, await judgeLasting([lesson], shell, target));
+    if (target.fresh) await lab.releaseLab(spec.name);
+    released = true;
     if (at.done) {
       say(`${pc.green('✓')} ${lesson.id} is already complete in lab "${spec.name}": every check holds.`);
       say(`  To do it again: tsnet-learn learn ${lesson.id}${spec.name === 'default' ? '' : ` --lab ${spec.name}`} --from-scratch`);
@@ -155,5 +166,7 @@ export async function learnCommand(lessonArg: string, opts: LearnOptions): Promi
     process.off('SIGINT', onSetupSignal);
     process.off('SIGTERM', onSetupSignal);
     await Promise.all(shells.map((s) => s.close()));
+    // A lab made here that never got its prerequisites (an error on the way) goes.
+    if (target.fresh && !released) await lab.destroyLab(spec.name);
   }
 }
