@@ -6,30 +6,10 @@ import { chainFootprint } from '../src/chainFootprint.js';
 import type { HostFacts } from '../src/hostFacts.js';
 import { formatConflicts, hostConflicts } from '../src/hostPreflight.js';
 import { emptyRecord, mergeRun } from '../src/hostRecord.js';
-import { snapshotOf } from './helpers/snapshot.js';
+import { clean, done, withHost } from './helpers/hostSnapshots.js';
 
-// A lab's host after lesson 7 stands for a machine where the tutorial was done; without what the
-// tutorial made, for a clean machine.
-const done = snapshotOf('after-lesson-7');
-const clean: Snapshot = {
-  netns: [],
-  spaces: {
-    host: {
-      links: done.spaces.host!.links!.filter((l) => l.name === 'lo' || l.name === 'eth0'),
-      routes: done.spaces.host!.routes!.filter((r) => !r.dst.startsWith('172.18.')),
-      iptables: {},
-      sysctl: { 'net.ipv4.ip_forward': '0' },
-      listening: [],
-    },
-  },
-};
 const facts: HostFacts = { backend: 'nf_tables', other: null, netnsError: null, missing: [] };
 const fp = chainFootprint((await resolveLesson('7')).chain);
-const withHost = (s: Snapshot, change: (h: NonNullable<Snapshot['spaces']['host']>) => void): Snapshot => {
-  const copy = structuredClone(s);
-  change(copy.spaces.host!);
-  return copy;
-};
 
 t.test('a clean machine has no conflicts', async (t) => {
   t.strictSame(hostConflicts(fp, clean, facts, emptyRecord()), []);

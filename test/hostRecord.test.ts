@@ -2,27 +2,7 @@ import t from 'tap';
 import { parseIptablesSave } from '../checks/iptablesSave.js';
 import type { NamespaceState, Snapshot } from '../checks/types.js';
 import { emptyRecord, finishPending, isEmptyRecord, mergeRun, summarizeRecord } from '../src/hostRecord.js';
-import { snapshotOf } from './helpers/snapshot.js';
-
-// A lab's host after lesson 7, and the same host without what the tutorial made: a run from one to the other.
-const done = snapshotOf('after-lesson-7');
-const clean: Snapshot = {
-  netns: [],
-  spaces: {
-    host: {
-      links: done.spaces.host!.links!.filter((l) => l.name === 'lo' || l.name === 'eth0'),
-      routes: done.spaces.host!.routes!.filter((r) => !r.dst.startsWith('172.18.')),
-      iptables: {},
-      sysctl: { 'net.ipv4.ip_forward': '0' },
-      listening: [],
-    },
-  },
-};
-const withHost = (s: Snapshot, change: (h: NamespaceState) => void): Snapshot => {
-  const copy = structuredClone(s);
-  change(copy.spaces.host!);
-  return copy;
-};
+import { clean, done, withHost } from './helpers/hostSnapshots.js';
 
 t.test('a run of lessons 5 to 7 records its namespaces, links, rules, the nat table and the original ip_forward', async (t) => {
   const r = mergeRun(emptyRecord(), clean, done);

@@ -2,26 +2,8 @@ import t from 'tap';
 import type { NamespaceState, Snapshot } from '../checks/types.js';
 import { emptyRecord, mergeRun, type HostRecord } from '../src/hostRecord.js';
 import { resetPlan, type ResetState, type ResetStep } from '../src/resetPlan.js';
-import { snapshotOf } from './helpers/snapshot.js';
+import { clean, done, withHost } from './helpers/hostSnapshots.js';
 
-const done = snapshotOf('after-lesson-7');
-const clean: Snapshot = {
-  netns: [],
-  spaces: {
-    host: {
-      links: done.spaces.host!.links!.filter((l) => l.name === 'lo' || l.name === 'eth0'),
-      routes: done.spaces.host!.routes!.filter((r) => !r.dst.startsWith('172.18.')),
-      iptables: {},
-      sysctl: { 'net.ipv4.ip_forward': '0' },
-      listening: [],
-    },
-  },
-};
-const withHost = (s: Snapshot, change: (h: NamespaceState) => void): Snapshot => {
-  const copy = structuredClone(s);
-  change(copy.spaces.host!);
-  return copy;
-};
 const server = { pid: 4242, startTime: '777', line: 'nsenter --net=/run/netns/netns0 python3 -m http.server --bind 172.18.0.10 5000' };
 const record: HostRecord = { ...mergeRun(emptyRecord(), clean, done), processes: [server], dirs: [{ path: '/run/tsnet-learn/jobs', withContents: true }] };
 const state = (over: Partial<ResetState> = {}): ResetState => ({ snapshot: done, alive: [4242], netnsPids: { netns0: [4242, 4300] }, backend: 'nf_tables', nft: true, existingDirs: ['/run/tsnet-learn/jobs'], ...over });
