@@ -17,13 +17,15 @@ function lockFile(name: string): string {
 /** Takes the lock, or returns the pid of the live process that holds it. A dead holder's lock is taken over. */
 function tryLock(name: string): number | null {
   const file = lockFile(name);
-  mkdirSync(locksDir(), { recursive: true, mode: 0o700 });
   const me = `${process.pid} ${startTimeOf(process.pid) ?? ''}\n`;
-  for (let attempt = 0; attempt < 2; attempt++) {
+  for (let attempt = 0; attempt < 20; attempt++) {
     try {
+      mkdirSync(locksDir(), { recursive: true, mode: 0o700 });
       writeFileSync(file, me, { flag: 'wx', mode: 0o600 });
       return null;
     } catch (e) {
+      // Another creator released its lock and removed the emptied directory in between: make it again.
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
     let holder: { pid: number; start: string } | null = null;
