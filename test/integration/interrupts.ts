@@ -18,7 +18,7 @@ export async function runUntilStep(box: Sandbox, name: string, k: number, extra:
   const cli = box.start(['run', '7', '--target', `lab:${name}`, ...extra], { asUser });
   await cli.until((out) => stepsStarted(out) >= k);
   const lab = processesOfLab(box.records()[name]!.initPid);
-  return { cli, lab, server: lab.some((p) => commandLine(p.pid).includes('http.server')) };
+  return { cli, lab, server: lab.some((p) => commandLine(p.pid).includes('-m http.server')) };
 }
 
 /** Nothing of the sandbox is left: no record, no process anywhere, and the host network as before. */

@@ -36,7 +36,7 @@ t.test("a lab that existed before the run holds the learner's work: an interrupt
   cli.kill('SIGTERM');
   t.equal((await cli.exit).code, 143, cli.stderr());
   t.match(cli.stderr(), /the lab "mine" existed before this run, so it stays, with what was done so far \(`tsnet-learn lab destroy mine` removes it\)/);
-  t.ok(stillRunning(lab).some((c) => c.includes('http.server')), 'the lab still runs, with the web server the lesson started');
+  t.ok(stillRunning(lab).some((c) => c.includes('-m http.server')), 'the lab still runs, with the web server the lesson started');
   t.match((await box.run(['lab', 'list'])).stdout, /^mine +running/m);
   t.equal((await box.run(['lab', 'destroy', 'mine'])).code, 0);
   await assertNothingLeft(t, box, before, lab);
