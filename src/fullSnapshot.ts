@@ -23,6 +23,8 @@ export interface FullSnapshotOptions {
   expected?: readonly string[];
   /** More to read in the same go (a step's checks may want other sysctls). */
   extraNeeds?: readonly Need[];
+  /** Netns known from before and deliberately not read now (their state is carried over): not "new". */
+  known?: readonly string[];
 }
 
 /** Usually one round trip: the netns expected and the list; a second one only for netns that were not expected. */
@@ -40,11 +42,35 @@ export async function takeFullSnapshot(shell: Shell, hasOutside: boolean, option
     snapshot.netns = [...expected];
     snapshot.netnsIds = parseNetnsIds(listed);
   }
-  const unexpected = snapshot.netns.filter((n) => !(n in snapshot.spaces));
+  const unexpected = snapshot.netns.filter((n) => !(n in snapshot.spaces) && !options.known?.includes(n));
   if (unexpected.length > 0) {
     const more = spaceNeeds(unexpected);
     const extra = parseSnapshotOutput((await shell.exec(snapshotScript(more))).stdout, more);
     Object.assign(snapshot.spaces, extra.spaces);
   }
   return snapshot;
+}
+
+/**
+ * The state after a step that read only what it could have changed: each part read now wins, the rest
+ * is carried over from before, and namespaces that are gone are dropped. Pure.
+ */
+export function carryOver(before: Snapshot, read: Snapshot): Snapshot {
+  const spaces: Snapshot['spaces'] = {};
+  for (const [ns, state] of Object.entries(before.spaces)) {
+    if (state && (ns === 'host' || ns === 'outside' || read.netns.includes(ns))) spaces[ns] = state;
+  }
+  for (const [ns, state] of Object.entries(read.spaces)) spaces[ns] = state === null ? null : { ...(spaces[ns] ?? {}), ...state };
+  return { ...read, spaces };
+}
+
+/** The netns a step's command lines name (or run in), among those known and any they create. Pure. */
+export function namespacesTouched(lines: readonly string[], known: readonly string[]): string[] {
+  const named = new Set<string>();
+  for (const line of lines) {
+    for (const m of line.matchAll(/\/run\/netns\/([\w.-]+)/g)) named.add(m[1]!);
+    for (const m of line.matchAll(/\bnetns\s+(?:add|delete|del|exec|pids|identify|attach|set)?\s*([\w.-]+)/g)) named.add(m[1]!);
+    for (const word of line.split(/[\s=;|&()'"]+/)) if (known.includes(word)) named.add(word);
+  }
+  return [...named].filter((n) => !['add', 'delete', 'del', 'exec', 'list', 'pids', 'identify', 'attach', 'set'].includes(n));
 }

@@ -2,7 +2,7 @@
 import type { Snapshot } from '../checks/types.js';
 import { diffSnapshots, formatChange } from './diffSnapshots.js';
 import { checkNeeds, evaluateChecks, type CheckResult } from './evaluateChecks.js';
-import { takeFullSnapshot } from './fullSnapshot.js';
+import { carryOver, namespacesTouched, takeFullSnapshot } from './fullSnapshot.js';
 import type { CheckDecl, Command, Lesson, Step } from './lesson.js';
 import type { CheckReport, CommandReport, LessonReport, RunEvent, RunReport, StepReport } from './report.js';
 import type { Shell } from './shell.js';
@@ -178,7 +178,16 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
       let after: Snapshot | undefined;
       if (previous) {
         try {
-          after = await fullSnapshot(previous.netns, step.checks);
+          // Only what the step could have changed is read again: the host, and the netns its commands
+          // name or run in (new ones are found by the netns list); the rest is carried over.
+          const lines = step.commands.map((c) => `${c.context?.opener ?? ''} ${c.line}`);
+          const touched = namespacesTouched(lines, previous.netns);
+          const read = await takeFullSnapshot(shell, false, {
+            expected: touched,
+            known: previous.netns,
+            extraNeeds: checkNeeds(step.checks).filter((n) => n.ns !== 'outside' || target.hasOutside),
+          });
+          after = carryOver(previous, read);
           sr.changes = diffSnapshots(previous, after).map(formatChange);
           emit({ type: 'changes', step: sr, changes: sr.changes });
         } catch {
