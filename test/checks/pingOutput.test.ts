@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import t from 'tap';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describePing, parsePingOutput, type PingSummary } from '../../checks/pingOutput.js';
@@ -89,8 +90,20 @@ t.test('every captured sample has an expectation below', async (t) => {
   t.strictSame(readdirSync(fixtures).sort(), Object.keys(expected).sort());
 });
 
-t.test('the fixtures are unchanged copies of the shared samples', { skip: !existsSync(shared) && 'no ../shared/samples/ping' }, async (t) => {
-  for (const name of readdirSync(shared)) t.equal(sample(name), readFileSync(new URL(name, shared), 'utf8'), name);
+// The checksums of the shared samples, taken when they were copied: a clone without ../shared still
+// proves its fixtures are those samples, unchanged; beside ../shared, the samples are held to them too.
+const sums = new Map(
+  readFileSync(new URL('../fixtures/ping.sha256', import.meta.url), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => [l.slice(66), l.slice(0, 64)] as const),
+);
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+t.test('the fixtures are unchanged copies of the shared samples', async (t) => {
+  t.strictSame([...sums.keys()].sort(), readdirSync(fixtures).sort());
+  for (const [name, sum] of sums) t.equal(sha256(sample(name)), sum, `${name} is the sample as captured`);
+  if (existsSync(shared)) for (const name of readdirSync(shared)) t.equal(sha256(readFileSync(new URL(name, shared), 'utf8')), sums.get(name), `../shared/samples/ping/${name} is what was copied`);
 });
 
 for (const [name, { summary, text }] of Object.entries(expected)) {
