@@ -17,12 +17,16 @@ function inLab(script: string): string {
   return r.stdout;
 }
 
-/** Everything graph could have changed: links, addresses, routes and rules of every namespace, files under /run, processes. */
+/**
+ * Everything graph could have changed: links, addresses, routes and rules of every namespace, files
+ * under /run, processes. The kernel's own IPv6 duplicate-address detection ends by itself in the
+ * meantime, so its "tentative" flag is not a change.
+ */
 function labState(): string {
   return inLab(
     [
-      'ip -o link; ip -o addr; ip route',
-      'for n in $(ip netns list | cut -d" " -f1); do echo "== $n"; ip -n $n -o link; ip -n $n -o addr; ip -n $n route; done',
+      'ip -o link; ip -o addr | sed "s/ tentative//"; ip route',
+      'for n in $(ip netns list | cut -d" " -f1); do echo "== $n"; ip -n $n -o link; ip -n $n -o addr | sed "s/ tentative//"; ip -n $n route; done',
       'iptables-save | grep -v "^#" | sed "s/\\[[0-9:]*\\]//"',
       'cat /proc/sys/net/ipv4/ip_forward; ls -laR /run',
       'ps -eo pid,comm --no-headers | grep -v -E " (ps|bash|grep)$"',
