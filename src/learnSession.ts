@@ -3,7 +3,7 @@
 import type { Snapshot } from '../checks/types.js';
 import { diffSnapshots, type Change } from './diffSnapshots.js';
 import { checkNeeds, evaluateChecks, type CheckResult } from './evaluateChecks.js';
-import { fullNeeds } from './fullSnapshot.js';
+import { carryOver, fullNeeds } from './fullSnapshot.js';
 import type { Lesson, Step } from './lesson.js';
 import { HELPER_NAMES, type PromptRequest } from './learnShell.js';
 import {
@@ -73,24 +73,20 @@ export async function reevaluate(
   const snapshot = await readSideBySide(readers, needs);
   const unexpected = snapshot.netns.filter((n) => !(n in snapshot.spaces));
   if (unexpected.length) Object.assign(snapshot.spaces, (await readSideBySide(readers, fullNeeds(unexpected, false).filter((n) => n.ns !== 'host'))).spaces);
-  for (const ns of quick) {
-    const now = snapshot.spaces[ns];
-    const was = before.spaces[ns];
-    if (!now || !was) continue;
-    for (const part of KEPT_PARTS) if (now[part] === undefined) Object.assign(now, { [part]: was[part] });
-  }
+  // The parts not read again (rules, sockets, sysctls of untouched netns) come from `before`, as in run.
+  const after = carryOver(before, snapshot);
 
   let results: CheckResult[] = [];
   if (!probing) {
-    if (decls.length) results = await evaluateChecks(decls, shells[0]!, target, { snapshot, lazyProbes: true });
+    if (decls.length) results = await evaluateChecks(decls, shells[0]!, target, { snapshot: after, lazyProbes: true });
   } else {
-    const state = await evaluateChecks(decls.filter((d) => !isProbe(d)), shells[0]!, target, { snapshot });
+    const state = await evaluateChecks(decls.filter((d) => !isProbe(d)), shells[0]!, target, { snapshot: after });
     const probed = state.every((r) => r.status === 'passed')
       ? await probing
       : probes.map((decl): CheckResult => ({ decl, status: 'skipped', message: 'not probed: a state check already fails' }));
     results = decls.map((d) => [...state, ...probed].find((r) => r.decl === d)!);
   }
-  return { results, snapshot, changes: diffSnapshots(before, snapshot) };
+  return { results, snapshot: after, changes: diffSnapshots(before, after) };
 }
 
 export interface LearnInput {
