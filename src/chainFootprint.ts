@@ -45,7 +45,8 @@ function linkAdd(words: readonly string[]): { name: string; type: string | null;
   return name ? { name, type, peer } : null;
 }
 
-function sysctlWritten(line: string): string | null {
+/** The dotted key a line writes (`echo 1 > /proc/sys/net/ipv4/ip_forward`, `sysctl -w k=v`), or null. */
+export function sysctlWritten(line: string): string | null {
   const echo = /^echo\s+\S+\s*>\s*\/proc\/sys\/(\S+)$/.exec(line.trim());
   if (echo) return echo[1]!.replace(/\//g, '.');
   const w = /^sysctl\s+(?:-q\s+)?-w\s+([\w.\-/]+)=/.exec(line.trim());

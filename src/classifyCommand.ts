@@ -45,11 +45,26 @@ export function backgroundOf(line: string): { port: number | null } | null {
 
 /** Strip wrappers that only choose where a command runs. */
 function innerCommand(line: string): string {
-  const nsenter = /^nsenter\s+(?:-\S+\s+)*?(?:--net=\S+|--net\s+\S+|-n\S*|-t\s+\d+)(?:\s+-\S+)*\s+(.*)$/.exec(line);
-  if (nsenter) return innerCommand(nsenter[1]!);
-  const exec = /^ip\s+netns\s+exec\s+\S+\s+(.*)$/.exec(line);
-  if (exec) return innerCommand(exec[1]!);
-  return line;
+  return unwrapCommand(line).inner;
+}
+
+/**
+ * The command without the wrappers that choose where it runs, and the netns they name (the last one
+ * wins; null when none names a netns by path or name, e.g. `nsenter -t PID`).
+ */
+export function unwrapCommand(line: string): { netns: string | null; inner: string } {
+  const nsenter = /^nsenter\s+(?:-\S+\s+)*?(?:--net=(\S+)|--net\s+(\S+)|-n(\S*)|-t\s+\d+)(?:\s+-\S+)*\s+(.*)$/.exec(line);
+  if (nsenter) {
+    const path = nsenter[1] ?? nsenter[2] ?? (nsenter[3] || undefined);
+    const rest = unwrapCommand(nsenter[4]!);
+    return { netns: rest.netns ?? (path ? netnsFromPath(path) : null), inner: rest.inner };
+  }
+  const exec = /^ip\s+netns\s+exec\s+(\S+)\s+(.*)$/.exec(line);
+  if (exec) {
+    const rest = unwrapCommand(exec[2]!);
+    return { netns: rest.netns ?? exec[1]!, inner: rest.inner };
+  }
+  return { netns: null, inner: line };
 }
 
 const READ_SUBCOMMANDS = new Set(['show', 'list', 'ls', 'lst', 'get', 'pids', 'identify']);

@@ -52,6 +52,38 @@ export async function takeFullSnapshot(shell: Shell, hasOutside: boolean, option
 }
 
 /**
+ * The state after a step, reading again only `needs` (what the step could have changed and what its checks
+ * judge); the rest is carried over from `before`. Without `netnsList` the list of netns is not read either.
+ * A netns that appears unannounced is read whole, in a second round trip.
+ */
+export async function readAgain(shell: Shell, before: Snapshot, needs: readonly Need[], netnsList: boolean): Promise<Snapshot> {
+  const all = netnsList ? [{ ns: 'host', part: 'netns' } as Need, ...needs] : [...needs];
+  if (all.length === 0) return before;
+  const read = parseSnapshotOutput((await shell.exec(snapshotScript(all))).stdout, all);
+  if (!all.some((n) => n.part === 'netns')) {
+    read.netns = [...before.netns];
+    if (before.netnsIds) read.netnsIds = before.netnsIds;
+  }
+  const unexpected = read.netns.filter((n) => !(n in read.spaces) && !before.netns.includes(n));
+  if (unexpected.length > 0) {
+    const more = spaceNeeds(unexpected);
+    Object.assign(read.spaces, parseSnapshotOutput((await shell.exec(snapshotScript(more))).stdout, more).spaces);
+  }
+  return carryOver(before, read);
+}
+
+/** The needs, among these, that `before` holds no reading of, for namespaces that exist. Pure. */
+export function unread(before: Snapshot, needs: readonly Need[]): Need[] {
+  return needs.filter((n) => {
+    if (n.part === 'netns') return false;
+    const space = before.spaces[n.ns];
+    if (!space) return false;
+    if (n.part === 'sysctl') return n.key !== undefined && space.sysctl?.[n.key] === undefined;
+    return space[n.part] === undefined;
+  });
+}
+
+/**
  * The state after a step that read only what it could have changed: each part read now wins, the rest
  * is carried over from before, and namespaces that are gone are dropped. Pure.
  */
@@ -62,15 +94,4 @@ export function carryOver(before: Snapshot, read: Snapshot): Snapshot {
   }
   for (const [ns, state] of Object.entries(read.spaces)) spaces[ns] = state === null ? null : { ...(spaces[ns] ?? {}), ...state };
   return { ...read, spaces };
-}
-
-/** The netns a step's command lines name (or run in), among those known and any they create. Pure. */
-export function namespacesTouched(lines: readonly string[], known: readonly string[]): string[] {
-  const named = new Set<string>();
-  for (const line of lines) {
-    for (const m of line.matchAll(/\/run\/netns\/([\w.-]+)/g)) named.add(m[1]!);
-    for (const m of line.matchAll(/\bnetns\s+(?:add|delete|del|exec|pids|identify|attach|set)?\s*([\w.-]+)/g)) named.add(m[1]!);
-    for (const word of line.split(/[\s=;|&()'"]+/)) if (known.includes(word)) named.add(word);
-  }
-  return [...named].filter((n) => !['add', 'delete', 'del', 'exec', 'list', 'pids', 'identify', 'attach', 'set'].includes(n));
 }

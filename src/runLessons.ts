@@ -2,7 +2,8 @@
 import type { Snapshot } from '../checks/types.js';
 import { diffSnapshots, formatChange } from './diffSnapshots.js';
 import { checkNeeds, evaluateChecks, type CheckResult } from './evaluateChecks.js';
-import { carryOver, namespacesTouched, takeFullSnapshot } from './fullSnapshot.js';
+import { readAgain, takeFullSnapshot, unread } from './fullSnapshot.js';
+import { partsTouched, touchedNeeds } from './partsTouched.js';
 import type { CheckDecl, Command, Lesson, Step } from './lesson.js';
 import type { CheckReport, CommandReport, LessonReport, RunEvent, RunReport, StepReport } from './report.js';
 import type { Shell } from './shell.js';
@@ -45,8 +46,6 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
   let failed = false;
   // The state before the step that runs next, when changes are reported.
   let previous: Snapshot | null = null;
-  const fullSnapshot = (expected?: readonly string[], decls: readonly CheckDecl[] = []): Promise<Snapshot> =>
-    takeFullSnapshot(shell, target.hasOutside, { expected, extraNeeds: checkNeeds(decls).filter((n) => n.ns !== 'outside' || target.hasOutside) });
 
   const record = (lesson: string, step: Step, results: CheckResult[]): boolean => {
     for (const r of results) {
@@ -145,7 +144,14 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
         }
       }
 
-      if (input.changes && !previous) previous = await fullSnapshot();
+      // The state before the step: all of it the first time, later what the last step left, plus any
+      // part this step may change that was never read (a first firewall rule in a netns).
+      if (input.changes && !previous) previous = await takeFullSnapshot(shell, false, { expected: [] });
+      const touched = previous ? partsTouched(step.commands, previous.netns) : null;
+      if (previous && touched) {
+        const missing = unread(previous, touchedNeeds(touched));
+        if (missing.length > 0) previous = await readAgain(shell, previous, missing, false);
+      }
       for (const command of step.commands) {
         const context = command.context?.netns ?? 'host';
         if (command.role !== 'run') {
@@ -176,18 +182,11 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
 
       // One snapshot serves both: what the step changed, and the state its checks judge.
       let after: Snapshot | undefined;
-      if (previous) {
+      if (previous && touched) {
         try {
-          // Only what the step could have changed is read again: the host, and the netns its commands
-          // name or run in (new ones are found by the netns list); the rest is carried over.
-          const lines = step.commands.map((c) => `${c.context?.opener ?? ''} ${c.line}`);
-          const touched = namespacesTouched(lines, previous.netns);
-          const read = await takeFullSnapshot(shell, false, {
-            expected: touched,
-            known: previous.netns,
-            extraNeeds: checkNeeds(step.checks).filter((n) => n.ns !== 'outside' || target.hasOutside),
-          });
-          after = carryOver(previous, read);
+          // Only what the step could have changed is read again, with what its checks judge; the rest is carried over.
+          const judged = checkNeeds(step.checks).filter((n) => n.ns !== 'outside' || target.hasOutside);
+          after = await readAgain(shell, previous, [...touchedNeeds(touched), ...judged], touched.netnsList);
           sr.changes = diffSnapshots(previous, after).map(formatChange);
           emit({ type: 'changes', step: sr, changes: sr.changes });
         } catch {
