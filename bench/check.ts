@@ -2,11 +2,17 @@
 // Processes are counted with strace (forks that are not threads: node's own worker threads are not
 // processes spawned), in runs apart from the timed ones so tracing does not slow the timing.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { resolveLesson } from '../src/catalog.js';
+import { DIAGNOSIS_NEEDS } from '../src/diagnose.js';
+import { gradedChecks } from '../src/grade.js';
+import { snapshotScript } from '../src/snapshotScript.js';
+import { checkNeeds } from '../src/evaluateChecks.js';
 import { median } from './measure.js';
+import { probeLines } from './rawScript.js';
 
 const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 15);
@@ -25,19 +31,43 @@ function spawnedProcesses(): number | null {
     .filter((l) => /\b(clone3?|v?fork)\(/.test(l) && !l.includes('CLONE_THREAD') && !l.includes('resumed')).length;
 }
 
+/**
+ * The floor: bash in the lab doing the same work without judging: one read of everything `check` reads,
+ * then the same probes side by side. Only the processes that the grading cannot do without.
+ */
+async function rawGrading(): Promise<string> {
+  const { chain } = await resolveLesson('lesson-7');
+  const decls = gradedChecks(chain, false).flatMap((g) => g.decls.map((d) => d.decl));
+  const probes = (await probeLines(decls)).map((l, i) => `{ exec ${l}; } >/dev/null 2>&1 & p${i}=$!`);
+  return [`{\n${snapshotScript([...checkNeeds(decls), ...DIAGNOSIS_NEEDS])}\n} >/dev/null 2>&1`, ...probes, ...probes.map((_, i) => `wait $p${i}`)].join('\n');
+}
+
 try {
+  const rawFile = join(work, 'raw-grading.sh');
+  writeFileSync(rawFile, await rawGrading());
   const built = spawnSync(process.execPath, [CLI, 'run', 'lesson-7', '--target', `lab:${lab}`, '--format', 'json'], { env, encoding: 'utf8' });
   if (built.status !== 0) throw new Error(`building the lab failed: ${built.stderr}`);
+  const pid = /running\s+pid (\d+)/.exec(spawnSync(process.execPath, [CLI, 'lab', 'list'], { env, encoding: 'utf8' }).stdout)?.[1];
+  if (!pid) throw new Error('the lab built for the bench is not running');
+  const enter = process.getuid?.() === 0 ? [] : ['--user', '--preserve-credentials'];
   const ms: number[] = [];
+  const raw: number[] = [];
+  // Interleaved, so both sides meet the same machine.
   for (let i = 0; i < runs; i++) {
-    const t0 = process.hrtime.bigint();
+    let t0 = process.hrtime.bigint();
     const r = spawnSync(process.execPath, [CLI, ...check], { env, encoding: 'utf8' });
     ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
     if (r.status !== 0) throw new Error(`check failed: ${r.stdout}${r.stderr}`);
+    t0 = process.hrtime.bigint();
+    const b = spawnSync('nsenter', ['-t', pid, ...enter, '--net', '--mount', '--pid', '--', 'bash', rawFile], { env, encoding: 'utf8' });
+    raw.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    if (b.status !== 0) throw new Error(`the raw grading script failed: ${b.stderr}`);
   }
   const procs = [0, 1, 2].map(spawnedProcesses).filter((n): n is number => n !== null);
   process.stdout.write(`check lesson-7 on a built lab, ${runs} runs\n`);
   process.stdout.write(`median wall time   ${median(ms).toFixed(0)} ms   (min ${Math.min(...ms).toFixed(0)}, max ${Math.max(...ms).toFixed(0)}; target ≤ 200 ms)\n`);
+  process.stdout.write(`raw bash, the same reads and probes, judging nothing: ${median(raw).toFixed(0)} ms   (min ${Math.min(...raw).toFixed(0)}, max ${Math.max(...raw).toFixed(0)})\n`);
+  process.stdout.write(`ratio check / raw (medians): ${(median(ms) / median(raw)).toFixed(2)}×\n`);
   process.stdout.write(
     procs.length
       ? `processes spawned  ${median(procs)} median of ${procs.length} traced runs   (min ${Math.min(...procs)}, max ${Math.max(...procs)}; target ≤ 25)\n`

@@ -1,9 +1,46 @@
-// The raw-shell baseline: the same commands as a lesson chain, as one bash script a person would write. Pure.
-import type { Lesson } from '../src/lesson.js';
+// The raw-shell baselines: the same commands as a lesson chain, as one bash script a person would write;
+// and the same script doing, after each step, the same reads and probes as the step's checks. Pure.
+import { checkKinds } from '../checks/index.js';
+import type { ProbeEnv } from '../checks/types.js';
+import { checkNeeds, inNamespace } from '../src/evaluateChecks.js';
+import type { CheckDecl, Lesson } from '../src/lesson.js';
 import { shellLineFor } from '../src/runLessons.js';
+import { snapshotScript } from '../src/snapshotScript.js';
+
+/** The command lines the probes of these checks send (ping, curl, each from its namespace), as tsnet-learn sends them. */
+export async function probeLines(decls: readonly CheckDecl[]): Promise<string[]> {
+  const lines: string[] = [];
+  // The first attempt only: a probe that succeeds sends one line.
+  const env: ProbeEnv = {
+    exec: async (line, ns) => {
+      const full = inNamespace(line, ns);
+      if (!lines.includes(full)) lines.push(full);
+      return { exitCode: 0, output: '' };
+    },
+    refuseTraffic: () => null,
+  };
+  for (const d of decls) {
+    const probe = checkKinds[d.kind]!.probe;
+    if (probe) await probe(d.args, env);
+  }
+  return lines;
+}
+
+/**
+ * Bash that does the work of judging these checks, without judging: one read of the state they need,
+ * then their probes side by side. What `run` and `check` cannot do with fewer processes.
+ */
+export async function rawChecks(decls: readonly CheckDecl[]): Promise<string> {
+  if (decls.length === 0) return '';
+  const read = snapshotScript(checkNeeds(decls));
+  // Each probe's pid is waited for, not every job: the lesson's server runs in the background too.
+  const probes = (await probeLines(decls)).map((l, i) => `{ exec ${l}; } >/dev/null 2>&1 & p${i}=$!`);
+  const waits = probes.map((_, i) => `wait $p${i} || :`);
+  return [read ? `{\n${read}\n} >/dev/null 2>&1 || :` : '', ...probes, ...waits].filter(Boolean).join('\n');
+}
 
 /** Commands in order; contexts as `nsenter … bash -c`, may-fail lines tolerated, servers waited for. */
-export function rawScript(chain: readonly Lesson[]): string {
+export async function rawScript(chain: readonly Lesson[], options: { checks?: boolean } = {}): Promise<string> {
   const out = ['set -e', 'mkdir -p /run/tsnet/www && cd /run/tsnet/www'];
   for (const lesson of chain) {
     out.push(`# ${lesson.id}`);
@@ -17,6 +54,7 @@ export function rawScript(chain: readonly Lesson[]): string {
           out.push(`until grep -qE ':${port} [0-9A-F]+:[0-9A-F]+ 0A' /proc/$!/net/tcp 2>/dev/null; do sleep 0.02; done`);
         } else out.push(c.mayFail ? `${line} || true` : line);
       }
+      if (options.checks) out.push((await rawChecks(step.checks)) || ':');
     }
   }
   return `${out.join('\n')}\n`;

@@ -37,19 +37,26 @@ try {
   const { chain } = await resolveLesson(lessonArg);
   const initFile = join(work, 'init.sh');
   const scriptFile = join(work, 'raw.sh');
-  const driverFile = join(work, 'driver.sh');
+  const checkedFile = join(work, 'raw-checked.sh');
   writeFileSync(initFile, labInitScript());
-  writeFileSync(scriptFile, rawScript(chain));
-  writeFileSync(driverFile, rawDriver(initFile, scriptFile));
+  writeFileSync(scriptFile, await rawScript(chain));
+  writeFileSync(checkedFile, await rawScript(chain, { checks: true }));
+  writeFileSync(join(work, 'driver.sh'), rawDriver(initFile, scriptFile));
+  writeFileSync(join(work, 'driver-checked.sh'), rawDriver(initFile, checkedFile));
   const tool: number[] = [];
   const raw: number[] = [];
+  const checked: number[] = [];
+  const rawRun = (driver: string, script: string): number => {
+    try {
+      return time(['bash', join(work, driver)]);
+    } finally {
+      process.kill(Number(readFileSync(`${script}.holder`, 'utf8')), 'SIGKILL');
+    }
+  };
   process.stdout.write(`${lessonArg} (${chain.map((l) => l.id).join(' → ')}), ${runs} runs each, interleaved; each run creates its lab (teardown not timed)\n`);
   for (let i = 0; i < runs; i++) {
-    try {
-      raw.push(time(['bash', driverFile]));
-    } finally {
-      process.kill(Number(readFileSync(`${scriptFile}.holder`, 'utf8')), 'SIGKILL');
-    }
+    raw.push(rawRun('driver.sh', scriptFile));
+    checked.push(rawRun('driver-checked.sh', checkedFile));
     const lab = `bench-${process.pid}-${i}`;
     tool.push(time([process.execPath, CLI, 'run', lessonArg, '--target', `lab:${lab}`, '--format', 'json'], env));
     // Teardown is not timed on either side.
@@ -58,14 +65,20 @@ try {
   }
   const mt = median(tool);
   const mr = median(raw);
-  process.stdout.write(`\n\n${tableHeader(24)}`);
+  const mc = median(checked);
+  process.stdout.write(`\n\n${tableHeader(34)}`);
   for (const [name, xs] of [
     ['raw bash script', raw],
+    ['raw bash script + the same checks', checked],
     ['tsnet-learn run', tool],
   ] as const) {
-    process.stdout.write(tableRow(name, xs, 24));
+    process.stdout.write(tableRow(name, xs, 34));
   }
   process.stdout.write(`\nratio tsnet-learn / raw (medians): ${(mt / mr).toFixed(2)}×   (target ≤ 1.25×)\n`);
+  // The second script reads what each step's checks read and sends their probes, judging nothing: the
+  // cost of checking itself, whoever does it. What is left above it is tsnet-learn's own.
+  process.stdout.write(`ratio raw + checks / raw:           ${(mc / mr).toFixed(2)}×   (the work of checking alone)\n`);
+  process.stdout.write(`ratio tsnet-learn / raw + checks:   ${(mt / mc).toFixed(2)}×   (node, judging, reporting, what changed)\n`);
 } finally {
   // A failed run must not leave a lab behind: destroy whatever is still recorded, then the records.
   for (const r of spawnSync(process.execPath, [CLI, 'lab', 'list'], { env, encoding: 'utf8' }).stdout.split('\n')) {

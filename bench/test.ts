@@ -23,35 +23,71 @@ try {
   writeFileSync(init, labInitScript());
   const unshareArgs = process.getuid?.() === 0 ? '' : '--user --map-root-user';
   const enterArgs = process.getuid?.() === 0 ? '' : '--user --preserve-credentials';
-  const parts: string[] = [];
-  for (const [i, l] of lessons.entries()) {
-    const { chain } = await resolveLesson(l.id, catalog);
-    const script = join(work, `raw-${i}.sh`);
-    writeFileSync(script, rawScript(chain));
-    parts.push(`exec 3< <(unshare ${unshareArgs} --net --mount --pid --fork --kill-child --mount-proc --propagation private bash ${init} 2>/dev/null)
+  // Per lesson: bash that runs its raw script in a fresh lab, and the same with the checks' reads and probes.
+  const plain: string[] = [];
+  const checked: string[] = [];
+  const weights: number[] = [];
+  const inLab = (script: string): string => `exec 3< <(unshare ${unshareArgs} --net --mount --pid --fork --kill-child --mount-proc --propagation private bash ${init} 2>/dev/null)
 read -r ready <&3
 read -r holder _ < /proc/$!/task/$!/children
 nsenter -t "$holder" ${enterArgs} --net --mount --pid -- bash ${script} >/dev/null 2>&1 || { kill -9 "$holder"; exit 1; }
 kill -9 "$holder"
-exec 3<&-`);
+exec 3<&-`;
+  for (const [i, l] of lessons.entries()) {
+    const { chain } = await resolveLesson(l.id, catalog);
+    const script = join(work, `raw-${i}.sh`);
+    const withChecks = join(work, `raw-checked-${i}.sh`);
+    writeFileSync(script, await rawScript(chain));
+    writeFileSync(withChecks, await rawScript(chain, { checks: true }));
+    plain.push(inLab(script));
+    checked.push(inLab(withChecks));
+    weights.push(chain.reduce((n, c) => n + c.steps.length, 0));
   }
   const driver = join(work, 'raw-course.sh');
-  writeFileSync(driver, parts.join('\n'));
+  const checkedDriver = join(work, 'raw-course-checked.sh');
+  writeFileSync(driver, plain.join('\n'));
+  writeFileSync(checkedDriver, checked.join('\n'));
+  // Two at a time, as --jobs 2 does: the lessons split into two halves of about the same number of steps.
+  const halves: string[][] = [[], []];
+  const load = [0, 0];
+  for (const i of weights.map((_, i) => i).sort((a, b) => weights[b]! - weights[a]!)) {
+    const h = load[0]! <= load[1]! ? 0 : 1;
+    halves[h]!.push(checked[i]!);
+    load[h]! += weights[i]!;
+  }
+  halves.forEach((h, i) => writeFileSync(join(work, `raw-half-${i}.sh`), h.join('\n')));
+  const twoDriver = join(work, 'raw-course-two.sh');
+  writeFileSync(twoDriver, `bash ${join(work, 'raw-half-0.sh')} & a=$!\nbash ${join(work, 'raw-half-1.sh')} & b=$!\nwait $a && wait $b\n`);
   const raw: number[] = [];
+  const rawChecked: number[] = [];
+  const rawTwo: number[] = [];
   const serial: number[] = [];
   const jobs2: number[] = [];
   process.stdout.write(`the whole course (${lessons.length} lessons, each with its prerequisites in a fresh lab), ${runs} runs each, interleaved\n`);
   for (let i = 0; i < runs; i++) {
     raw.push(time(['bash', driver], env));
+    rawChecked.push(time(['bash', checkedDriver], env));
+    rawTwo.push(time(['bash', twoDriver], env));
     serial.push(time([process.execPath, CLI, 'test', '--jobs', '1', '--format', 'json'], env));
     jobs2.push(time([process.execPath, CLI, 'test', '--jobs', '2', '--format', 'json'], env));
     process.stdout.write('.');
   }
-  const row = (name: string, xs: number[]): string => tableRow(name, xs, 28);
-  process.stdout.write(`\n\n${tableHeader(28)}`);
-  process.stdout.write(row('raw bash scripts, serial', raw) + row('tsnet-learn test --jobs 1', serial) + row('tsnet-learn test --jobs 2', jobs2));
-  process.stdout.write(`\nratio test --jobs 1 / raw:      ${(median(serial) / median(raw)).toFixed(2)}×   (target ≤ 1.2×)\n`);
-  process.stdout.write(`ratio test --jobs 2 / --jobs 1: ${(median(jobs2) / median(serial)).toFixed(2)}×   (target ≤ 0.65×)\n`);
+  const row = (name: string, xs: number[]): string => tableRow(name, xs, 44);
+  process.stdout.write(`\n\n${tableHeader(44)}`);
+  process.stdout.write(
+    row('raw bash scripts, serial', raw) +
+      row('raw bash scripts + the same checks, serial', rawChecked) +
+      row('raw + the same checks, two at a time', rawTwo) +
+      row('tsnet-learn test --jobs 1', serial) +
+      row('tsnet-learn test --jobs 2', jobs2),
+  );
+  const r = (a: number[], b: number[]): string => `${(median(a) / median(b)).toFixed(2)}×`;
+  process.stdout.write(`\nratio test --jobs 1 / raw:                 ${r(serial, raw)}   (target ≤ 1.2×)\n`);
+  process.stdout.write(`ratio test --jobs 2 / --jobs 1:            ${r(jobs2, serial)}   (target ≤ 0.65×)\n`);
+  // The floors: what the same reads and probes cost in bash, serial and two at a time.
+  process.stdout.write(`ratio raw + checks / raw:                  ${r(rawChecked, raw)}   (the work of checking alone)\n`);
+  process.stdout.write(`ratio raw + checks, two at a time / serial: ${r(rawTwo, rawChecked)}   (what 2 cores give bash)\n`);
+  process.stdout.write(`ratio test --jobs 1 / raw + checks:        ${r(serial, rawChecked)}   (tsnet-learn's own cost)\n`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
