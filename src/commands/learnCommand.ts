@@ -44,6 +44,8 @@ export async function learnCommand(lessonArg: string, opts: LearnOptions): Promi
   const spec = parseTargetSpec(`lab:${opts.lab}`);
   if (spec.kind !== 'lab') throw new UserError('learn needs a lab.');
   assertTools();
+  // Before anything is created or destroyed: a lab that another run or learn is changing is left alone.
+  (await import('../lab/labLock.js')).claimLab(spec.name, `tsnet-learn learn ${lesson.id}`);
   if (opts.fromScratch) await lab.destroyLab(spec.name);
 
   // While setting up, an interrupt ends learn. A lab it is creating goes with it (it is ephemeral until

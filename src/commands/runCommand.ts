@@ -16,6 +16,8 @@ export async function runCommand(lessonArg: string, opts: { target: string; form
   const { chain } = await resolveLesson(lessonArg);
   const spec = parseTargetSpec(opts.target);
   assertTools();
+  // Before anything is created or destroyed: a lab that another run or learn is changing is left alone.
+  if (spec.kind === 'lab') (await import('../lab/labLock.js')).claimLab(spec.name, `tsnet-learn run ${chain.at(-1)!.id}`);
   if (opts.fromScratch) {
     if (spec.kind !== 'lab') throw new UserError('--from-scratch rebuilds a lab; it cannot undo changes to a host or another process.');
     await lab.destroyLab(spec.name);

@@ -1,5 +1,6 @@
 // One creator per lab name at a time: two `lab create x` (or two runs into a new lab x) at once would
-// otherwise both build a lab, and the one whose record is overwritten would live on, lost.
+// otherwise both build a lab, and the one whose record is overwritten would live on, lost. And one
+// command that changes a lab at a time: two runs typing into the same lab would mix their steps.
 import { mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
@@ -10,14 +11,19 @@ function locksDir(): string {
   return join(stateDir(), 'locks');
 }
 
-function lockFile(name: string): string {
-  return join(locksDir(), `${name}.lock`);
+function lockFile(name: string, kind: 'lock' | 'busy' = 'lock'): string {
+  return join(locksDir(), `${name}.${kind}`);
 }
 
-/** Takes the lock, or returns the pid of the live process that holds it. A dead holder's lock is taken over. */
-function tryLock(name: string): number | null {
-  const file = lockFile(name);
-  const me = `${process.pid} ${startTimeOf(process.pid) ?? ''}\n`;
+interface Holder {
+  pid: number;
+  /** What it runs, e.g. `tsnet-learn run lesson-7`; empty for a creator. */
+  command: string;
+}
+
+/** Takes the lock, or returns the live process that holds it. A dead holder's lock is taken over. */
+function tryLock(file: string, command = ''): Holder | null {
+  const me = `${process.pid} ${startTimeOf(process.pid) ?? ''} ${command}\n`;
   for (let attempt = 0; attempt < 20; attempt++) {
     try {
       mkdirSync(locksDir(), { recursive: true, mode: 0o700 });
@@ -28,18 +34,18 @@ function tryLock(name: string): number | null {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
-    let holder: { pid: number; start: string } | null = null;
+    let holder: { pid: number; start: string; command: string } | null = null;
     try {
-      const [pid, start] = readFileSync(file, 'utf8').trim().split(' ');
-      holder = { pid: Number(pid), start: start ?? '' };
+      const [pid, start, ...rest] = readFileSync(file, 'utf8').trim().split(' ');
+      holder = { pid: Number(pid), start: start ?? '', command: rest.join(' ') };
     } catch {
       continue; // released in between: try again
     }
     // The start time tells a live holder from a recycled pid.
-    if (holder.pid > 0 && startTimeOf(holder.pid) === holder.start) return holder.pid;
+    if (holder.pid > 0 && startTimeOf(holder.pid) === holder.start) return { pid: holder.pid, command: holder.command };
     rmSync(file, { force: true });
   }
-  return -1;
+  return { pid: -1, command: '' };
 }
 
 const held = new Set<string>();
@@ -62,17 +68,38 @@ function removeEmptyDirs(): void {
  * that the next creator takes over.
  */
 export async function lockLab(name: string, waitMs = 15_000): Promise<() => void> {
-  let holder = tryLock(name);
-  for (const started = Date.now(); holder !== null && Date.now() - started < waitMs; holder = tryLock(name)) {
+  const file = lockFile(name);
+  let holder = tryLock(file);
+  for (const started = Date.now(); holder !== null && Date.now() - started < waitMs; holder = tryLock(file)) {
     await new Promise((r) => setTimeout(r, 50));
   }
   if (holder !== null) {
     throw new UserError(
-      `Lab "${name}" is being created by another tsnet-learn${holder > 0 ? ` (pid ${holder})` : ''}, which has not finished.`,
+      `Lab "${name}" is being created by another tsnet-learn${holder.pid > 0 ? ` (pid ${holder.pid})` : ''}, which has not finished.`,
       'Wait for it, or stop that process; then try again.',
     );
   }
-  const file = lockFile(name);
+  return hold(file);
+}
+
+/**
+ * Claims lab `name` for a command that changes it (`run`, `learn`), whether or not the lab exists yet,
+ * and returns the release. Another such command in it now is refused at once, naming that command:
+ * waiting would leave a learner staring at nothing. Grading and pictures only read, and claim nothing.
+ */
+export function claimLab(name: string, command: string): () => void {
+  const file = lockFile(name, 'busy');
+  const holder = tryLock(file, command);
+  if (holder !== null) {
+    throw new UserError(
+      `Lab "${name}" is in use${holder.command ? ` by \`${holder.command}\`` : ''}${holder.pid > 0 ? ` (pid ${holder.pid})` : ''}: two commands changing one lab at once would mix their steps.`,
+      `Wait for it to finish, or use another lab: --target lab:OTHER. Reading it is fine meanwhile: tsnet-learn check … --target lab:${name}`,
+    );
+  }
+  return hold(file);
+}
+
+function hold(file: string): () => void {
   held.add(file);
   if (!exitHookInstalled) {
     exitHookInstalled = true;

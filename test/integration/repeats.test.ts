@@ -175,3 +175,25 @@ t.test('run again after Ctrl-C: the second run finishes the lesson, and nothing 
   t.equal(report.passed, true);
   t.notOk(report.checks.some((c) => /copies/.test(c.message)), 'no iptables rule was appended twice');
 });
+
+t.test('a second run into a lab a run is still changing exits 2 at once, names the first, and changes nothing', async (t) => {
+  const box = sandbox();
+  t.teardown(() => box.cleanup());
+  const first = box.start(['run', '6', '--target', 'lab:busy']);
+  await first.until((out) => /\n {2}1\. /.test(out));
+  const second = await box.run(['run', '3', '--target', 'lab:busy']);
+  t.equal(second.code, 2, second.stdout);
+  t.match(second.stderr, /Lab "busy" is in use by `tsnet-learn run lesson-6` \(pid \d+\)/);
+  t.match(second.stderr, 'use another lab: --target lab:OTHER');
+  noTrace(t, second);
+  const learn = await box.run(['learn', '1', '--lab', 'busy']);
+  t.equal(learn.code, 2, 'learn is refused too');
+  t.match(learn.stderr, 'is in use by `tsnet-learn run lesson-6`');
+  // Grading only reads: it may look meanwhile.
+  t.not((await box.run(['check', '5', '--target', 'lab:busy', '--format', 'json'])).code, 2, 'check is not refused');
+  const done = await first.exit;
+  t.equal(done.code, 0, first.stderr());
+  t.notMatch(first.stdout(), /lesson-3/, 'nothing of the second run reached the lab');
+  const after = await box.run(['run', '3', '--target', 'lab:busy', '--format', 'json']);
+  t.equal(after.code, 0, 'free again once the first has finished');
+});
