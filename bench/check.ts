@@ -9,10 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { resolveLesson } from '../src/catalog.js';
 import { DIAGNOSIS_NEEDS } from '../src/diagnose.js';
 import { gradedChecks } from '../src/grade.js';
-import { snapshotScript } from '../src/snapshotScript.js';
-import { checkNeeds } from '../src/evaluateChecks.js';
 import { median } from './measure.js';
-import { probeLines } from './rawScript.js';
+import { rawChecks } from './rawScript.js';
 
 const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 15);
@@ -37,9 +35,7 @@ function spawnedProcesses(): number | null {
  */
 async function rawGrading(): Promise<string> {
   const { chain } = await resolveLesson('lesson-7');
-  const decls = gradedChecks(chain, false).flatMap((g) => g.decls.map((d) => d.decl));
-  const probes = (await probeLines(decls)).map((l, i) => `{ exec ${l}; } >/dev/null 2>&1 & p${i}=$!`);
-  return [`{\n${snapshotScript([...checkNeeds(decls), ...DIAGNOSIS_NEEDS])}\n} >/dev/null 2>&1`, ...probes, ...probes.map((_, i) => `wait $p${i}`)].join('\n');
+  return rawChecks(gradedChecks(chain, false).flatMap((g) => g.decls.map((d) => d.decl)), DIAGNOSIS_NEEDS);
 }
 
 try {

@@ -1,7 +1,7 @@
 // The raw-shell baselines: the same commands as a lesson chain, as one bash script a person would write;
 // and the same script doing, after each step, the same reads and probes as the step's checks. Pure.
 import { checkKinds } from '../checks/index.js';
-import type { ProbeEnv } from '../checks/types.js';
+import type { Need, ProbeEnv } from '../checks/types.js';
 import { checkNeeds, inNamespace } from '../src/evaluateChecks.js';
 import type { CheckDecl, Lesson } from '../src/lesson.js';
 import { shellLineFor } from '../src/runLessons.js';
@@ -30,9 +30,9 @@ export async function probeLines(decls: readonly CheckDecl[]): Promise<string[]>
  * Bash that does the work of judging these checks, without judging: one read of the state they need,
  * then their probes side by side. What `run` and `check` cannot do with fewer processes.
  */
-export async function rawChecks(decls: readonly CheckDecl[]): Promise<string> {
+export async function rawChecks(decls: readonly CheckDecl[], extraNeeds: readonly Need[] = []): Promise<string> {
   if (decls.length === 0) return '';
-  const read = snapshotScript(checkNeeds(decls));
+  const read = snapshotScript([...checkNeeds(decls), ...extraNeeds]);
   // Each probe's pid is waited for, not every job: the lesson's server runs in the background too.
   const probes = (await probeLines(decls)).map((l, i) => `{ exec ${l}; } >/dev/null 2>&1 & p${i}=$!`);
   const waits = probes.map((_, i) => `wait $p${i} || :`);

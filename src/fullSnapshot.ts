@@ -21,10 +21,14 @@ export function fullNeeds(netns: readonly string[], hasOutside: boolean): Need[]
 export interface FullSnapshotOptions {
   /** The netns names expected (from the last snapshot): read in the same round trip; new ones cost a second. */
   expected?: readonly string[];
-  /** More to read in the same go (a step's checks may want other sysctls). */
-  extraNeeds?: readonly Need[];
-  /** Netns known from before and deliberately not read now (their state is carried over): not "new". */
-  known?: readonly string[];
+}
+
+/** Netns listed in `snapshot` but neither read nor known from before are new: read them whole (a second round trip). */
+async function readNewNetns(shell: Shell, snapshot: Snapshot, known: readonly string[]): Promise<void> {
+  const unexpected = snapshot.netns.filter((n) => !(n in snapshot.spaces) && !known.includes(n));
+  if (unexpected.length === 0) return;
+  const more = spaceNeeds(unexpected);
+  Object.assign(snapshot.spaces, parseSnapshotOutput((await shell.exec(snapshotScript(more))).stdout, more).spaces);
 }
 
 /** Usually one round trip: the netns expected and the list; a second one only for netns that were not expected. */
@@ -35,19 +39,14 @@ export async function takeFullSnapshot(shell: Shell, hasOutside: boolean, option
     listed = (await shell.exec('ip -j netns list 2>/dev/null')).stdout;
     expected = parseNetnsList(listed);
   }
-  const needs = [...fullNeeds(expected, hasOutside), ...(options.extraNeeds ?? [])];
+  const needs = fullNeeds(expected, hasOutside);
   const snapshot = parseSnapshotOutput((await shell.exec(snapshotScript(needs))).stdout, needs);
   // A netns deleted between the two round trips is just gone; the list of the first one stands in if the second read none.
   if (snapshot.netns.length === 0 && listed !== null && expected.length > 0) {
     snapshot.netns = [...expected];
     snapshot.netnsIds = parseNetnsIds(listed);
   }
-  const unexpected = snapshot.netns.filter((n) => !(n in snapshot.spaces) && !options.known?.includes(n));
-  if (unexpected.length > 0) {
-    const more = spaceNeeds(unexpected);
-    const extra = parseSnapshotOutput((await shell.exec(snapshotScript(more))).stdout, more);
-    Object.assign(snapshot.spaces, extra.spaces);
-  }
+  await readNewNetns(shell, snapshot, []);
   return snapshot;
 }
 
@@ -64,11 +63,7 @@ export async function readAgain(shell: Shell, before: Snapshot, needs: readonly 
     read.netns = [...before.netns];
     if (before.netnsIds) read.netnsIds = before.netnsIds;
   }
-  const unexpected = read.netns.filter((n) => !(n in read.spaces) && !before.netns.includes(n));
-  if (unexpected.length > 0) {
-    const more = spaceNeeds(unexpected);
-    Object.assign(read.spaces, parseSnapshotOutput((await shell.exec(snapshotScript(more))).stdout, more).spaces);
-  }
+  await readNewNetns(shell, read, before.netns);
   return carryOver(before, read);
 }
 
