@@ -180,7 +180,11 @@ t.test('a second run into a lab a run is still changing exits 2 at once, names t
   const box = sandbox();
   t.teardown(() => box.cleanup());
   const first = box.start(['run', '6', '--target', 'lab:busy']);
+  // Stopped, not killed, once it has begun: it holds the lab for as long as the test needs, however fast
+  // the machine (left running, it may finish before the others are even started).
+  t.teardown(() => (first.kill('SIGCONT'), first.kill('SIGKILL')));
   await first.until((out) => /\n {2}1\. /.test(out));
+  first.kill('SIGSTOP');
   const second = await box.run(['run', '3', '--target', 'lab:busy']);
   t.equal(second.code, 2, second.stdout);
   t.match(second.stderr, /Lab "busy" is in use by `tsnet-learn run lesson-6` \(pid \d+\)/);
@@ -191,6 +195,7 @@ t.test('a second run into a lab a run is still changing exits 2 at once, names t
   t.match(learn.stderr, 'is in use by `tsnet-learn run lesson-6`');
   // Grading only reads: it may look meanwhile.
   t.not((await box.run(['check', '5', '--target', 'lab:busy', '--format', 'json'])).code, 2, 'check is not refused');
+  first.kill('SIGCONT');
   const done = await first.exit;
   t.equal(done.code, 0, first.stderr());
   t.notMatch(first.stdout(), /lesson-3/, 'nothing of the second run reached the lab');
