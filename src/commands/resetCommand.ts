@@ -36,7 +36,7 @@ export async function resetCommand(opts: { target?: string }): Promise<number> {
       'A lab is removed whole with: tsnet-learn lab destroy NAME',
     );
   }
-  const [{ isRoot }, { settledRecord }, { isEmptyRecord }, { removeHostRecord, writeHostRecord, hostRecordPath }, { takeHostSnapshot }, { resetPlan }, { backendOf }, { onPath }, { startTimeOf }] =
+  const [{ isRoot }, { settledRecord }, { isEmptyRecord }, { removeHostRecord, writeHostRecord, hostRecordPath }, { takeHostSnapshot }, { resetPlan }, { backendOf }, { onPath }, { startTimeOf }, { claimHost }] =
     await Promise.all([
       import('../lab/lab.js'),
       import('../hostRun.js'),
@@ -47,8 +47,10 @@ export async function resetCommand(opts: { target?: string }): Promise<number> {
       import('../hostFacts.js'),
       import('../preflight.js'),
       import('../lab/labStore.js'),
+      import('../lab/labLock.js'),
     ]);
   if (!isRoot()) throw new UserError('reset --target host needs root.', 'Run it as root (sudo tsnet-learn reset --target host).');
+  claimHost('tsnet-learn reset --target host');
   const record = settledRecord();
   if (isEmptyRecord(record)) {
     process.stdout.write('Nothing to reset: no change by `tsnet-learn run --target host` is recorded on this machine.\n');

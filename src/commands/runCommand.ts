@@ -16,8 +16,10 @@ export async function runCommand(lessonArg: string, opts: { target: string; form
   const { chain } = await resolveLesson(lessonArg);
   const spec = parseTargetSpec(opts.target);
   assertTools();
-  // Before anything is created or destroyed: a lab that another run or learn is changing is left alone.
-  if (spec.kind === 'lab') (await import('../lab/labLock.js')).claimLab(spec.name, `tsnet-learn run ${chain.at(-1)!.id}`);
+  // Before anything is created or destroyed: a lab (or this machine) that another command is changing is left alone.
+  const command = `tsnet-learn run ${chain.at(-1)!.id}`;
+  if (spec.kind === 'lab') (await import('../lab/labLock.js')).claimLab(spec.name, command);
+  else if (spec.kind === 'host') (await import('../lab/labLock.js')).claimHost(`${command} --target host`);
   if (opts.fromScratch) {
     if (spec.kind !== 'lab') throw new UserError('--from-scratch rebuilds a lab; it cannot undo changes to a host or another process.');
     await lab.destroyLab(spec.name);

@@ -1,6 +1,7 @@
 // One creator per lab name at a time: two `lab create x` (or two runs into a new lab x) at once would
 // otherwise both build a lab, and the one whose record is overwritten would live on, lost. And one
-// command that changes a lab at a time: two runs typing into the same lab would mix their steps.
+// command that changes a lab (or, with --target host, this machine) at a time: two runs typing into the
+// same network would mix their steps.
 import { mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
@@ -88,14 +89,32 @@ export async function lockLab(name: string, waitMs = 15_000): Promise<() => void
  * waiting would leave a learner staring at nothing. Grading and pictures only read, and claim nothing.
  */
 export function claimLab(name: string, command: string): () => void {
-  const file = lockFile(name, 'busy');
-  const holder = tryLock(file, command);
-  if (holder !== null) {
-    throw new UserError(
-      `Lab "${name}" is in use${holder.command ? ` by \`${holder.command}\`` : ''}${holder.pid > 0 ? ` (pid ${holder.pid})` : ''}: two commands changing one lab at once would mix their steps.`,
+  return claim(lockFile(name, 'busy'), command, (by) =>
+    new UserError(
+      `Lab "${name}" is in use${by}: two commands changing one lab at once would mix their steps.`,
       `Wait for it to finish, or use another lab: --target lab:OTHER. Reading it is fine meanwhile: tsnet-learn check … --target lab:${name}`,
-    );
-  }
+    ),
+  );
+}
+
+/**
+ * Claims this machine's network for `run --target host` or `reset --target host`, as claimLab does a
+ * lab: two of them at once would mix their steps, and the record of what reset must undo would lose
+ * one of them. (`@` starts no lab name.)
+ */
+export function claimHost(command: string): () => void {
+  return claim(lockFile('@host', 'busy'), command, (by) =>
+    new UserError(
+      `This machine's network is being changed${by}: two commands changing it at once would mix their steps, and lose track of what reset must undo.`,
+      'Wait for it to finish, or stop it (it records what it changed when interrupted); then try again. Reading is fine meanwhile: tsnet-learn check … --target host',
+    ),
+  );
+}
+
+/** Takes the claim file at once, or throws `refuse(" by `command` (pid N)")` naming the live holder. */
+function claim(file: string, command: string, refuse: (by: string) => UserError): () => void {
+  const holder = tryLock(file, command);
+  if (holder !== null) throw refuse(`${holder.command ? ` by \`${holder.command}\`` : ''}${holder.pid > 0 ? ` (pid ${holder.pid})` : ''}`);
   return hold(file);
 }
 
