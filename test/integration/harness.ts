@@ -1,7 +1,8 @@
 // Running the real CLI in tests: each test gets its own lab records directory and destroys every lab it made.
-import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import type { Socket } from 'node:net';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { shellQuote } from '../../src/shellQuote.js';
@@ -83,8 +84,24 @@ function asUserArgv(uid: number | undefined): string[] {
   return uid === undefined ? [] : ['env', '-u', 'NODE_OPTIONS', 'setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups'];
 }
 
+/**
+ * Cleans up after a test process that dies without its teardown (tap kills a test file that times out):
+ * a shell that waits for its stdin, this process's pipe, to close; then kills every process that carries
+ * the sandbox's state directory (a lab's init takes its whole lab) and removes the directory. Its own
+ * session, so a kill of this process group spares it; the sandbox's cleanup kills it first.
+ */
+function watchdog(stateDir: string): ChildProcess {
+  const script = 'read -r _; for e in /proc/[0-9]*/environ; do grep -qzxF "TSNET_STATE_DIR=$1" "$e" 2>/dev/null && kill -9 "${e//[^0-9]/}" 2>/dev/null; done; rm -rf -- "$1"';
+  const dog = spawn('bash', ['-c', script, 'watchdog', stateDir], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+  // Neither the watchdog nor its pipe keeps this process alive.
+  dog.unref();
+  (dog.stdin as Socket).unref();
+  return dog;
+}
+
 export function sandbox(owner?: number): Sandbox {
   const stateDir = mkdtempSync(join(tmpdir(), 'tsnet-test-'));
+  const dog = watchdog(stateDir);
   chmodSync(stateDir, 0o755);
   if (owner !== undefined) chownSync(stateDir, owner, owner);
   const checkout = owner === undefined ? REPO : checkoutFor(owner, stateDir);
@@ -160,6 +177,7 @@ export function sandbox(owner?: number): Sandbox {
       return out;
     },
     cleanup() {
+      dog.kill('SIGKILL');
       const labs = join(stateDir, 'labs');
       if (existsSync(labs)) {
         for (const f of readdirSync(labs)) {
