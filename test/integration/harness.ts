@@ -84,6 +84,21 @@ function asUserArgv(uid: number | undefined): string[] {
   return uid === undefined ? [] : ['env', '-u', 'NODE_OPTIONS', 'setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups'];
 }
 
+/** Every process running with this state directory in its environment: a lab's, or a CLI's, directly started or not. */
+export function processesWith(stateDir: string): number[] {
+  const marker = `TSNET_STATE_DIR=${stateDir}`;
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return readFileSync(`/proc/${d}/environ`, 'utf8').split('\0').includes(marker);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
 /**
  * Cleans up after a test process that dies without its teardown (tap kills a test file that times out):
  * a shell that waits for its stdin, this process's pipe, to close; then kills every process that carries
@@ -150,19 +165,7 @@ export function sandbox(owner?: number): Sandbox {
         },
       };
     },
-    processes() {
-      const marker = `TSNET_STATE_DIR=${stateDir}`;
-      return readdirSync('/proc')
-        .filter((d) => /^\d+$/.test(d))
-        .filter((d) => {
-          try {
-            return readFileSync(`/proc/${d}/environ`, 'utf8').split('\0').includes(marker);
-          } catch {
-            return false;
-          }
-        })
-        .map(Number);
-    },
+    processes: () => processesWith(stateDir),
     records() {
       const labs = join(stateDir, 'labs');
       if (!existsSync(labs)) return {};

@@ -5,28 +5,13 @@ import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { CLI, cliEnv, pidNamespaceOf, sandbox, type CliResult } from './harness.js';
+import { CLI, cliEnv, pidNamespaceOf, processesWith, sandbox, type CliResult } from './harness.js';
 
 const initPidOf = (stateDir: string, lab: string): number => (JSON.parse(readFileSync(join(stateDir, 'labs', `${lab}.json`), 'utf8')) as { initPid: number }).initPid;
 
 /** Runs a command inside the lab as its root, as a learner in `lab shell` would. */
 const inLab = (stateDir: string, lab: string, line: string): string =>
   execFileSync('nsenter', ['-t', String(initPidOf(stateDir, lab)), '--net', '--mount', '--pid', '--', 'bash', '-c', line], { encoding: 'utf8' });
-
-/** Every process started with this state directory in its environment: a lab's, or a CLI's. */
-function processesOf(stateDir: string): number[] {
-  const marker = `TSNET_STATE_DIR=${stateDir}`;
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .map(Number)
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(marker);
-      } catch {
-        return false;
-      }
-    });
-}
 
 const noTrace = (t: Tap.Test, r: CliResult): void => {
   t.notMatch(r.stderr, /internal error|\n\s+at /, 'no stack trace');
@@ -66,7 +51,7 @@ t.test('two lab creates at once make one lab: the other waits, then says it exis
   const results = await Promise.all([box.run(['lab', 'create', 'race']), box.run(['lab', 'create', 'race']), box.run(['lab', 'create', 'race'])]);
   t.same(results.map((r) => r.code).sort(), [0, 2, 2], 'one created it, two were told it exists');
   for (const r of results.filter((r) => r.code === 2)) t.match(r.stderr, /Lab "race" already exists/);
-  const labs = new Set(processesOf(box.stateDir).map((p) => pidNamespaceOf(p)).filter((ns) => ns !== null && ns !== hostPidns));
+  const labs = new Set(processesWith(box.stateDir).map((p) => pidNamespaceOf(p)).filter((ns) => ns !== null && ns !== hostPidns));
   t.equal(labs.size, 1, 'exactly one lab runs: no second lab lives on without a record');
   t.same(readdirSync(join(box.stateDir, 'labs')), ['race.json'], 'one record');
   t.same(readdirSync(box.stateDir).sort(), ['labs'], 'no lock left behind');
