@@ -16,10 +16,12 @@ export async function runCommand(lessonArg: string, opts: { target: string; form
   const { chain } = await resolveLesson(lessonArg);
   const spec = parseTargetSpec(opts.target);
   assertTools();
-  // Before anything is created or destroyed: a lab (or this machine) that another command is changing is left alone.
+  // Before anything is created or destroyed: a network (lab, host or process) that another command is changing is left alone.
   const command = `tsnet-learn run ${chain.at(-1)!.id}`;
-  if (spec.kind === 'lab') (await import('../lab/labLock.js')).claimLab(spec.name, command);
-  else if (spec.kind === 'host') (await import('../lab/labLock.js')).claimHost(`${command} --target host`);
+  const claims = await import('../lab/labLock.js');
+  if (spec.kind === 'lab') claims.claimLab(spec.name, command);
+  else if (spec.kind === 'host') claims.claimHost(`${command} --target host`);
+  else claims.claimNetworkOf(spec.pid, `${command} --target pid:${spec.pid}`);
   if (opts.fromScratch) {
     if (spec.kind !== 'lab') throw new UserError('--from-scratch rebuilds a lab; it cannot undo changes to a host or another process.');
     await lab.destroyLab(spec.name);

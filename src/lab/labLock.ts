@@ -1,8 +1,8 @@
 // One creator per lab name at a time: two `lab create x` (or two runs into a new lab x) at once would
 // otherwise both build a lab, and the one whose record is overwritten would live on, lost. And one
-// command that changes a lab (or, with --target host, this machine) at a time: two runs typing into the
-// same network would mix their steps.
-import { mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+// command that changes a lab (or, with --target host or pid:PID, this machine or a process's network) at
+// a time: two runs typing into the same network would mix their steps.
+import { mkdirSync, readFileSync, readlinkSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { startTimeOf, stateDir } from './labStore.js';
@@ -107,6 +107,26 @@ export function claimHost(command: string): () => void {
     new UserError(
       `This machine's network is being changed${by}: two commands changing it at once would mix their steps, and lose track of what reset must undo.`,
       'Wait for it to finish, or stop it (it records what it changed when interrupted); then try again. Reading is fine meanwhile: tsnet-learn check … --target host',
+    ),
+  );
+}
+
+/**
+ * Claims the network of process `pid` for `run --target pid:PID`, as claimLab does a lab. Keyed by the
+ * network namespace, so two processes inside one sandbox share one claim. A process that cannot be
+ * looked at (gone, or not ours) gets no claim: opening the target says why.
+ */
+export function claimNetworkOf(pid: number, command: string): () => void {
+  let net: string;
+  try {
+    net = readlinkSync(`/proc/${pid}/ns/net`).replace(/\D/g, '');
+  } catch {
+    return () => undefined;
+  }
+  return claim(lockFile(`@net-${net}`, 'busy'), command, (by) =>
+    new UserError(
+      `The network of process ${pid} is being changed${by}: two commands changing it at once would mix their steps.`,
+      `Wait for it to finish; then try again. Reading it is fine meanwhile: tsnet-learn check … --target pid:${pid}`,
     ),
   );
 }

@@ -2,10 +2,10 @@
 // message and the right exit code. (Running a finished lesson again and destroying a lab that never
 // existed are in labLifecycle.test.ts and cliErrors.test.ts.)
 import { execFileSync, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { CLI, cliEnv, pidNamespaceOf, processesWith, sandbox, type CliResult } from './harness.js';
+import { CLI, cliEnv, pidNamespaceOf, processesOfLab, processesWith, sandbox, type CliResult } from './harness.js';
 
 const initPidOf = (stateDir: string, lab: string): number => (JSON.parse(readFileSync(join(stateDir, 'labs', `${lab}.json`), 'utf8')) as { initPid: number }).initPid;
 
@@ -159,6 +159,29 @@ t.test('run again after Ctrl-C: the second run finishes the lesson, and nothing 
   const report = JSON.parse(r.stdout) as { passed: boolean; checks: { status: string; message: string }[] };
   t.equal(report.passed, true);
   t.notOk(report.checks.some((c) => /copies/.test(c.message)), 'no iptables rule was appended twice');
+});
+
+t.test("a run into a process's network holds it: a second run into that network, by another of its processes, exits 2 naming the first", async (t) => {
+  const box = sandbox();
+  t.teardown(() => box.cleanup());
+  t.equal((await box.run(['lab', 'create', 'sandbox'])).code, 0);
+  // Two processes of one network, as in a container: the lab's init, and another process beside it.
+  const init = initPidOf(box.stateDir, 'sandbox');
+  const net = (pid: number): string => readlinkSync(`/proc/${pid}/ns/net`);
+  const other = processesOfLab(init).map((p) => p.pid).find((p) => p !== init && net(p) === net(init));
+  t.ok(other, 'another process in the same network');
+  const first = box.start(['run', '6', '--target', `pid:${init}`]);
+  t.teardown(() => (first.kill('SIGCONT'), first.kill('SIGKILL')));
+  await first.until((out) => /\n {2}1\. /.test(out));
+  first.kill('SIGSTOP');
+  const second = await box.run(['run', '3', '--target', `pid:${other}`]);
+  t.equal(second.code, 2, second.stdout);
+  t.match(second.stderr, new RegExp(`The network of process ${other} is being changed by \`tsnet-learn run lesson-6 --target pid:${init}\` \\(pid \\d+\\)`));
+  noTrace(t, second);
+  first.kill('SIGCONT');
+  const done = await first.exit;
+  t.equal(done.code, 0, first.stderr());
+  t.notMatch(first.stdout(), /lesson-3/, 'nothing of the second run reached the network');
 });
 
 t.test('a second run into a lab a run is still changing exits 2 at once, names the first, and changes nothing', async (t) => {
