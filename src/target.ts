@@ -53,7 +53,7 @@ export async function openTarget(spec: TargetSpec, options: { create: boolean; a
   }
   if (spec.kind === 'pid') {
     if (!isRoot()) throw new UserError(`--target ${label} needs root to enter another process's namespaces.`);
-    if (!existsSync(`/proc/${spec.pid}/ns/net`)) throw new UserError(`No process ${spec.pid}: --target ${label} names a process that runs inside the network to grade.`);
+    if (!existsSync(`/proc/${spec.pid}/ns/net`)) throw new UserError(`No process ${spec.pid}: --target ${label} names a process running inside the network to work on.`, 'A sandbox or container is named by any process inside it, e.g. its main one (docker inspect -f {{.State.Pid}} NAME).');
     // The pid namespace too, so /proc/net inside it is that network's (a sandbox mounts its own /proc).
     return { spec, label, argv: ['nsenter', '-t', String(spec.pid), '--net', '--mount', '--pid', '--'], jobsDir: null, hasOutside: false, fresh: false, lab: null };
   }

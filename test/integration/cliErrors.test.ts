@@ -41,6 +41,20 @@ t.test('a usage error exits 2', async (t) => {
   t.match(target.stderr, /Unknown target "moon"/);
 });
 
+t.test('a pid target that names no process exits 2 with how to name one, and makes nothing', async (t) => {
+  const box = sandbox();
+  t.teardown(() => box.cleanup());
+  // Above the kernel's largest pid: no process has it.
+  for (const command of ['run', 'check']) {
+    const r = await box.run([command, '1', '--target', 'pid:99999999']);
+    t.equal(r.code, 2, command);
+    t.match(r.stderr, /No process 99999999: --target pid:99999999 names a process running inside the network to work on/);
+    t.match(r.stderr, /docker inspect/);
+    t.equal(r.stdout, '', 'nothing ran');
+  }
+  t.notOk(existsSync(box.stateDir) && readdirSync(box.stateDir).length > 0, 'nothing was made, not even a claim');
+});
+
 t.test('--target host refuses without root and touches nothing', async (t) => {
   const box = sandbox(NOBODY);
   t.teardown(() => box.cleanup());
