@@ -31,6 +31,10 @@ export interface LiveCli {
   stderr(): string;
   /** Resolves once `seen(stdout)` holds; rejects if the CLI exits first or `timeoutMs` passes. */
   until(seen: (stdout: string) => boolean, timeoutMs?: number): Promise<void>;
+  /**
+   * Signals the CLI itself, also under a wrapper that forks (nsenter --pid). SIGCONT goes to the wrapper
+   * too: nsenter stops itself when its child stops, and would otherwise never see the CLI exit.
+   */
   kill(signal: NodeJS.Signals): void;
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
@@ -49,7 +53,7 @@ export interface Sandbox {
   /** What `run` would start: for tests that drive the CLI themselves (a terminal). */
   command(args: string[], options?: RunOptions): { argv: string[]; env: NodeJS.ProcessEnv; cwd: string };
   /** Starts the CLI and returns while it runs, to interrupt it at a chosen moment. */
-  start(args: string[], options?: { asUser?: number }): LiveCli;
+  start(args: string[], options?: { asUser?: number; wrap?: string[] }): LiveCli;
   /** Every process still running that this sandbox's CLI started, directly or not (they inherit its TSNET_STATE_DIR). */
   processes(): number[];
   /** The lab records in the sandbox's state directory, by name. */
@@ -138,9 +142,18 @@ export function sandbox(owner?: number): Sandbox {
       });
     },
     start(args, options = {}) {
-      // setpriv and env exec, so the pid is the CLI's own: signals reach it directly.
-      const argv = [...asUserArgv(options.asUser), process.execPath, cli, ...args];
-      const child = spawn(argv[0]!, argv.slice(1), { env: cliEnv(stateDir), cwd: checkout, stdio: ['ignore', 'pipe', 'pipe'] });
+      // setpriv and env exec, so without a wrapper the pid is the CLI's own.
+      const { argv, env, cwd } = box.command(args, options);
+      const child = spawn(argv[0]!, argv.slice(1), { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+      /** The CLI: the wrapper's child when the wrapper forked, else the process started. */
+      const cliPid = (): number => {
+        if (!options.wrap) return child.pid!;
+        try {
+          return Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/)[0]) || child.pid!;
+        } catch {
+          return child.pid!;
+        }
+      };
       let out = '';
       let err = '';
       const watchers = new Set<() => void>();
@@ -151,7 +164,15 @@ export function sandbox(owner?: number): Sandbox {
         pid: child.pid!,
         stdout: () => out,
         stderr: () => err,
-        kill: (signal) => child.kill(signal),
+        kill: (signal) => {
+          for (const pid of new Set([cliPid(), ...(signal === 'SIGCONT' ? [child.pid!] : [])])) {
+            try {
+              process.kill(pid, signal);
+            } catch {
+              // Ended already.
+            }
+          }
+        },
         exit,
         until(seen, timeoutMs = 60_000) {
           return new Promise<void>((resolve, reject) => {

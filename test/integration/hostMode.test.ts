@@ -5,13 +5,15 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { labInitScript } from '../../src/lab/labWorld.js';
-import { CLI, cliEnv, NOBODY, sandbox, type CliResult } from './harness.js';
+import { NOBODY, sandbox, type CliResult, type LiveCli } from './harness.js';
 
 interface StandIn {
   pid: number;
   stateDir: string;
   /** The CLI, run inside the stand-in host. */
   cli(args: string[]): Promise<CliResult>;
+  /** The CLI started inside it, returning while it runs. */
+  start(args: string[]): LiveCli;
   /** A bash line inside it; its stdout. */
   sh(line: string): string;
 }
@@ -38,6 +40,7 @@ async function standInHost(t: Tap.Test): Promise<StandIn> {
     pid,
     stateDir: box.stateDir,
     cli: (args) => box.run(args, { wrap: enter }),
+    start: (args) => box.start(args, { wrap: enter }),
     sh: (line) => spawnSync(enter[0]!, [...enter.slice(1), 'bash', '-c', line], { encoding: 'utf8' }).stdout,
   };
 }
@@ -71,54 +74,6 @@ const state = (h: StandIn): Record<string, unknown> => ({ ...networkState(h.sh),
 const exits = (t: Tap.Test, r: CliResult, code: number, what: string): void => {
   t.equal(r.code, code, what, { stdout: r.stdout, stderr: r.stderr });
 };
-
-interface Started {
-  out(): string;
-  err(): string;
-  /** Resolves once the output matches `re`. */
-  until(re: RegExp): Promise<void>;
-  /** The CLI's own pid, as this machine sees it (nsenter forks to enter the pid namespace). */
-  node(): number;
-  /** Continues a CLI stopped with SIGSTOP: nsenter stops itself too when its child stops, so both. */
-  resume(): void;
-  exited: Promise<number | null>;
-}
-
-/** Starts the CLI inside the stand-in host and returns while it runs, to act on it at a chosen moment. */
-function startIn(t: Tap.Test, h: StandIn, args: string[]): Started {
-  const run = spawn('nsenter', ['-t', String(h.pid), '--net', '--mount', '--pid', '--', process.execPath, CLI, ...args], { env: cliEnv(h.stateDir), stdio: ['ignore', 'pipe', 'pipe'] });
-  t.teardown(() => {
-    run.kill('SIGKILL');
-  });
-  let out = '';
-  let err = '';
-  run.stdout.on('data', (d: Buffer) => (out += d));
-  run.stderr.on('data', (d: Buffer) => (err += d));
-  const exited = new Promise<number | null>((resolve) => run.on('exit', (code) => resolve(code)));
-  const node = (): number => Number(readFileSync(`/proc/${run.pid}/task/${run.pid}/children`, 'utf8').trim().split(/\s+/)[0]);
-  return {
-    out: () => out,
-    err: () => err,
-    until: (re) =>
-      new Promise<void>((resolve, reject) => {
-        const look = (): void => void (re.test(out) && resolve());
-        run.stdout.on('data', look);
-        void exited.then(() => reject(new Error(`the CLI exited before ${re} showed:\n${out}\n${err}`)));
-        look();
-      }),
-    node,
-    resume: () => {
-      for (const pid of [node, () => run.pid!]) {
-        try {
-          process.kill(pid(), 'SIGCONT');
-        } catch {
-          // Ended already.
-        }
-      }
-    },
-    exited,
-  };
-}
 
 const servers = (h: StandIn): string[] => h.sh('ps -eo pid,args').split('\n').filter((l) => /python3? -m http\.server/.test(l));
 const recordFile = (h: StandIn): string => join(h.stateDir, 'host-record.json');
@@ -194,12 +149,12 @@ for (const [sig, when] of [
   t.test(`a run ${when} half-way (${sig}) is recorded, and reset undoes what it did`, async (t) => {
     const h = await standInHost(t);
     const before = state(h);
-    const run = startIn(t, h, ['run', '7', '--target', 'host']);
+    const run = h.start(['run', '7', '--target', 'host']);
     // Stop it in the middle of lesson 7, right after its server started.
-    await run.until(/started in the background|Forward the host's port/);
-    process.kill(run.node(), sig);
-    const code = await run.exited;
-    const [out, err] = [run.out(), run.err()];
+    await run.until((out) => /started in the background|Forward the host's port/.test(out));
+    run.kill(sig);
+    const { code } = await run.exit;
+    const [out, err] = [run.stdout(), run.stderr()];
     t.not(code, 0, 'the run did not finish', { stdout: out, stderr: err });
     const record = JSON.parse(readFileSync(recordFile(h), 'utf8')) as { pending: unknown; links: unknown[] };
     if (sig === 'SIGTERM') {
@@ -217,11 +172,11 @@ for (const [sig, when] of [
 
 t.test('while a host run changes the stand-in, a second run and a reset are refused at once, name it, and change nothing', async (t) => {
   const h = await standInHost(t);
-  const first = startIn(t, h, ['run', '6', '--target', 'host']);
-  await first.until(/\n {2}1\. /);
+  const first = h.start(['run', '6', '--target', 'host']);
+  await first.until((out) => /\n {2}1\. /.test(out));
   // Stopped, not killed: it holds the machine for as long as the test needs, however fast the machine.
-  process.kill(first.node(), 'SIGSTOP');
-  t.teardown(() => first.resume());
+  first.kill('SIGSTOP');
+  t.teardown(() => first.kill('SIGCONT'));
   const during = state(h);
   for (const args of [['run', '7', '--target', 'host'], ['reset', '--target', 'host']]) {
     const r = await h.cli(args);
@@ -230,9 +185,9 @@ t.test('while a host run changes the stand-in, a second run and a reset are refu
     t.equal(r.stdout, '', 'no step ran');
   }
   t.strictSame(state(h), during, 'neither changed anything');
-  first.resume();
-  t.equal(await first.exited, 0, first.err());
-  t.notMatch(first.out(), /lesson-7/, 'nothing of the second run reached the machine');
+  first.kill('SIGCONT');
+  t.equal((await first.exit).code, 0, first.stderr());
+  t.notMatch(first.stdout(), /lesson-7/, 'nothing of the second run reached the machine');
   exits(t, await h.cli(['reset', '--target', 'host']), 0, 'reset works once the run has finished');
 });
 
