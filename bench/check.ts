@@ -6,13 +6,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { resolveLesson } from '../src/catalog.js';
-import { DIAGNOSIS_NEEDS } from '../src/diagnose.js';
-import { gradedChecks } from '../src/grade.js';
+import { resolveLesson } from '../src/lesson/catalog.js';
+import { DIAGNOSIS_NEEDS } from '../src/judge/diagnose.js';
+import { gradedChecks } from '../src/judge/grade.js';
 import { median } from './measure.js';
 import { rawChecks } from './rawScript.js';
 
-const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 15);
 const work = mkdtempSync(join(tmpdir(), 'tsnet-bench-check-'));
 const env = { ...process.env, TSNET_STATE_DIR: work, NO_COLOR: '1' };

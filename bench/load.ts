@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { median } from './measure.js';
 import { runInParallel } from './parallelRuns.js';
 
-const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const arg = (name: string, fallback: number): number => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
 const runs = arg('runs', 3);
 /** Reading /proc for memory costs CPU that the runs compete for: four samples a second. */

@@ -1,11 +1,13 @@
 // The raw-shell baselines: the same commands as a lesson chain, as one bash script a person would write;
 // and the same script doing, after each step, the same reads and probes as the step's checks. Pure.
 import { checkKinds } from '../checks/index.js';
-import type { Need, ProbeEnv } from '../checks/types.js';
-import { checkNeeds, inNamespace } from '../src/evaluateChecks.js';
-import type { CheckDecl, Lesson } from '../src/lesson.js';
-import { shellLineFor } from '../src/runLessons.js';
-import { snapshotScript } from '../src/snapshotScript.js';
+import type { Need } from '../src/snapshot/model.js';
+import type { ProbeEnv } from '../checks/types.js';
+import { checkNeeds } from '../src/judge/evaluateChecks.js';
+import { inNamespace } from '../src/snapshot/takeSnapshot.js';
+import type { CheckDecl, Lesson } from '../src/lesson/lesson.js';
+import { shellLineFor } from '../src/run/runLessons.js';
+import { snapshotScript } from '../src/snapshot/snapshotScript.js';
 
 /** The command lines the probes of these checks send (ping, curl, each from its namespace), as tsnet-learn sends them. */
 export async function probeLines(decls: readonly CheckDecl[]): Promise<string[]> {

@@ -4,12 +4,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadCatalog, resolveLesson } from '../src/catalog.js';
+import { loadCatalog, resolveLesson } from '../src/lesson/catalog.js';
 import { labInitScript } from '../src/lab/labWorld.js';
 import { tableHeader, tableRow, time, median } from './measure.js';
 import { rawScript } from './rawScript.js';
 
-const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 3);
 const work = mkdtempSync(join(tmpdir(), 'tsnet-bench-test-'));
 const env = { ...process.env, TSNET_STATE_DIR: join(work, 'state'), NO_COLOR: '1' };

@@ -1,8 +1,8 @@
 // `addr CIDR dev=NAME [in=NS] [absent]`: an address is assigned to a device.
 import { CheckSyntaxError, readIfname, readNamespace, type ArgReader } from './checkLine.js';
-import { parseCidr } from './ipv4.js';
+import { parseCidr } from '../src/core/ipv4.js';
 import { findLink } from './link.js';
-import { nsLabel } from './space.js';
+import { nsLabel } from '../src/snapshot/space.js';
 import type { CheckKind } from './types.js';
 
 interface Args {

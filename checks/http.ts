@@ -1,7 +1,7 @@
 // `http URL [from=NS] [status=N] [html] [contains=TEXT] [fails]`: a GET gets the expected answer.
 import { CheckSyntaxError, readNamespace, type ArgReader } from './checkLine.js';
-import { shellQuote } from '../src/shellQuote.js';
-import { nsLabel } from './space.js';
+import { shellQuote } from '../src/core/shellQuote.js';
+import { nsLabel } from '../src/snapshot/space.js';
 import type { CheckKind, ProbeEnv, Verdict } from './types.js';
 
 interface Args {

@@ -1,7 +1,8 @@
 // `link NAME [in=NS] [type=KIND] [up|down] [master=BR|nomaster] [absent]`: a link and its properties.
 import { CheckSyntaxError, readIfname, readNamespace, type ArgReader } from './checkLine.js';
-import { nsLabel, spaceOf } from './space.js';
-import type { CheckKind, LinkState, Snapshot } from './types.js';
+import { nsLabel, spaceOf } from '../src/snapshot/space.js';
+import type { LinkState, Snapshot } from '../src/snapshot/model.js';
+import type { CheckKind } from './types.js';
 
 interface Args {
   name: string;

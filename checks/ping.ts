@@ -1,8 +1,8 @@
 // `ping ADDR [from=NS] [fails]`: an echo request from NS gets a reply. Active probe; parsing is ours.
 import { CheckSyntaxError, readNamespace, type ArgReader } from './checkLine.js';
-import { parseIPv4 } from './ipv4.js';
+import { parseIPv4 } from '../src/core/ipv4.js';
 import { describePing, parsePingOutput } from './pingOutput.js';
-import { nsLabel } from './space.js';
+import { nsLabel } from '../src/snapshot/space.js';
 import type { CheckKind, ProbeEnv, Verdict } from './types.js';
 
 interface Args {

@@ -1,8 +1,9 @@
 // `route default|CIDR [via=GW] [dev=DEV] [count=N] [in=NS] [absent]`: routes in the main table.
 import { CheckSyntaxError, readIfname, readNamespace, type ArgReader } from './checkLine.js';
-import { networkOf, parseCidr, parseIPv4 } from './ipv4.js';
-import { nsLabel, spaceOf } from './space.js';
-import type { CheckKind, RouteState } from './types.js';
+import { networkOf, parseCidr, parseIPv4 } from '../src/core/ipv4.js';
+import { nsLabel, spaceOf } from '../src/snapshot/space.js';
+import type { RouteState } from '../src/snapshot/model.js';
+import type { CheckKind } from './types.js';
 
 interface Args {
   dst: string;

@@ -1,7 +1,7 @@
 // `rule TABLE CHAIN RULESPEC… [in=NS] [absent]`: an iptables rule is present, compared by meaning.
 import { CheckSyntaxError, readNamespace, type ArgReader } from './checkLine.js';
 import { findRule, formatRule } from './ruleSpec.js';
-import { nsLabel, spaceOf } from './space.js';
+import { nsLabel, spaceOf } from '../src/snapshot/space.js';
 import type { CheckKind } from './types.js';
 
 interface Args {

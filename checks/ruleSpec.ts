@@ -1,6 +1,6 @@
 // Compares iptables rules by meaning: the kernel hands back `-d 172.16.0.2` as `-d 172.16.0.2/32 -m tcp`, reordered.
-import type { IptablesRule } from './iptablesSave.js';
-import { tokenizeRule } from './tokenizeRule.js';
+import type { IptablesRule } from '../src/snapshot/iptablesSave.js';
+import { tokenizeRule } from '../src/snapshot/tokenizeRule.js';
 
 /** An option with its values and optional preceding `!`: `! -o br0`, `--dport 5000`, `-m comment`. */
 interface Group {

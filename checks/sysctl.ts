@@ -1,6 +1,6 @@
 // `sysctl KEY=VALUE [in=NS]`: a per-namespace kernel setting, read from /proc/sys.
 import { CheckSyntaxError, readNamespace, type ArgReader } from './checkLine.js';
-import { nsLabel, spaceOf } from './space.js';
+import { nsLabel, spaceOf } from '../src/snapshot/space.js';
 import type { CheckKind } from './types.js';
 
 interface Args {

@@ -2,8 +2,8 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { UserError } from '../errors.js';
-import { assertUserNamespaces } from '../preflight.js';
+import { UserError } from '../core/errors.js';
+import { assertUserNamespaces } from '../exec/preflight.js';
 import { lockLab } from './labLock.js';
 import { isAlive, readRecord, removeRecord, startTimeOf, validateLabName, writeRecord, type LabRecord } from './labStore.js';
 import { labInitScript } from './labWorld.js';

@@ -4,7 +4,7 @@
 // a time: two runs typing into the same network would mix their steps.
 import { mkdirSync, readFileSync, readlinkSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 import { startTimeOf, stateDir } from './labStore.js';
 
 // Beside labs/, not in it: whatever reads labs/ finds only records.

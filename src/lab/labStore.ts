@@ -1,7 +1,7 @@
 // Lab records on disk: where a lab's holder process is, so later invocations can enter it.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 
 export interface LabRecord {
   name: string;

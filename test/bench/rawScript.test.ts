@@ -1,6 +1,6 @@
 import t from 'tap';
 import { probeLines, rawChecks, rawScript } from '../../bench/rawScript.js';
-import { resolveLesson } from '../../src/catalog.js';
+import { resolveLesson } from '../../src/lesson/catalog.js';
 
 t.test('the raw floor sends the probes the checks send, from their namespaces', async (t) => {
   const { chain } = await resolveLesson('lesson-7');

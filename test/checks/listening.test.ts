@@ -1,6 +1,6 @@
 import t from 'tap';
 import { checkKinds, parseCheckLine } from '../../checks/index.js';
-import { parseProcNet } from '../../checks/listening.js';
+import { parseProcNet } from '../../src/snapshot/procNet.js';
 import { judge, sectionOf, snapshotOf, syntaxError } from '../helpers/snapshot.js';
 
 const after4 = snapshotOf('after-lesson-4');

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { checkKinds, parseCheckLine } from '../../checks/index.js';
-import { parseSnapshotOutput } from '../../src/snapshotScript.js';
+import { parseSnapshotOutput } from '../../src/snapshot/snapshotScript.js';
 import { fixtureNeeds, judge, snapshotOf, snapshotText, syntaxError } from '../helpers/snapshot.js';
 
 const after4 = snapshotOf('after-lesson-4');

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
-import { parseIptablesSave, type IptablesRule } from '../../checks/iptablesSave.js';
+import { parseIptablesSave, type IptablesRule } from '../../src/snapshot/iptablesSave.js';
 import { findRule, formatRule, normalizeRule, sameRule, tokenizeRule } from '../../checks/ruleSpec.js';
 
 // Real `iptables-save` output (iptables 1.8.9 nf_tables), captured inside `unshare --net`.

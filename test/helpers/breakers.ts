@@ -1,9 +1,9 @@
 // For a check that holds, the shell line that breaks exactly what it claims, and the line that mends it
 // (null where only re-running the lesson can). Used to show that every lasting check fails, naming
 // itself and its hint, when its one thing is broken. Pure.
-import type { CheckDecl } from '../../src/lesson.js';
-import { inNamespace } from '../../src/evaluateChecks.js';
-import { shellQuote } from '../../src/shellQuote.js';
+import type { CheckDecl } from '../../src/lesson/lesson.js';
+import { inNamespace } from '../../src/snapshot/takeSnapshot.js';
+import { shellQuote } from '../../src/core/shellQuote.js';
 
 export interface Breaker {
   /** Run in the lab's host namespace (bash). */

@@ -1,6 +1,6 @@
 // A lab's host after lesson 7 stands for a machine where the tutorial was done; the same host without
 // what the tutorial made stands for a clean machine. Shared by the host-mode tests.
-import type { NamespaceState, Snapshot } from '../../checks/types.js';
+import type { NamespaceState, Snapshot } from '../../src/snapshot/model.js';
 import { snapshotOf } from './snapshot.js';
 
 export const done = snapshotOf('after-lesson-7');

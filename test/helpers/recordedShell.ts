@@ -1,9 +1,9 @@
 // A Shell that plays a captured lab back: the snapshot script gets a captured output, probes get a
 // recorded ping or curl answer chosen by the test. No process runs, no traffic is sent.
 import { readFileSync } from 'node:fs';
-import type { ExecResult, Shell } from '../../src/shell.js';
-import { nsPath } from '../../src/snapshotScript.js';
-import type { Target } from '../../src/target.js';
+import type { ExecResult, Shell } from '../../src/target/shell.js';
+import { nsPath } from '../../src/snapshot/snapshotScript.js';
+import type { Target } from '../../src/target/target.js';
 
 const PING_REPLY = readFileSync(new URL('../fixtures/ping/ping-success-q.txt', import.meta.url), 'utf8');
 const PING_SILENCE = readFileSync(new URL('../fixtures/ping/ping-100-loss.txt', import.meta.url), 'utf8');

@@ -3,8 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { CheckSyntaxError } from '../../checks/checkLine.js';
 import { checkKinds, parseCheckLine } from '../../checks/index.js';
-import type { Need, Part, Snapshot, Verdict } from '../../checks/types.js';
-import { parseSnapshotOutput } from '../../src/snapshotScript.js';
+import type { Need, Part, Snapshot } from '../../src/snapshot/model.js';
+import type { Verdict } from '../../checks/types.js';
+import { parseSnapshotOutput } from '../../src/snapshot/snapshotScript.js';
 
 /** `lesson-5-half`: lesson 5's first three steps typed by hand in a fresh lab (netns0, netns1, br0). */
 export type Captured = 'after-lesson-4' | 'after-lesson-7' | 'lesson-5-half';

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { loadCatalog } from '../../src/catalog.js';
+import { loadCatalog } from '../../src/lesson/catalog.js';
 import { breakerFor } from '../helpers/breakers.js';
 import { sandbox } from './harness.js';
 

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import type { Socket } from 'node:net';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { shellQuote } from '../../src/shellQuote.js';
+import { shellQuote } from '../../src/core/shellQuote.js';
 
-export const CLI = fileURLToPath(new URL('../../dist/src/cli.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 export const NOBODY = 65534;
 

@@ -1,6 +1,6 @@
 // What the signal tests share: lesson 7's steps as `run` shows them, and the proof that nothing is left.
 import type { Test } from 'tap';
-import { resolveLesson } from '../../src/catalog.js';
+import { resolveLesson } from '../../src/lesson/catalog.js';
 import { commandLine, eventually, hostNetwork, processesOfLab, stillRunning, type ProcessId, type Sandbox } from './harness.js';
 
 const { chain } = await resolveLesson('lesson-7');

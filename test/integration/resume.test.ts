@@ -1,7 +1,7 @@
 // Resume: half of lesson 5 typed by hand in a lab, then `run` and `learn` pick it up at the first
 // unfinished step. And the other way round: lesson 4's leftovers are not mistaken for half of lesson 5.
 import t from 'tap';
-import { loadCatalog } from '../../src/catalog.js';
+import { loadCatalog } from '../../src/lesson/catalog.js';
 import { isRoot, sandbox, terminal } from './harness.js';
 
 interface Report {

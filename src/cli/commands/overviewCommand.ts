@@ -1,0 +1,35 @@
+// `tsnet-learn` alone: the lessons and, when the lab "default" exists, how far the learner got in each.
+import type { LessonProgress } from '../../learn/courseProgress.js';
+
+export async function overviewCommand(): Promise<string> {
+  const [{ loadCatalog }, { formatList }, { findLab }, { labTarget }, progressMod] = await Promise.all([
+    import('../../lesson/catalog.js'),
+    import('../../report/describeLesson.js'),
+    import('../../lab/lab.js'),
+    import('../../target/target.js'),
+    import('../../learn/courseProgress.js'),
+  ]);
+  const { lessons } = await loadCatalog();
+  const lab = findLab('default');
+  if (!lab) {
+    return `Lessons:\n${formatList(lessons)}\n\nNo lab yet. Start with: tsnet-learn learn lesson-1   (creates the lab "default"; or: tsnet-learn run lesson-1)\n`;
+  }
+  const { openShell } = await import('../../target/shell.js');
+  const target = labTarget(lab, false);
+  const shell = await openShell(target.argv, target.jobsDir);
+  let progress: Map<string, LessonProgress>;
+  try {
+    progress = await progressMod.courseProgress(lessons, shell, target);
+  } finally {
+    await shell.close();
+  }
+  const values = new Map([...progress].map(([id, p]) => [id, progressMod.formatProgress(p)]));
+  // Suggest the lesson after the last one done; lessons 5 to 7 rebuild what 1 to 4 built, so earlier gaps are normal.
+  const done = lessons.map((l) => progress.get(l.id)?.state === 'done');
+  const lastDone = done.lastIndexOf(true);
+  const suggest = lastDone < 0 ? (lessons.find((l) => progress.get(l.id)?.state === 'at') ?? lessons[0]) : lessons[lastDone + 1];
+  const footer = suggest
+    ? `Continue with: tsnet-learn learn ${suggest.id}`
+    : `${lessons.at(-1)?.id}, the last lesson, is done. To do a lesson again in a new lab: tsnet-learn learn N --from-scratch`;
+  return `Lessons, and how far you got in the lab "default", by what is built there now:\n${formatList(lessons, { header: 'IN LAB default', values })}\n\n${footer}\n`;
+}

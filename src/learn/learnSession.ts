@@ -1,0 +1,230 @@
+// A learner working through one lesson by hand: the current step, judged again after every command
+// they type, with what the command changed. Side effects only through the Shell it is given.
+import type { Snapshot } from '../snapshot/model.js';
+import { diffSnapshots, type Change } from '../snapshot/diffSnapshots.js';
+import { checkNeeds, evaluateChecks, type CheckResult } from '../judge/evaluateChecks.js';
+import { carryOver, fullNeeds } from '../snapshot/fullSnapshot.js';
+import type { Lesson, Step } from '../lesson/lesson.js';
+import { HELPER_NAMES, type PromptRequest } from './learnShell.js';
+import {
+  formatChanges,
+  formatHint,
+  formatLessonDone,
+  formatStatus,
+  formatStepCard,
+  formatStepDone,
+  formatWhere,
+  promptLabel,
+} from './learnView.js';
+import { readSideBySide } from '../snapshot/readSideBySide.js';
+import { isProbe, lastingChecks } from '../run/resumePoint.js';
+import type { Shell } from '../target/shell.js';
+import type { Target } from '../target/target.js';
+
+export interface Reevaluation {
+  /** The step's lasting checks (none when there is no step). */
+  results: CheckResult[];
+  snapshot: Snapshot;
+  changes: Change[];
+}
+
+/**
+ * Could a command have changed the rules, sockets or sysctls inside netns `ns`? When it ran there, or
+ * names it (`ip netns exec netns0 …`, `nsenter --net=/run/netns/netns0 …`). Links and routes are read
+ * for every namespace after every command; those other parts only for the namespaces touched. Pure.
+ */
+export function touchedBy(command: string, ctx: string): (ns: string) => boolean {
+  return (ns) => ns === ctx || command.split(/[\s/=]+/).includes(ns);
+}
+
+const KEPT_PARTS = ['iptables', 'listening', 'sysctl'] as const;
+
+/** Between two prompts (a helper, the next step) nothing new ran. */
+const untouched = (): boolean => false;
+
+/**
+ * What runs after every command: one snapshot, read by the shells side by side (a netns created
+ * meanwhile costs a second round trip), the step's lasting checks judged on it, and the comparison
+ * with `before`. Inside a namespace the command did not touch, the rules, sockets and sysctls are taken
+ * from `before`: entering a namespace costs three processes. With more than one shell the probes run
+ * on the last one while the others read the snapshot; they count only if the state checks hold, and
+ * are not waited for when one does not (a failing probe is slow and says nothing new then).
+ */
+export async function reevaluate(
+  shells: readonly Shell[],
+  target: Target,
+  step: Step | null,
+  before: Snapshot,
+  touched: (ns: string) => boolean = () => true,
+): Promise<Reevaluation> {
+  const decls = step ? lastingChecks(step) : [];
+  const probes = decls.filter(isProbe);
+  const readers = shells.length > 1 && probes.length ? shells.slice(0, -1) : shells;
+  // Side by side with the snapshot; `before` only tells which namespaces exist to send from.
+  const probing = probes.length && readers !== shells ? evaluateChecks(probes, shells.at(-1)!, target, { snapshot: before }) : null;
+  probing?.catch(() => undefined);
+
+  const known = (ns: string): boolean => KEPT_PARTS.every((p) => before.spaces[ns]?.[p] !== undefined);
+  const quick = new Set(before.netns.filter((ns) => !touched(ns) && known(ns)));
+  const needs = [
+    ...fullNeeds(before.netns, false).filter((n) => !quick.has(n.ns) || n.part === 'links' || n.part === 'routes'),
+    ...checkNeeds(decls).filter((n) => n.ns !== 'outside' || target.hasOutside),
+  ];
+  const snapshot = await readSideBySide(readers, needs);
+  const unexpected = snapshot.netns.filter((n) => !(n in snapshot.spaces));
+  if (unexpected.length) Object.assign(snapshot.spaces, (await readSideBySide(readers, fullNeeds(unexpected, false).filter((n) => n.ns !== 'host'))).spaces);
+  // The parts not read again (rules, sockets, sysctls of untouched netns) come from `before`, as in run.
+  const after = carryOver(before, snapshot);
+
+  let results: CheckResult[] = [];
+  if (!probing) {
+    if (decls.length) results = await evaluateChecks(decls, shells[0]!, target, { snapshot: after, lazyProbes: true });
+  } else {
+    const state = await evaluateChecks(decls.filter((d) => !isProbe(d)), shells[0]!, target, { snapshot: after });
+    const probed = state.every((r) => r.status === 'passed')
+      ? await probing
+      : probes.map((decl): CheckResult => ({ decl, status: 'skipped', message: 'not probed: a state check already fails' }));
+    results = decls.map((d) => [...state, ...probed].find((r) => r.decl === d)!);
+  }
+  return { results, snapshot: after, changes: diffSnapshots(before, after) };
+}
+
+export interface LearnInput {
+  lesson: Lesson;
+  /** 1-based step to start at. */
+  startAt: number;
+  /** Shells in the lab: the first runs probes; all of them read the snapshot after each command, side by side. */
+  shells: readonly Shell[];
+  target: Target;
+  lab: string;
+  /** The lesson that comes after this one, to suggest at the end. */
+  nextLesson: string | null;
+  /** The state when the learner gets the shell: "what changed" starts from here. */
+  initial: Snapshot;
+}
+
+export interface LearnReply {
+  /** For the prompt: `lesson-3 1/1 netns0`. */
+  label: string;
+  text: string;
+}
+
+export interface LearnSession {
+  handle(req: PromptRequest): Promise<LearnReply>;
+  /** The step the learner is on; null once the lesson is complete. */
+  current(): Step | null;
+}
+
+const normalize = (line: string): string => line.trim().replace(/\s+/g, ' ');
+
+export function learnSession(input: LearnInput): LearnSession {
+  const { lesson, shells, target } = input;
+  let index = input.startAt;
+  let snapshot = input.initial;
+  let results: CheckResult[] | null = null;
+  let typed = new Set<string>();
+  let started = false;
+  let ctx = 'host';
+  const lastSeen = new Map<number, string>();
+
+  const step = (): Step | null => lesson.steps[index - 1] ?? null;
+  const checked = (s: Step): boolean => lastingChecks(s).length > 0;
+  const runLines = (s: Step): string[] => s.commands.filter((c) => c.role === 'run').map((c) => normalize(c.line));
+  const typedCount = (s: Step): number => runLines(s).filter((l) => typed.has(l)).length;
+  const isDone = (s: Step): boolean =>
+    checked(s) ? results !== null && results.length > 0 && results.every((r) => r.status === 'passed') : typedCount(s) === runLines(s).length;
+
+  const judge = async (touched?: (ns: string) => boolean): Promise<Change[]> => {
+    const r = await reevaluate(shells, target, step(), snapshot, touched);
+    snapshot = r.snapshot;
+    results = r.results;
+    return r.changes;
+  };
+
+  const status = (): string => {
+    const s = step();
+    return s ? formatStatus({ lesson, step: s, results, typed: typedCount(s) }) : '';
+  };
+
+  /** Moves past every step that is done (or the one forced on), showing the card of the step it stops at. */
+  const advance = async (force: 'next' | 'skip' | null): Promise<string[]> => {
+    const out: string[] = [];
+    let s = step();
+    let moved = false;
+    while (s && (force || isDone(s))) {
+      const transient = s.checks.filter((d) => d.transient);
+      // "Not yet" claims describe the moment their step is done: judged now, once, and only shown.
+      const now = transient.length ? await evaluateChecks(transient, shells[0]!, target) : [];
+      out.push(formatStepDone(s, now, force === 'skip' && !isDone(s)));
+      force = null;
+      moved = true;
+      index++;
+      typed = new Set();
+      results = null;
+      s = step();
+      // A step the learner already did (typing ahead) is passed at once, without its card.
+      if (s && checked(s)) await judge(untouched);
+    }
+    if (!moved) return out;
+    if (s) out.push(`\n${formatStepCard(lesson, s)}`);
+    else out.push(formatLessonDone(lesson, input.nextLesson, ctx, input.lab));
+    return out;
+  };
+
+  const reply = (parts: string[]): LearnReply => ({ label: promptLabel(lesson, step(), ctx), text: parts.filter(Boolean).join('\n') });
+  /** Progress shown after the step's card gets a blank line between them. */
+  const afterCard = (shown: string[]): string => (status() && shown.some((p) => p.includes('━━')) ? `\n${status()}` : status());
+
+  async function onPrompt(req: PromptRequest): Promise<LearnReply> {
+    const fresh = req.histNo !== '' && lastSeen.get(req.pid) !== req.histNo;
+    lastSeen.set(req.pid, req.histNo);
+    if (!started) {
+      started = true;
+      const changes = await judge();
+      const s = step();
+      const shown = [formatChanges(changes), s ? `\n${formatStepCard(lesson, s)}` : '', ...(await advance(null))];
+      return reply([...shown, afterCard(shown)]);
+    }
+    // A helper answered already, in its own request.
+    if (fresh && (HELPER_NAMES as readonly string[]).includes(req.command)) return reply([]);
+    const changes = await judge(touchedBy(req.command, req.ctx));
+    const s = step();
+    if (fresh && s && !checked(s) && runLines(s).includes(normalize(req.command))) typed.add(normalize(req.command));
+    const shown = [formatChanges(changes), ...(await advance(null))];
+    return reply([...shown, afterCard(shown)]);
+  }
+
+  return {
+    current: step,
+    async handle(req) {
+      ctx = req.ctx;
+      if (req.kind === 'prompt') return onPrompt(req);
+      const s = step();
+      switch (req.kind) {
+        case 'step':
+          return reply(s ? [formatStepCard(lesson, s), `\n${status()}`] : [formatLessonDone(lesson, input.nextLesson, ctx, input.lab)]);
+        case 'where':
+          return reply([formatWhere(lesson, s, ctx, input.lab)]);
+        case 'hint': {
+          if (!s) return reply([`  ${lesson.id} is complete: nothing to fix.`]);
+          const changes = await judge(untouched);
+          return reply([formatChanges(changes), formatHint(s, results ?? [])]);
+        }
+        case 'next': {
+          if (!s) return reply([formatLessonDone(lesson, input.nextLesson, ctx, input.lab)]);
+          if (checked(s) && !isDone(s)) {
+            await judge(untouched);
+            if (!isDone(s)) return reply([`  Step ${s.index} is not done yet:`, formatHint(s, results ?? []), '  (skip moves on anyway.)']);
+          }
+          const shown = await advance('next');
+          return reply([...shown, afterCard(shown)]);
+        }
+        case 'skip': {
+          if (!s) return reply([formatLessonDone(lesson, input.nextLesson, ctx, input.lab)]);
+          const shown = await advance('skip');
+          return reply([...shown, afterCard(shown)]);
+        }
+      }
+    },
+  };
+}

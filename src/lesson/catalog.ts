@@ -1,0 +1,125 @@
+// Finding lessons on disk and resolving a user's lesson argument (id, number or path).
+import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { prerequisiteChain } from './chain.js';
+import { UserError } from '../core/errors.js';
+import type { Lesson } from './lesson.js';
+import { formatMessages, type LessonMessage } from './message.js';
+import { parseCached } from './lessonCache.js';
+import { lint, type LintInput } from './lint.js';
+
+/** The bundled lessons (beside dist/ when built, beside src/ in tests), or $TSNET_LESSONS. */
+export function lessonsDir(): string {
+  if (process.env.TSNET_LESSONS) return process.env.TSNET_LESSONS;
+  const built = fileURLToPath(new URL('../../../lessons/', import.meta.url));
+  return existsSync(built) ? built : fileURLToPath(new URL('../../lessons/', import.meta.url));
+}
+
+export interface Catalog {
+  lessons: Lesson[];
+  byId: Map<string, Lesson>;
+  /** Problems in files of the catalog, keyed by file. */
+  broken: Map<string, LessonMessage[]>;
+  /** Every file read, with its text, for course-wide checks (lint). */
+  files: LintInput[];
+}
+
+/** A path as the user would type it: relative to the working directory when inside it. */
+export function display(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel.startsWith('..') ? file : rel;
+}
+
+function naturalOrder(a: Lesson, b: Lesson): number {
+  return a.id.localeCompare(b.id, 'en', { numeric: true });
+}
+
+export async function loadFile(path: string): Promise<LintInput> {
+  const source = readFileSync(path, 'utf8');
+  const file = display(path);
+  return { file, source, result: await parseCached(source, file) };
+}
+
+export async function loadCatalog(dir = lessonsDir()): Promise<Catalog> {
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.md')).sort().map((f) => join(dir, f)) : [];
+  const lessons: Lesson[] = [];
+  const broken = new Map<string, LessonMessage[]>();
+  const inputs: LintInput[] = [];
+  for (const path of files) {
+    const input = await loadFile(path);
+    inputs.push(input);
+    if (input.result.lesson) lessons.push(input.result.lesson);
+    else broken.set(input.file, input.result.messages);
+  }
+  lessons.sort(naturalOrder);
+  // The first file with an id wins, as lint counts the others as duplicates.
+  const byId = new Map<string, Lesson>();
+  for (const l of lessons) if (!byId.has(l.id)) byId.set(l.id, l);
+  return { lessons, byId, broken, files: inputs };
+}
+
+/** Ids a lesson needs, itself included, following prerequisites as far as they are known. */
+function reachable(byId: ReadonlyMap<string, Lesson>, from: Lesson): Set<string> {
+  const seen = new Set<string>();
+  const visit = (id: string): void => {
+    if (seen.has(id)) return;
+    seen.add(id);
+    for (const pre of byId.get(id)?.prerequisites ?? []) visit(pre);
+  };
+  visit(from.id);
+  return seen;
+}
+
+/** Nothing runs while a lesson has problems, so every message is an error here, as in `lint`. */
+function asErrors(messages: readonly LessonMessage[]): LessonMessage[] {
+  return messages.map((m) => ({ ...m, severity: 'error' }));
+}
+
+function knownList(c: Catalog): string {
+  return c.lessons.map((l) => `  ${l.id.padEnd(10)} ${l.title}`).join('\n');
+}
+
+/** `lesson-6`, `6` or a path to a .md file → the lesson and its prerequisite chain (dependencies first). */
+export async function resolveLesson(arg: string, catalogPromise?: Promise<Catalog>): Promise<{ lesson: Lesson; chain: Lesson[] }> {
+  const catalog = await (catalogPromise ?? loadCatalog());
+  let lesson: Lesson | undefined;
+  let pathFile: LintInput | undefined;
+  const looksLikePath = arg.endsWith('.md') || arg.includes('/');
+  if (looksLikePath) {
+    const path = resolve(arg);
+    if (!existsSync(path) || !statSync(path).isFile()) throw new UserError(`No lesson file at ${arg}`, `Known lessons:\n${knownList(catalog)}`);
+    pathFile = await loadFile(path);
+    const { lesson: parsed, messages } = pathFile.result;
+    const errors = messages.filter((m) => m.severity === 'error');
+    if (!parsed || errors.length) throw new UserError(`${pathFile.file} is not a valid lesson; nothing was run.`, formatMessages(asErrors(messages)));
+    lesson = parsed;
+  } else {
+    const id = /^\d+$/.test(arg) ? `lesson-${arg}` : arg;
+    lesson = catalog.byId.get(id);
+    if (!lesson) {
+      const brokenHere = [...catalog.broken.entries()].find(([file]) => basename(file, '.md') === id);
+      if (brokenHere) throw new UserError(`${brokenHere[0]} is not a valid lesson; nothing was run.`, formatMessages(asErrors(brokenHere[1])));
+      throw new UserError(`Unknown lesson "${arg}".`, `Known lessons:\n${knownList(catalog)}`);
+    }
+  }
+  const byId = new Map(catalog.byId);
+  byId.set(lesson.id, lesson);
+  // Lint what this run needs, the lesson and its prerequisites, as `lint` would: a step without checks,
+  // an unknown prerequisite, a cycle or a duplicate id stops the run before anything is created.
+  // A lesson file given by path stands in for the catalog's lesson of the same id.
+  const inputs = pathFile ? [...catalog.files.filter((f) => f.result.lesson?.id !== lesson!.id && f.file !== pathFile!.file), pathFile] : catalog.files;
+  const needed = reachable(byId, lesson);
+  const relevant = lint(inputs).filter((m) => {
+    const input = inputs.find((i) => i.file === m.file);
+    const id = input?.result.lesson?.id ?? basename(m.file, '.md');
+    return m.severity === 'error' && (needed.has(id) || m.file === pathFile?.file);
+  });
+  if (relevant.length) {
+    const files = [...new Set(relevant.map((m) => m.file))];
+    throw new UserError(`${files.join(', ')} ${files.length > 1 ? 'are not valid lessons' : 'is not a valid lesson'}; nothing was run.`, formatMessages(relevant));
+  }
+  const chain = prerequisiteChain(byId, lesson);
+  if (!chain.ok) throw new UserError(`Cannot order the prerequisites of ${lesson.id}: ${chain.problem}.`);
+  return { lesson, chain: chain.chain };
+}

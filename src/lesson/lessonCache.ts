@@ -1,0 +1,50 @@
+// Parsed lessons keyed by a hash of their text, written at build time: a run then needs neither remark
+// nor YAML (~300 ms of start-up). An edited lesson has a new hash and is parsed afresh.
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Lesson } from './lesson.js';
+import type { LessonMessage } from './message.js';
+import type { ParseResult } from './parseLesson.js';
+
+const CACHE_FILE = fileURLToPath(new URL('../../lessons.cache.json', import.meta.url));
+
+type CacheEntries = Record<string, ParseResult>;
+let entries: CacheEntries | null = null;
+
+export function hashOf(source: string): string {
+  return createHash('sha1').update(source).digest('hex');
+}
+
+function load(): CacheEntries {
+  if (entries) return entries;
+  try {
+    entries = JSON.parse(readFileSync(CACHE_FILE, 'utf8')) as CacheEntries;
+  } catch {
+    entries = {};
+  }
+  return entries;
+}
+
+/** Parses `source` (lazily importing the parser), or takes the build-time result for the same text. */
+export async function parseCached(source: string, file: string): Promise<ParseResult> {
+  const hit = load()[hashOf(source)];
+  if (hit) {
+    const lesson: Lesson | null = hit.lesson ? { ...hit.lesson, file } : null;
+    return { lesson, messages: hit.messages.map((m: LessonMessage) => ({ ...m, file })) };
+  }
+  const { parseLesson } = await import('./parseLesson.js');
+  return parseLesson(source, file);
+}
+
+/** Writes the cache for the given files (the build calls this for lessons/). */
+export async function writeCache(files: readonly string[]): Promise<number> {
+  const { parseLesson } = await import('./parseLesson.js');
+  const out: CacheEntries = {};
+  for (const f of files) {
+    const source = readFileSync(f, 'utf8');
+    out[hashOf(source)] = parseLesson(source, '');
+  }
+  writeFileSync(CACHE_FILE, JSON.stringify(out));
+  return files.length;
+}

@@ -1,0 +1,228 @@
+// Applying a lesson and its prerequisites to a target, step by step, judging each step by its checks.
+import type { Snapshot } from '../snapshot/model.js';
+import { diffSnapshots, formatChange } from '../snapshot/diffSnapshots.js';
+import { checkNeeds, evaluateChecks, type CheckResult } from '../judge/evaluateChecks.js';
+import { readAgain, takeFullSnapshot, unread } from '../snapshot/fullSnapshot.js';
+import { partsTouched, touchedNeeds } from './partsTouched.js';
+import type { CheckDecl, Command, Lesson, Step } from '../lesson/lesson.js';
+import type { CheckReport, CommandReport, LessonReport, RunEvent, RunReport, StepReport } from './runReport.js';
+import type { Shell } from '../target/shell.js';
+import { judgeLasting, resumePoint } from './resumePoint.js';
+import { shellQuote } from '../core/shellQuote.js';
+import type { Target } from '../target/target.js';
+
+/** The bash line that runs a command where the lesson says it runs. Pure. */
+export function shellLineFor(c: Command): string {
+  return c.context ? `${c.context.opener} -c ${shellQuote(c.line)}` : c.line;
+}
+
+const TRANSIENT_NOT_JUDGED = 'describes the state while the step runs; not judged again once it is done';
+
+function toCheckReport(lesson: string, step: number, r: CheckResult): CheckReport {
+  return { id: r.decl.id, lesson, step, kind: r.decl.kind, title: r.decl.title, status: r.status, message: r.message, hint: r.decl.hint, points: r.decl.points };
+}
+
+export interface RunInput {
+  /** Prerequisites first, the lesson last. */
+  chain: Lesson[];
+  target: Target;
+  shell: Shell;
+  onEvent?: (e: RunEvent) => void;
+  /** Steps to leave out, as `lesson-id:step` (ablation). */
+  skipSteps?: ReadonlySet<string>;
+  /** Go on after a failed step and judge every later step too (ablation wants every check's verdict). */
+  keepGoing?: boolean;
+  /** Stop any single command after this many seconds (ablation: a curl into a broken network hangs for minutes). */
+  commandTimeoutS?: number;
+  /** Report what each step changed (a full snapshot after each step, compared with the one before). */
+  changes?: boolean;
+}
+
+export async function runLessons(input: RunInput): Promise<RunReport> {
+  const { chain, target, shell } = input;
+  const emit = input.onEvent ?? (() => undefined);
+  const started = Date.now();
+  const report: RunReport = { lesson: chain.at(-1)!.id, target: target.label, passed: true, durationMs: 0, lessons: [], steps: [], checks: [] };
+  let failed = false;
+  // The state before the step that runs next, when changes are reported.
+  let previous: Snapshot | null = null;
+
+  const record = (lesson: string, step: Step, results: CheckResult[]): boolean => {
+    for (const r of results) {
+      const c = toCheckReport(lesson, step.index, r);
+      report.checks.push(c);
+      emit({ type: 'check', check: c });
+    }
+    return results.every((r) => r.status !== 'failed');
+  };
+
+  /**
+   * Results when no lasting check fails and at least one holds, else null. Transient checks ("cannot ping
+   * yet") describe the moment of their step, which later steps change on purpose: they are not
+   * re-judged here but reported as skipped.
+   */
+  const alreadyHolds = async (decls: readonly CheckDecl[]): Promise<CheckResult[] | null> => {
+    const positive = decls.filter((d) => !d.transient);
+    if (positive.length === 0) return null;
+    const results = await evaluateChecks(positive, shell, target, { lazyProbes: true });
+    // A probe this target cannot make (no outside world on a host) neither confirms nor denies: applying
+    // the step again would only duplicate what is there (`iptables -A` twice).
+    if (results.some((r) => r.status === 'failed') || !results.some((r) => r.status === 'passed')) return null;
+    return decls.map((d) => results.find((r) => r.decl === d) ?? { decl: d, status: 'skipped', message: TRANSIENT_NOT_JUDGED });
+  };
+
+  const skipRest = (lesson: Lesson, from: number): void => {
+    for (const step of lesson.steps.slice(from)) {
+      report.steps.push({ lesson: lesson.id, index: step.index, title: step.title, status: 'skipped', commands: [], failure: null, durationMs: 0, changes: null });
+      for (const d of step.checks) {
+        report.checks.push({ id: d.id, lesson: lesson.id, step: step.index, kind: d.kind, title: d.title, status: 'skipped', message: 'not run: an earlier step failed', hint: d.hint, points: d.points });
+      }
+    }
+  };
+
+  for (const [i, lesson] of chain.entries()) {
+    const role = i === chain.length - 1 ? 'lesson' : 'prerequisite';
+    const lr: LessonReport = { id: lesson.id, title: lesson.title, role, status: 'passed' };
+    report.lessons.push(lr);
+    if (failed && !input.keepGoing) {
+      lr.status = 'skipped';
+      skipRest(lesson, 0);
+      continue;
+    }
+    emit({ type: 'lesson-start', lesson: lr });
+
+    // Resume: the steps before the first unfinished one are done already (a second run, or a learner
+    // got there by hand) and are not applied again; a lesson whose every lasting claim holds is skipped.
+    let resumeAt = 1;
+    let held = new Map<string, CheckResult>();
+    if (!target.fresh) {
+      held = await judgeLasting([lesson], shell, target);
+      const at = resumePoint(lesson, held);
+      resumeAt = at.done ? lesson.steps.length + 1 : at.step;
+    }
+    const satisfied = (step: Step, live: boolean): void => {
+      const sr: StepReport = { lesson: lesson.id, index: step.index, title: step.title, status: 'satisfied', commands: [], failure: null, durationMs: 0, changes: null };
+      report.steps.push(sr);
+      if (live) emit({ type: 'step-start', step: sr });
+      record(lesson.id, step, step.checks.map((d) => held.get(d.id) ?? { decl: d, status: 'skipped', message: TRANSIENT_NOT_JUDGED }));
+      if (live) emit({ type: 'step-end', step: sr });
+    };
+    if (resumeAt > lesson.steps.length) {
+      lr.status = 'satisfied';
+      for (const step of lesson.steps) satisfied(step, false);
+      emit({ type: 'lesson-end', lesson: lr });
+      continue;
+    }
+
+    for (const [si, step] of lesson.steps.entries()) {
+      if (step.index < resumeAt) {
+        satisfied(step, true);
+        continue;
+      }
+      const sr: StepReport = { lesson: lesson.id, index: step.index, title: step.title, status: 'passed', commands: [], failure: null, durationMs: 0, changes: null };
+      const stepStarted = Date.now();
+      report.steps.push(sr);
+      emit({ type: 'step-start', step: sr });
+
+      if (input.skipSteps?.has(`${lesson.id}:${step.index}`)) {
+        // Left out on purpose (ablation): its checks are still judged where it would have run.
+        sr.status = 'skipped';
+        sr.failure = 'left out on purpose';
+        record(lesson.id, step, await evaluateChecks(step.checks, shell, target));
+        emit({ type: 'step-end', step: sr });
+        continue;
+      }
+
+      // A change step whose claims already hold is done: a second run, or a learner got there by hand.
+      if (!target.fresh && step.kind === 'change') {
+        const results = await alreadyHolds(step.checks);
+        if (results) {
+          sr.status = 'satisfied';
+          record(lesson.id, step, results);
+          emit({ type: 'step-end', step: sr });
+          continue;
+        }
+      }
+
+      // The state before the step: all of it the first time, later what the last step left, plus any
+      // part this step may change that was never read (a first firewall rule in a netns).
+      if (input.changes && !previous) previous = await takeFullSnapshot(shell, false, { expected: [] });
+      const touched = previous ? partsTouched(step.commands, previous.netns) : null;
+      if (previous && touched) {
+        const missing = unread(previous, touchedNeeds(touched));
+        if (missing.length > 0) previous = await readAgain(shell, previous, missing, false);
+      }
+      for (const command of step.commands) {
+        const context = command.context?.netns ?? 'host';
+        if (command.role !== 'run') {
+          const cr: CommandReport = { line: command.line, context, shellLine: '', exitCode: null, mayFail: command.mayFail, stdout: '', stderr: '', durationMs: 0 };
+          sr.commands.push(cr);
+          emit({ type: 'command-end', step: sr, command: cr });
+          continue;
+        }
+        const shellLine =
+          input.commandTimeoutS && !command.background ? `timeout -k 1 ${input.commandTimeoutS} bash -c ${shellQuote(shellLineFor(command))}` : shellLineFor(command);
+        emit({ type: 'command-start', step: sr, line: command.line, context });
+        let cr: CommandReport;
+        try {
+          const r = await shell.exec(shellLine, { background: command.background });
+          cr = { line: command.line, context, shellLine, exitCode: r.exitCode, mayFail: command.mayFail, stdout: r.stdout, stderr: r.stderr, durationMs: r.durationMs };
+        } catch (e) {
+          cr = { line: command.line, context, shellLine, exitCode: null, mayFail: command.mayFail, stdout: '', stderr: (e as Error).message, durationMs: 0 };
+        }
+        sr.commands.push(cr);
+        emit({ type: 'command-end', step: sr, command: cr });
+        if (cr.exitCode !== 0 && !command.mayFail) {
+          sr.status = 'failed';
+          const why = cr.stderr.trim().split('\n').at(-1) || cr.stdout.trim().split('\n').at(-1) || '';
+          sr.failure = `\`${command.line}\` ${cr.exitCode === null ? 'could not run' : `exited with ${cr.exitCode}`}${why ? `: ${why}` : ''}`;
+          break;
+        }
+      }
+
+      // One snapshot serves both: what the step changed, and the state its checks judge.
+      let after: Snapshot | undefined;
+      if (previous && touched) {
+        try {
+          // Only what the step could have changed is read again, with what its checks judge; the rest is carried over.
+          const judged = checkNeeds(step.checks).filter((n) => n.ns !== 'outside' || target.hasOutside);
+          after = await readAgain(shell, previous, [...touchedNeeds(touched), ...judged], touched.netnsList);
+          sr.changes = diffSnapshots(previous, after).map(formatChange);
+          emit({ type: 'changes', step: sr, changes: sr.changes });
+        } catch {
+          // The shell is gone (a command timed out): the checks below report that.
+          after = undefined;
+        }
+        previous = after ?? null;
+      }
+
+      if (sr.status === 'failed') {
+        for (const d of step.checks) {
+          const c: CheckReport = { id: d.id, lesson: lesson.id, step: step.index, kind: d.kind, title: d.title, status: 'skipped', message: 'not run: the step failed', hint: d.hint, points: d.points };
+          report.checks.push(c);
+          emit({ type: 'check', check: c });
+        }
+      } else if (step.checks.length > 0) {
+        const results = await evaluateChecks(step.checks, shell, target, { snapshot: after });
+        if (!record(lesson.id, step, results)) {
+          sr.status = 'failed';
+          const n = results.filter((r) => r.status === 'failed').length;
+          sr.failure = `${n} check${n > 1 ? 's' : ''} failed`;
+        }
+      }
+      sr.durationMs = Date.now() - stepStarted;
+      emit({ type: 'step-end', step: sr });
+      if (sr.status === 'failed') {
+        failed = true;
+        lr.status = 'failed';
+        if (input.keepGoing) continue;
+        skipRest(lesson, si + 1);
+        break;
+      }
+    }
+    emit({ type: 'lesson-end', lesson: lr });
+  }
+  report.passed = !failed;
+  report.durationMs = Date.now() - started;
+  return report;
+}

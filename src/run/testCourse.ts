@@ -1,0 +1,110 @@
+// `tsnet-learn test`: each lesson from scratch in its own fresh lab, in parallel; with ablation,
+// proof that every check can fail. Every lab made here is destroyed, and dies with this process.
+import { ablate, judgeAfter, type AblationReport } from './ablate.js';
+import { inFreshLab } from '../target/inFreshLab.js';
+import type { Lesson } from '../lesson/lesson.js';
+import { runLessons } from './runLessons.js';
+
+export interface LessonTest {
+  lesson: string;
+  status: 'passed' | 'failed';
+  durationMs: number;
+  /** The first failed step or check, in one line. */
+  failure: string | null;
+  failedChecks: string[];
+}
+
+export interface AblationFinding {
+  /** The check that never failed, or the step none of whose checks failed when it was left out. */
+  kind: 'check-cannot-fail' | 'step-unverified';
+  lesson: string;
+  id: string;
+  title: string;
+}
+
+export interface CourseTest {
+  passed: boolean;
+  durationMs: number;
+  lessons: LessonTest[];
+  ablation: AblationFinding[] | null;
+}
+
+/** Runs `work` over `items` with at most `jobs` at a time. */
+async function pool<T, R>(items: readonly T[], jobs: number, work: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await work(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, worker));
+  return out;
+}
+
+async function testLesson(chain: readonly Lesson[], name: string, keep: boolean): Promise<LessonTest> {
+  const started = Date.now();
+  const lesson = chain.at(-1)!.id;
+  return inFreshLab(name, { command: `test ${lesson}`, keep }, async (target, shell) => {
+    const report = await runLessons({ chain: [...chain], target, shell });
+    const step = report.steps.find((s) => s.status === 'failed');
+    const failedChecks = report.checks.filter((c) => c.status === 'failed').map((c) => `${c.id} ${c.title}: ${c.message}`);
+    return { lesson, status: report.passed ? 'passed' : 'failed', durationMs: Date.now() - started, failure: step ? `${step.lesson} step ${step.index}: ${step.failure}` : null, failedChecks };
+  });
+}
+
+export interface CourseInput {
+  /** Each lesson's chain, prerequisites first; the lesson under test last. */
+  chains: Lesson[][];
+  /** The chain of the course's last lesson: transient checks must fail once it is done. */
+  courseEnd: Lesson[];
+  jobs: number;
+  ablate: boolean;
+  /** Labs outlive an interrupt or a kill, for inspection (test --keep); finished lessons' labs still go. */
+  keep?: boolean;
+  onLesson?: (t: LessonTest) => void;
+}
+
+export async function testCourse(input: CourseInput): Promise<CourseTest> {
+  const started = Date.now();
+  const tag = `${process.pid}`;
+  const lessons = await pool(input.chains, input.jobs, async (chain, i) => {
+    const r = await testLesson(chain, `test-${tag}-${i}`, Boolean(input.keep));
+    input.onLesson?.(r);
+    return r;
+  });
+  let ablation: AblationFinding[] | null = null;
+  if (input.ablate) {
+    ablation = [];
+    const transient = [];
+    // Whole chains, but only those no other chain contains: a check may depend on a prerequisite's step
+    // (lesson 4's surprise needs lesson 2's address on veth0), and each step is left out once.
+    const leaves = input.chains.filter((c) => !input.chains.some((o) => o !== c && o.length > c.length && o.includes(c.at(-1)!)));
+    for (const chain of leaves) {
+      const report: AblationReport = await ablate(chain, { jobs: input.jobs, keep: input.keep });
+      const decls = chain.flatMap((l) => l.steps.flatMap((s) => s.checks));
+      for (const id of report.unverifiedSteps) {
+        const [lessonId, index] = [id.slice(0, id.lastIndexOf(':')), Number(id.slice(id.lastIndexOf(':') + 1))];
+        const step = chain.find((l) => l.id === lessonId)?.steps.find((s) => s.index === index);
+        ablation.push({ kind: 'step-unverified', lesson: lessonId, id, title: step?.title ?? id });
+      }
+      for (const c of report.cannotFail) {
+        const decl = decls.find((d) => d.id === c.id)!;
+        if (decl.transient) transient.push(decl);
+        else ablation.push({ kind: 'check-cannot-fail', lesson: c.lesson, id: c.id, title: c.title });
+      }
+    }
+    if (transient.length) {
+      for (const r of await judgeAfter(transient, input.courseEnd, input.keep)) {
+        if (r.status !== 'failed') ablation.push({ kind: 'check-cannot-fail', lesson: r.decl.id.split(':')[0]!, id: r.decl.id, title: `${r.decl.title} (transient, and it still holds after ${input.courseEnd.at(-1)!.id})` });
+      }
+    }
+  }
+  return {
+    passed: lessons.every((l) => l.status === 'passed') && (ablation?.length ?? 0) === 0,
+    durationMs: Date.now() - started,
+    lessons,
+    ablation,
+  };
+}

@@ -1,0 +1,182 @@
+// The only place that runs lesson commands: one long-lived bash inside the target, fed line by line.
+// A persistent shell costs one spawn per run instead of one per command, like a learner's terminal.
+import { parallelCleanup, parallelScript, parseParallelOutput } from './parallel.js';
+import { pathWithSbin } from '../exec/preflight.js';
+import { shellQuote } from '../core/shellQuote.js';
+import { simpleCommand } from '../core/simpleCommand.js';
+import { execaSpawner, type Spawner } from '../exec/spawner.js';
+
+/** One record for success and failure alike (zx's ProcessOutput, execa's result). */
+export interface ExecResult {
+  line: string;
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+export interface ExecOptions {
+  /** Run detached, wait until it listens on `port` (or just starts when null). */
+  background?: { port: number | null } | null;
+  timeoutMs?: number;
+}
+
+export interface Shell {
+  exec(line: string, options?: ExecOptions): Promise<ExecResult>;
+  /** Read-only lines run side by side (probes): one round trip, as long as the slowest. */
+  execAll(lines: readonly string[]): Promise<{ exitCode: number; output: string }[]>;
+  close(): Promise<void>;
+}
+
+const SEP = '\x1e';
+
+/** How long a background job (a web server) may take to listen; under heavy load Python alone takes seconds. */
+const BACKGROUND_LIMIT_S = 50;
+
+/** The bash text that runs one line and reports its status on both streams. Pure. */
+export function framedCommand(n: number, line: string, options: ExecOptions, jobsDir: string | null): string {
+  const bg = options.background;
+  if (bg && !jobsDir) return `echo 'background jobs need a lab or the host as target' >&2; __tsnet_rc=2\nprintf '${SEP}TSNET:${n}:%s${SEP}' "$__tsnet_rc"; printf '${SEP}TSNET:${n}${SEP}' >&2\n`;
+  let body: string;
+  if (!bg) {
+    body = `eval ${shellQuote(line)} </dev/null; __tsnet_rc=$?`;
+  } else {
+    const cmd = line.replace(/\s*&\s*$/, '');
+    const log = `${jobsDir}/job-${process.pid}-${n}.log`;
+    const portHex = bg.port === null ? '' : bg.port.toString(16).toUpperCase().padStart(4, '0');
+    // exec keeps the job's pid, so /proc/PID/net/tcp shows the sockets of the namespace it entered. setsid:
+    // a Ctrl-C in the learner's terminal reaches the CLI, not the servers of the lab it keeps.
+    // The wait forks only its sleeps: bash reads the socket tables itself. Pauses grow, so a loaded
+    // machine is not kept busier by the waiting than by the server it waits for.
+    const job = simpleCommand(cmd) ? `exec setsid ${cmd}` : `exec setsid bash -c ${shellQuote(cmd)}`;
+    const listening = `$'\\n'\\ *[0-9]+:\\ [0-9A-F]+:${portHex}\\ [0-9A-F]+:[0-9A-F]+\\ 0A`;
+    body = [
+      `[ -d ${jobsDir} ] || mkdir -p ${jobsDir}; eval ${shellQuote(job)} </dev/null >${log} 2>&1 & __tsnet_pid=$!`,
+      `__tsnet_rc=1; __tsnet_pause=0.01; __tsnet_n=0; SECONDS=0`,
+      `while [ $SECONDS -lt ${BACKGROUND_LIMIT_S} ]; do`,
+      `  kill -0 $__tsnet_pid 2>/dev/null || break`,
+      portHex
+        ? `  { __tsnet_t=$'\\n'$(</proc/$__tsnet_pid/net/tcp)$'\\n'$(</proc/$__tsnet_pid/net/tcp6); } 2>/dev/null; if [[ $__tsnet_t =~ ${listening} ]]; then __tsnet_rc=0; break; fi`
+        : `  if [ $__tsnet_n -ge 5 ]; then __tsnet_rc=0; break; fi; __tsnet_n=$((__tsnet_n + 1))`,
+      `  sleep $__tsnet_pause; case $__tsnet_pause in 0.01) __tsnet_pause=0.02;; 0.02) __tsnet_pause=0.05;; 0.05) __tsnet_pause=0.1;; esac`,
+      `done`,
+      `if [ $__tsnet_rc = 0 ]; then echo "started in the background (pid $__tsnet_pid)${bg.port === null ? '' : `, listening on port ${bg.port}`}; log: ${log}";`,
+      `elif kill -0 $__tsnet_pid 2>/dev/null; then cat ${log}; echo "still not listening on port ${bg.port} after ${BACKGROUND_LIMIT_S} s; stopped it" >&2; kill -9 $__tsnet_pid;`,
+      `else cat ${log} >&2; wait $__tsnet_pid; echo "the background job exited with status $?" >&2; fi`,
+    ].join('\n');
+  }
+  return `${body}\nprintf '${SEP}TSNET:${n}:%s${SEP}' "$__tsnet_rc"; printf '${SEP}TSNET:${n}${SEP}' >&2\n`;
+}
+
+interface Pending {
+  n: number;
+  line: string;
+  started: number;
+  resolve: (r: ExecResult) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout | null;
+}
+
+/** Starts `argv… bash` (argv enters the target: nsenter for a lab, nothing for the host). */
+/** `jobsDir` null: write nothing in the target (grading someone else's sandbox); probes then run one by one. */
+export async function openShell(argv: readonly string[], jobsDir: string | null, spawn: Spawner = execaSpawner): Promise<Shell> {
+  const [cmd, ...args] = [...argv, 'bash', '--noprofile', '--norc'];
+  const { child } = await spawn(cmd!, args, { LC_ALL: 'C', LANG: 'C', PATH: pathWithSbin() });
+  let out = '';
+  let err = '';
+  let n = 0;
+  let dead: string | null = null;
+  const queue: Pending[] = [];
+  let current: Pending | null = null;
+
+  const settle = (): void => {
+    if (!current) return;
+    const outMark = new RegExp(`${SEP}TSNET:${current.n}:(\\d+)${SEP}`).exec(out);
+    const errMark = `${SEP}TSNET:${current.n}${SEP}`;
+    const errAt = err.indexOf(errMark);
+    if (!outMark || errAt < 0) return;
+    const p = current;
+    const result: ExecResult = {
+      line: p.line,
+      exitCode: Number(outMark[1]),
+      stdout: out.slice(0, outMark.index),
+      stderr: err.slice(0, errAt),
+      durationMs: Date.now() - p.started,
+    };
+    out = out.slice(outMark.index + outMark[0].length);
+    err = err.slice(errAt + errMark.length);
+    if (p.timer) clearTimeout(p.timer);
+    current = null;
+    p.resolve(result);
+    next();
+  };
+
+  const fail = (why: string): void => {
+    dead = why;
+    for (const p of [current, ...queue.splice(0)]) {
+      if (!p) continue;
+      if (p.timer) clearTimeout(p.timer);
+      p.reject(new Error(why));
+    }
+    current = null;
+  };
+
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => ((out += d), settle()));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => ((err += d), settle()));
+  child.on('error', (e) => fail(`cannot start ${cmd}: ${e.message}`));
+  child.on('exit', (code, signal) => fail(`the shell in the target ended (${signal ?? `exit ${code}`})${err.trim() ? `: ${err.trim()}` : ''}`));
+  child.stdin!.on('error', () => undefined);
+  // Servers started by lessons serve their working directory: give them an empty one, not the user's files.
+  if (jobsDir) child.stdin!.write(`[ -d ${jobsDir}/www ] || mkdir -p ${jobsDir}/www 2>/dev/null; cd ${jobsDir}/www 2>/dev/null || cd /\n`);
+
+  const pendingOptions = new Map<number, ExecOptions>();
+  function next(): void {
+    if (current || dead) return;
+    const p = queue.shift();
+    if (!p) return;
+    current = p;
+    p.started = Date.now();
+    const options = pendingOptions.get(p.n) ?? {};
+    pendingOptions.delete(p.n);
+    const timeout = options.timeoutMs ?? 60_000;
+    p.timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      fail(`\`${p.line}\` did not finish within ${(timeout / 1000).toFixed(1)} s; the shell was stopped`);
+    }, timeout);
+    child.stdin!.write(framedCommand(p.n, p.line, options, jobsDir));
+  }
+
+  const shell: Shell = {
+    async execAll(lines) {
+      if (lines.length === 0) return [];
+      if (lines.length === 1 || !jobsDir) {
+        const out: { exitCode: number; output: string }[] = [];
+        for (const line of lines) {
+          const r = await shell.exec(line);
+          out.push({ exitCode: r.exitCode, output: `${r.stdout}\n${r.stderr}` });
+        }
+        return out;
+      }
+      const r = await shell.exec(parallelScript(lines, jobsDir));
+      return parseParallelOutput(r.stdout, lines.length);
+    },
+    exec(line, options = {}) {
+      if (dead) return Promise.reject(new Error(dead));
+      return new Promise<ExecResult>((resolve, reject) => {
+        n++;
+        pendingOptions.set(n, options);
+        queue.push({ n, line, started: 0, resolve, reject, timer: null });
+        next();
+      });
+    },
+    close() {
+      return new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        const t = setTimeout(() => child.kill('SIGKILL'), 2000);
+        child.once('exit', () => (clearTimeout(t), resolve()));
+        child.stdin!.end(jobsDir ? `${parallelCleanup(jobsDir)} 2>/dev/null\n` : '');
+      });
+    },
+  };
+  return shell;
+}
