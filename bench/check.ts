@@ -22,7 +22,23 @@ const check = ['check', 'lesson-7', '--target', `lab:${lab}`, '--format', 'json'
 /** Processes (not threads) that one check spawns, from an strace of every fork; null without strace. */
 function spawnedProcesses(): number | null {
   const log = join(work, 'strace.log');
-  const r = spawnSync('strace', ['-f', '-qq', '-e', 'trace=clone,clone3,fork,vfork', '-e', 'signal=none', '-o', log, process.execPath, CLI, ...check], { env, encoding: 'utf8' });
+  const r = spawnSync(
+    'strace',
+    [
+      '-f',
+      '-qq',
+      '-e',
+      'trace=clone,clone3,fork,vfork',
+      '-e',
+      'signal=none',
+      '-o',
+      log,
+      process.execPath,
+      CLI,
+      ...check,
+    ],
+    { env, encoding: 'utf8' },
+  );
   if (r.error || r.status !== 0) return null;
   return readFileSync(log, 'utf8')
     .split('\n')
@@ -35,15 +51,23 @@ function spawnedProcesses(): number | null {
  */
 async function rawGrading(): Promise<string> {
   const { chain } = await resolveLesson('lesson-7');
-  return rawChecks(gradedChecks(chain, false).flatMap((g) => g.decls.map((d) => d.decl)), DIAGNOSIS_NEEDS);
+  return rawChecks(
+    gradedChecks(chain, false).flatMap((g) => g.decls.map((d) => d.decl)),
+    DIAGNOSIS_NEEDS,
+  );
 }
 
 try {
   const rawFile = join(work, 'raw-grading.sh');
   writeFileSync(rawFile, await rawGrading());
-  const built = spawnSync(process.execPath, [CLI, 'run', 'lesson-7', '--target', `lab:${lab}`, '--format', 'json'], { env, encoding: 'utf8' });
+  const built = spawnSync(process.execPath, [CLI, 'run', 'lesson-7', '--target', `lab:${lab}`, '--format', 'json'], {
+    env,
+    encoding: 'utf8',
+  });
   if (built.status !== 0) throw new Error(`building the lab failed: ${built.stderr}`);
-  const pid = /running\s+pid (\d+)/.exec(spawnSync(process.execPath, [CLI, 'lab', 'list'], { env, encoding: 'utf8' }).stdout)?.[1];
+  const pid = /running\s+pid (\d+)/.exec(
+    spawnSync(process.execPath, [CLI, 'lab', 'list'], { env, encoding: 'utf8' }).stdout,
+  )?.[1];
   if (!pid) throw new Error('the lab built for the bench is not running');
   const enter = process.getuid?.() === 0 ? [] : ['--user', '--preserve-credentials'];
   const ms: number[] = [];
@@ -55,14 +79,21 @@ try {
     ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
     if (r.status !== 0) throw new Error(`check failed: ${r.stdout}${r.stderr}`);
     t0 = process.hrtime.bigint();
-    const b = spawnSync('nsenter', ['-t', pid, ...enter, '--net', '--mount', '--pid', '--', 'bash', rawFile], { env, encoding: 'utf8' });
+    const b = spawnSync('nsenter', ['-t', pid, ...enter, '--net', '--mount', '--pid', '--', 'bash', rawFile], {
+      env,
+      encoding: 'utf8',
+    });
     raw.push(Number(process.hrtime.bigint() - t0) / 1e6);
     if (b.status !== 0) throw new Error(`the raw grading script failed: ${b.stderr}`);
   }
   const procs = [0, 1, 2].map(spawnedProcesses).filter((n): n is number => n !== null);
   process.stdout.write(`check lesson-7 on a built lab, ${runs} runs\n`);
-  process.stdout.write(`median wall time   ${median(ms).toFixed(0)} ms   (min ${Math.min(...ms).toFixed(0)}, max ${Math.max(...ms).toFixed(0)}; target ≤ 200 ms)\n`);
-  process.stdout.write(`raw bash, the same reads and probes, judging nothing: ${median(raw).toFixed(0)} ms   (min ${Math.min(...raw).toFixed(0)}, max ${Math.max(...raw).toFixed(0)})\n`);
+  process.stdout.write(
+    `median wall time   ${median(ms).toFixed(0)} ms   (min ${Math.min(...ms).toFixed(0)}, max ${Math.max(...ms).toFixed(0)}; target ≤ 200 ms)\n`,
+  );
+  process.stdout.write(
+    `raw bash, the same reads and probes, judging nothing: ${median(raw).toFixed(0)} ms   (min ${Math.min(...raw).toFixed(0)}, max ${Math.max(...raw).toFixed(0)})\n`,
+  );
   process.stdout.write(`ratio check / raw (medians): ${(median(ms) / median(raw)).toFixed(2)}×\n`);
   process.stdout.write(
     procs.length

@@ -20,7 +20,10 @@ process.env.TSNET_STATE_DIR = work;
 const lab = `bench-learn-${process.pid}`;
 
 try {
-  const built = spawnSync(process.execPath, [CLI, 'run', 'lesson-7', '--target', `lab:${lab}`, '--format', 'json'], { env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8' });
+  const built = spawnSync(process.execPath, [CLI, 'run', 'lesson-7', '--target', `lab:${lab}`, '--format', 'json'], {
+    env: { ...process.env, NO_COLOR: '1' },
+    encoding: 'utf8',
+  });
   if (built.status !== 0) throw new Error(`building the lab failed: ${built.stderr}`);
   const { lesson } = await resolveLesson('lesson-7');
   const target = await openTarget({ kind: 'lab', name: lab }, { create: false, allowHost: false });
@@ -33,7 +36,9 @@ try {
       const tests = step.commands.map((c) => touchedBy(c.line, c.context?.netns ?? 'host'));
       return (ns) => tests.some((t) => t(ns));
     };
-    const round = async (touched: (step: Step) => (ns: string) => boolean): Promise<{ all: number[]; perStep: Map<number, number[]> }> => {
+    const round = async (
+      touched: (step: Step) => (ns: string) => boolean,
+    ): Promise<{ all: number[]; perStep: Map<number, number[]> }> => {
       const all: number[] = [];
       const perStep = new Map<number, number[]>();
       for (let i = 0; i < runs; i++) {
@@ -41,8 +46,10 @@ try {
           const t0 = process.hrtime.bigint();
           const r = await reevaluate(shells, target, step, before, touched(step));
           const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-          if (r.results.some((x) => x.status !== 'passed')) throw new Error(`lesson-7 step ${step.index} does not hold on the built lab`);
-          if (r.changes.length) throw new Error(`nothing should change between two readings: ${JSON.stringify(r.changes)}`);
+          if (r.results.some((x) => x.status !== 'passed'))
+            throw new Error(`lesson-7 step ${step.index} does not hold on the built lab`);
+          if (r.changes.length)
+            throw new Error(`nothing should change between two readings: ${JSON.stringify(r.changes)}`);
           before = r.snapshot;
           all.push(ms);
           perStep.set(step.index, [...(perStep.get(step.index) ?? []), ms]);
@@ -50,10 +57,13 @@ try {
       }
       return { all, perStep };
     };
-    const f = (xs: number[]): string => `${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})`;
+    const f = (xs: number[]): string =>
+      `${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})`;
     const typical = await round(touchedByStep);
     const everything = await round(() => () => true);
-    process.stdout.write(`learn: re-evaluation after a command, lesson-7 on a built lab, ${runs} rounds of ${lesson.steps.length} steps\n`);
+    process.stdout.write(
+      `learn: re-evaluation after a command, lesson-7 on a built lab, ${runs} rounds of ${lesson.steps.length} steps\n`,
+    );
     for (const [index, xs] of typical.perStep) {
       const step = lesson.steps[index - 1]!;
       process.stdout.write(`  step ${index} (${step.checks.filter((c) => !c.transient).length} checks)  ${f(xs)}\n`);

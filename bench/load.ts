@@ -9,7 +9,8 @@ import { median } from './measure.js';
 import { runInParallel } from './parallelRuns.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
-const arg = (name: string, fallback: number): number => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
+const arg = (name: string, fallback: number): number =>
+  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
 const runs = arg('runs', 3);
 /** Reading /proc for memory costs CPU that the runs compete for: four samples a second. */
 const SAMPLE_MS = 250;
@@ -17,7 +18,10 @@ const labs = arg('labs', 20);
 const work = mkdtempSync(join(tmpdir(), 'tsnet-bench-load-'));
 const env = { ...process.env, TSNET_STATE_DIR: join(work, 'state'), NO_COLOR: '1' };
 const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { env, encoding: 'utf8' });
-const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' ');
+const load = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 
 try {
   const single: number[] = [];
@@ -27,7 +31,9 @@ try {
   const allPss: number[] = [];
   const passed: number[] = [];
   const names = Array.from({ length: labs }, (_, j) => `load${j}`);
-  process.stdout.write(`lesson-7 (with lessons 5 and 6): one run alone, then ${labs} at once, each in a new lab; ${runs} rounds; load average ${load()}\n`);
+  process.stdout.write(
+    `lesson-7 (with lessons 5 and 6): one run alone, then ${labs} at once, each in a new lab; ${runs} rounds; load average ${load()}\n`,
+  );
   for (let i = 0; i < runs; i++) {
     const one = await runInParallel({ cli: CLI, lesson: 'lesson-7', labs: ['alone'], env, sampleMs: SAMPLE_MS });
     if (one.runs[0]!.code !== 0) throw new Error(`a single run failed: ${one.runs[0]!.stderr}`);
@@ -46,9 +52,15 @@ try {
   const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
   const mib = (kib: number): string => `${Math.round(kib / 1024)} MiB`;
   process.stdout.write(`\n\n`);
-  process.stdout.write(`one run alone:            median ${s(median(single))}  (min ${s(Math.min(...single))}, max ${s(Math.max(...single))}), peak CLI RSS ${mib(median(singleRss))}\n`);
-  process.stdout.write(`${labs} runs at once:          median ${s(median(wall))}  (min ${s(Math.min(...wall))}, max ${s(Math.max(...wall))}); ${s(median(wall) / labs)} per lab\n`);
-  process.stdout.write(`peak memory, ${labs} at once:   CLIs ${mib(median(cliRss))} RSS (median of peaks); everything the runs started ${mib(median(allPss))} PSS\n`);
+  process.stdout.write(
+    `one run alone:            median ${s(median(single))}  (min ${s(Math.min(...single))}, max ${s(Math.max(...single))}), peak CLI RSS ${mib(median(singleRss))}\n`,
+  );
+  process.stdout.write(
+    `${labs} runs at once:          median ${s(median(wall))}  (min ${s(Math.min(...wall))}, max ${s(Math.max(...wall))}); ${s(median(wall) / labs)} per lab\n`,
+  );
+  process.stdout.write(
+    `peak memory, ${labs} at once:   CLIs ${mib(median(cliRss))} RSS (median of peaks); everything the runs started ${mib(median(allPss))} PSS\n`,
+  );
   process.stdout.write(`passed:                   ${passed.join(', ')} of ${labs} per round\n`);
   process.stdout.write(`load average now:         ${load()} (other work on the machine counts too)\n`);
 } finally {

@@ -41,7 +41,13 @@ function memoryOf(pid: number): { rss: number; pss: number } | null {
  * TSNET_STATE_DIR marks their processes). Memory is sampled every `sampleMs` (0: not at all); a
  * sample reads /proc, which costs CPU the runs compete for, so sample no more often than needed.
  */
-export async function runInParallel(options: { cli: string; lesson: string; labs: readonly string[]; env: NodeJS.ProcessEnv; sampleMs: number }): Promise<ParallelRuns> {
+export async function runInParallel(options: {
+  cli: string;
+  lesson: string;
+  labs: readonly string[];
+  env: NodeJS.ProcessEnv;
+  sampleMs: number;
+}): Promise<ParallelRuns> {
   const marker = `TSNET_STATE_DIR=${options.env.TSNET_STATE_DIR}`;
   // Whether a pid (with its start time) belongs to the runs: environ is read once per process.
   const known = new Map<string, boolean>();
@@ -88,7 +94,11 @@ export async function runInParallel(options: { cli: string; lesson: string; labs
     options.labs.map(
       (lab) =>
         new Promise<RunResult>((resolve) => {
-          const child = spawn(process.execPath, [options.cli, 'run', options.lesson, '--target', `lab:${lab}`, '--format', 'json'], { env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+          const child = spawn(
+            process.execPath,
+            [options.cli, 'run', options.lesson, '--target', `lab:${lab}`, '--format', 'json'],
+            { env: options.env, stdio: ['ignore', 'pipe', 'pipe'] },
+          );
           if (child.pid) clis.add(child.pid);
           let stdout = '';
           let stderr = '';

@@ -53,7 +53,9 @@ export async function rawScript(chain: readonly Lesson[], options: { checks?: bo
         if (c.background) {
           const port = (c.background.port ?? 0).toString(16).toUpperCase().padStart(4, '0');
           out.push(`${line.replace(/\s*&\s*$/, '')} >/run/tsnet/server.log 2>&1 &`);
-          out.push(`until grep -qE ':${port} [0-9A-F]+:[0-9A-F]+ 0A' /proc/$!/net/tcp 2>/dev/null; do sleep 0.02; done`);
+          out.push(
+            `until grep -qE ':${port} [0-9A-F]+:[0-9A-F]+ 0A' /proc/$!/net/tcp 2>/dev/null; do sleep 0.02; done`,
+          );
         } else out.push(c.mayFail ? `${line} || true` : line);
       }
       if (options.checks) out.push((await rawChecks(step.checks)) || ':');

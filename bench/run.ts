@@ -14,8 +14,6 @@ const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 10);
 const lessonArg = process.argv.find((a) => a.startsWith('--lesson='))?.slice(9) ?? 'lesson-7';
 
-
-
 /** Raw: create the same lab with unshare, run the script inside with nsenter, kill the lab. All bash. */
 function rawDriver(initFile: string, scriptFile: string): string {
   const unshareArgs = process.getuid?.() === 0 ? '' : '--user --map-root-user';
@@ -53,7 +51,9 @@ try {
       process.kill(Number(readFileSync(`${script}.holder`, 'utf8')), 'SIGKILL');
     }
   };
-  process.stdout.write(`${lessonArg} (${chain.map((l) => l.id).join(' → ')}), ${runs} runs each, interleaved; each run creates its lab (teardown not timed)\n`);
+  process.stdout.write(
+    `${lessonArg} (${chain.map((l) => l.id).join(' → ')}), ${runs} runs each, interleaved; each run creates its lab (teardown not timed)\n`,
+  );
   for (let i = 0; i < runs; i++) {
     raw.push(rawRun('driver.sh', scriptFile));
     checked.push(rawRun('driver-checked.sh', checkedFile));
@@ -78,7 +78,9 @@ try {
   // The second script reads what each step's checks read and sends their probes, judging nothing: the
   // cost of checking itself, whoever does it. What is left above it is tsnet-learn's own.
   process.stdout.write(`ratio raw + checks / raw:           ${(mc / mr).toFixed(2)}×   (the work of checking alone)\n`);
-  process.stdout.write(`ratio tsnet-learn / raw + checks:   ${(mt / mc).toFixed(2)}×   (node, judging, reporting, what changed)\n`);
+  process.stdout.write(
+    `ratio tsnet-learn / raw + checks:   ${(mt / mc).toFixed(2)}×   (node, judging, reporting, what changed)\n`,
+  );
 } finally {
   // A failed run must not leave a lab behind: destroy whatever is still recorded, then the records.
   for (const r of spawnSync(process.execPath, [CLI, 'lab', 'list'], { env, encoding: 'utf8' }).stdout.split('\n')) {

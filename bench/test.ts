@@ -14,7 +14,6 @@ const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) 
 const work = mkdtempSync(join(tmpdir(), 'tsnet-bench-test-'));
 const env = { ...process.env, TSNET_STATE_DIR: join(work, 'state'), NO_COLOR: '1' };
 
-
 try {
   const catalog = loadCatalog();
   const lessons = (await catalog).lessons;
@@ -27,7 +26,9 @@ try {
   const plain: string[] = [];
   const checked: string[] = [];
   const weights: number[] = [];
-  const inLab = (script: string): string => `exec 3< <(unshare ${unshareArgs} --net --mount --pid --fork --kill-child --mount-proc --propagation private bash ${init} 2>/dev/null)
+  const inLab = (
+    script: string,
+  ): string => `exec 3< <(unshare ${unshareArgs} --net --mount --pid --fork --kill-child --mount-proc --propagation private bash ${init} 2>/dev/null)
 read -r ready <&3
 read -r holder _ < /proc/$!/task/$!/children
 nsenter -t "$holder" ${enterArgs} --net --mount --pid -- bash ${script} >/dev/null 2>&1 || { kill -9 "$holder"; exit 1; }
@@ -57,13 +58,18 @@ exec 3<&-`;
   }
   halves.forEach((h, i) => writeFileSync(join(work, `raw-half-${i}.sh`), h.join('\n')));
   const twoDriver = join(work, 'raw-course-two.sh');
-  writeFileSync(twoDriver, `bash ${join(work, 'raw-half-0.sh')} & a=$!\nbash ${join(work, 'raw-half-1.sh')} & b=$!\nwait $a && wait $b\n`);
+  writeFileSync(
+    twoDriver,
+    `bash ${join(work, 'raw-half-0.sh')} & a=$!\nbash ${join(work, 'raw-half-1.sh')} & b=$!\nwait $a && wait $b\n`,
+  );
   const raw: number[] = [];
   const rawChecked: number[] = [];
   const rawTwo: number[] = [];
   const serial: number[] = [];
   const jobs2: number[] = [];
-  process.stdout.write(`the whole course (${lessons.length} lessons, each with its prerequisites in a fresh lab), ${runs} runs each, interleaved\n`);
+  process.stdout.write(
+    `the whole course (${lessons.length} lessons, each with its prerequisites in a fresh lab), ${runs} runs each, interleaved\n`,
+  );
   for (let i = 0; i < runs; i++) {
     raw.push(time(['bash', driver], env));
     rawChecked.push(time(['bash', checkedDriver], env));
@@ -85,9 +91,15 @@ exec 3<&-`;
   process.stdout.write(`\nratio test --jobs 1 / raw:                 ${r(serial, raw)}   (target ≤ 1.2×)\n`);
   process.stdout.write(`ratio test --jobs 2 / --jobs 1:            ${r(jobs2, serial)}   (target ≤ 0.65×)\n`);
   // The floors: what the same reads and probes cost in bash, serial and two at a time.
-  process.stdout.write(`ratio raw + checks / raw:                  ${r(rawChecked, raw)}   (the work of checking alone)\n`);
-  process.stdout.write(`ratio raw + checks, two at a time / serial: ${r(rawTwo, rawChecked)}   (what 2 cores give bash)\n`);
-  process.stdout.write(`ratio test --jobs 1 / raw + checks:        ${r(serial, rawChecked)}   (tsnet-learn's own cost)\n`);
+  process.stdout.write(
+    `ratio raw + checks / raw:                  ${r(rawChecked, raw)}   (the work of checking alone)\n`,
+  );
+  process.stdout.write(
+    `ratio raw + checks, two at a time / serial: ${r(rawTwo, rawChecked)}   (what 2 cores give bash)\n`,
+  );
+  process.stdout.write(
+    `ratio test --jobs 1 / raw + checks:        ${r(serial, rawChecked)}   (tsnet-learn's own cost)\n`,
+  );
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -19,7 +19,11 @@ export const addr: CheckKind<Args> = {
   parse(r: ArgReader) {
     const t = r.positional('an address such as 172.18.0.10/16');
     const cidr = parseCidr(t.text);
-    if (!cidr || !t.text.includes('/')) throw new CheckSyntaxError(`Unexpected address \`${t.text}\`, expected IPv4 with a prefix length such as 172.18.0.10/16`, t.offset);
+    if (!cidr || !t.text.includes('/'))
+      throw new CheckSyntaxError(
+        `Unexpected address \`${t.text}\`, expected IPv4 with a prefix length such as 172.18.0.10/16`,
+        t.offset,
+      );
     const devTok = r.option('dev');
     if (!devTok) throw new CheckSyntaxError('Unexpected end of line, expected dev=NAME', r.endOffset);
     const dev = readIfname(devTok);

@@ -130,7 +130,10 @@ export function readNamespace(r: ArgReader, key: 'in' | 'from'): string {
 /** Interface names are at most 15 characters (IFNAMSIZ - 1). */
 export function readIfname(t: Token): string {
   if (!NAME.test(t.text) || t.text.length > 15) {
-    throw new CheckSyntaxError(`Unexpected interface name \`${t.text}\`, expected at most 15 letters, digits, '.', '_' or '-'`, t.offset);
+    throw new CheckSyntaxError(
+      `Unexpected interface name \`${t.text}\`, expected at most 15 letters, digits, '.', '_' or '-'`,
+      t.offset,
+    );
   }
   return t.text;
 }

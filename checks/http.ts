@@ -32,7 +32,11 @@ export const http: CheckKind<Args> = {
   parse(r: ArgReader) {
     const from = readNamespace(r, 'from');
     const statusTok = r.option('status');
-    if (statusTok && !/^[1-5]\d\d$/.test(statusTok.text)) throw new CheckSyntaxError(`Unexpected status \`${statusTok.text}\`, expected an HTTP status such as 200`, statusTok.offset);
+    if (statusTok && !/^[1-5]\d\d$/.test(statusTok.text))
+      throw new CheckSyntaxError(
+        `Unexpected status \`${statusTok.text}\`, expected an HTTP status such as 200`,
+        statusTok.offset,
+      );
     const containsTok = r.option('contains');
     const html = r.flag('html');
     const fails = r.flag('fails');
@@ -46,24 +50,38 @@ export const http: CheckKind<Args> = {
       throw new CheckSyntaxError(`Unexpected \`${t.text}\`, expected an http:// URL`, t.offset);
     }
     r.done('from=, status=, html, contains= or fails');
-    return { url: t.text, host, from, status: statusTok ? Number(statusTok.text) : 200, html, contains: containsTok?.text ?? null, fails };
+    return {
+      url: t.text,
+      host,
+      from,
+      status: statusTok ? Number(statusTok.text) : 200,
+      html,
+      contains: containsTok?.text ?? null,
+      fails,
+    };
   },
   negated: (a) => a.fails,
-  title: (a) => `GET ${a.url} from ${nsLabel(a.from)} ${a.fails ? 'does not answer' : `returns ${a.status}${a.html ? ' with HTML' : ''}`}`,
+  title: (a) =>
+    `GET ${a.url} from ${nsLabel(a.from)} ${a.fails ? 'does not answer' : `returns ${a.status}${a.html ? ' with HTML' : ''}`}`,
   needs: (a) => [{ ns: a.from, part: 'links' }],
   async probe(a, env: ProbeEnv): Promise<Verdict> {
     const refused = env.refuseTraffic(a.host, a.from);
     if (refused) return { ok: false, message: refused, skip: refused };
     // Connecting to an address on this machine takes under a millisecond: 2 s without an answer means none comes.
-    const r = await env.exec(`curl -sS --connect-timeout 2 -m 5 -w '\\n%{http_code}' ${shellQuote(a.url)} 2>&1`, a.from);
+    const r = await env.exec(
+      `curl -sS --connect-timeout 2 -m 5 -w '\\n%{http_code}' ${shellQuote(a.url)} 2>&1`,
+      a.from,
+    );
     const { body, status } = splitCurlOutput(r.output);
     if (r.exitCode !== 0 || status === 0) {
       const err = r.output.split('\n').find((l) => l.startsWith('curl:')) ?? `curl exited ${r.exitCode}`;
       return { ok: false, message: err.trim() };
     }
     if (status !== a.status) return { ok: false, message: `status ${status}, expected ${a.status}` };
-    if (a.html && !looksLikeHtml(body)) return { ok: false, message: `status ${status}, but the body is not HTML: ${JSON.stringify(body.slice(0, 60))}` };
-    if (a.contains && !body.includes(a.contains)) return { ok: false, message: `status ${status}, but the body lacks ${JSON.stringify(a.contains)}` };
+    if (a.html && !looksLikeHtml(body))
+      return { ok: false, message: `status ${status}, but the body is not HTML: ${JSON.stringify(body.slice(0, 60))}` };
+    if (a.contains && !body.includes(a.contains))
+      return { ok: false, message: `status ${status}, but the body lacks ${JSON.stringify(a.contains)}` };
     const title = /<title>([^<]*)<\/title>/i.exec(body)?.[1];
     return { ok: true, message: `status ${status}, ${body.length} bytes${title ? `: "${title.trim()}"` : ''}` };
   },

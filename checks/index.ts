@@ -13,7 +13,18 @@ import type { CheckKind } from './types.js';
 
 // Each kind has its own argument type; the registry only passes them back to the same kind.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const checkKinds: Record<string, CheckKind<any>> = { netns, link, addr, route, sysctl, rule, listening, ping, http };
+// biome-ignore lint/suspicious/noExplicitAny: each kind has its own argument type; the registry holds them all.
+export const checkKinds: Record<string, CheckKind<any>> = {
+  netns,
+  link,
+  addr,
+  route,
+  sysctl,
+  rule,
+  listening,
+  ping,
+  http,
+};
 
 export interface ParsedCheckLine {
   kind: string;
@@ -32,18 +43,23 @@ export function parseCheckLine(line: string): ParsedCheckLine | null {
   if (!first) return null;
   const kind = checkKinds[first.text];
   if (!kind) {
-    throw new CheckSyntaxError(`Unexpected check kind \`${first.text}\`, expected one of ${Object.keys(checkKinds).join(', ')}`, first.offset);
+    throw new CheckSyntaxError(
+      `Unexpected check kind \`${first.text}\`, expected one of ${Object.keys(checkKinds).join(', ')}`,
+      first.offset,
+    );
   }
   // "Missing argument" points just after the last token, not past a trailing comment.
   const last = tokens.at(-1)!;
   const r = new ArgReader(tokens.slice(1), last.offset + last.text.length);
   const id = r.option('id');
-  if (id && !/^[A-Za-z0-9_.:/-]+$/.test(id.text)) throw new CheckSyntaxError(`Unexpected id \`${id.text}\`, expected letters, digits and . : / _ -`, id.offset);
+  if (id && !/^[A-Za-z0-9_.:/-]+$/.test(id.text))
+    throw new CheckSyntaxError(`Unexpected id \`${id.text}\`, expected letters, digits and . : / _ -`, id.offset);
   const title = r.option('title');
   const hint = r.option('hint');
   const points = r.option('points');
   const transient = r.flag('transient');
-  if (points && !/^\d+$/.test(points.text)) throw new CheckSyntaxError(`Unexpected points \`${points.text}\`, expected a whole number`, points.offset);
+  if (points && !/^\d+$/.test(points.text))
+    throw new CheckSyntaxError(`Unexpected points \`${points.text}\`, expected a whole number`, points.offset);
   let args: Record<string, unknown>;
   try {
     args = kind.parse(r) as Record<string, unknown>;

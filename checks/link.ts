@@ -34,7 +34,11 @@ export const link: CheckKind<Args> = {
     const name = readIfname(r.positional('an interface name'));
     const ns = readNamespace(r, 'in');
     const typeTok = r.option('type');
-    if (typeTok && !/^[a-z0-9_]+$/.test(typeTok.text)) throw new CheckSyntaxError(`Unexpected link type \`${typeTok.text}\`, expected a kind such as veth or bridge`, typeTok.offset);
+    if (typeTok && !/^[a-z0-9_]+$/.test(typeTok.text))
+      throw new CheckSyntaxError(
+        `Unexpected link type \`${typeTok.text}\`, expected a kind such as veth or bridge`,
+        typeTok.offset,
+      );
     const up = r.flag('up');
     const down = r.flag('down');
     const masterTok = r.option('master');
@@ -42,14 +46,19 @@ export const link: CheckKind<Args> = {
     const absent = r.flag('absent');
     r.done('in=, type=, up, down, master=, nomaster or absent');
     if (up && down) throw new CheckSyntaxError('Unexpected `up` with `down`, expected one of them', r.endOffset);
-    if (masterTok && nomaster) throw new CheckSyntaxError('Unexpected `master=` with `nomaster`, expected one of them', masterTok.offset);
+    if (masterTok && nomaster)
+      throw new CheckSyntaxError('Unexpected `master=` with `nomaster`, expected one of them', masterTok.offset);
     const master = masterTok ? readIfname(masterTok) : nomaster ? '' : null;
     return { name, ns, type: typeTok?.text ?? null, state: up ? 'up' : down ? 'down' : null, master, absent };
   },
   negated: (a) => a.absent,
   title(a) {
     if (a.absent) return `${a.name} is gone from ${nsLabel(a.ns)}`;
-    const what = [a.type ? `a ${a.type}` : '', a.state ?? '', a.master ? `on ${a.master}` : a.master === '' ? 'on no bridge' : '']
+    const what = [
+      a.type ? `a ${a.type}` : '',
+      a.state ?? '',
+      a.master ? `on ${a.master}` : a.master === '' ? 'on no bridge' : '',
+    ]
       .filter(Boolean)
       .join(', ');
     return `${a.name} exists in ${nsLabel(a.ns)}${what ? `: ${what}` : ''}`;
@@ -63,10 +72,14 @@ export const link: CheckKind<Args> = {
     if (a.state === 'up' && !l.up) wrong.push('is down');
     if (a.state === 'down' && l.up) wrong.push('is up');
     if (a.master !== null && (l.master ?? '') !== a.master) {
-      wrong.push(l.master ? `is on ${l.master}${a.master ? `, not ${a.master}` : ''}` : `is not attached to ${a.master}`);
+      wrong.push(
+        l.master ? `is on ${l.master}${a.master ? `, not ${a.master}` : ''}` : `is not attached to ${a.master}`,
+      );
     }
     // With `absent`, existing at all is what fails.
     if (a.absent) return { ok: true, message: `${describeLink(l)} exists in ${nsLabel(a.ns)}` };
-    return wrong.length ? { ok: false, message: `${a.name} ${wrong.join(', ')} (${describeLink(l)})` } : { ok: true, message: describeLink(l) };
+    return wrong.length
+      ? { ok: false, message: `${a.name} ${wrong.join(', ')} (${describeLink(l)})` }
+      : { ok: true, message: describeLink(l) };
   },
 };

@@ -23,11 +23,15 @@ export const listening: CheckKind<Args> = {
   parse(r: ArgReader) {
     const ns = readNamespace(r, 'in');
     const p = r.positional('tcp or udp');
-    if (p.text !== 'tcp' && p.text !== 'udp') throw new CheckSyntaxError(`Unexpected \`${p.text}\`, expected tcp or udp`, p.offset);
+    if (p.text !== 'tcp' && p.text !== 'udp')
+      throw new CheckSyntaxError(`Unexpected \`${p.text}\`, expected tcp or udp`, p.offset);
     const t = r.positional('ADDR:PORT such as 172.18.0.10:5000');
     const m = /^(\*|[\d.]+):(\d{1,5})$/.exec(t.text);
     if (!m || (m[1] !== '*' && parseIPv4(m[1]!) === null) || Number(m[2]) > 65535) {
-      throw new CheckSyntaxError(`Unexpected \`${t.text}\`, expected ADDR:PORT such as 172.18.0.10:5000 or *:5000`, t.offset);
+      throw new CheckSyntaxError(
+        `Unexpected \`${t.text}\`, expected ADDR:PORT such as 172.18.0.10:5000 or *:5000`,
+        t.offset,
+      );
     }
     r.done('in= or nothing');
     return { proto: p.text, address: m[1]!, port: Number(m[2]), ns };
@@ -43,7 +47,9 @@ export const listening: CheckKind<Args> = {
     if (hit) return { ok: true, message: `listening on ${hit.address}:${hit.port}` };
     return {
       ok: false,
-      message: onPort.length ? `port ${a.port} listens only on ${onPort.map((l) => l.address).join(', ')}` : `nothing listens on ${a.proto} port ${a.port} in ${nsLabel(a.ns)}`,
+      message: onPort.length
+        ? `port ${a.port} listens only on ${onPort.map((l) => l.address).join(', ')}`
+        : `nothing listens on ${a.proto} port ${a.port} in ${nsLabel(a.ns)}`,
     };
   },
 };

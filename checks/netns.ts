@@ -12,7 +12,11 @@ export const netns: CheckKind<Args> = {
   usage: 'netns NAME [absent]',
   parse(r: ArgReader) {
     const t = r.positional('a namespace name');
-    if (!/^[A-Za-z0-9_.-]+$/.test(t.text)) throw new CheckSyntaxError(`Unexpected namespace name \`${t.text}\`, expected letters, digits, '.', '_' or '-'`, t.offset);
+    if (!/^[A-Za-z0-9_.-]+$/.test(t.text))
+      throw new CheckSyntaxError(
+        `Unexpected namespace name \`${t.text}\`, expected letters, digits, '.', '_' or '-'`,
+        t.offset,
+      );
     const name = t.text;
     const absent = r.flag('absent');
     r.done('`absent` or nothing');
@@ -24,6 +28,9 @@ export const netns: CheckKind<Args> = {
   evaluate(a, s) {
     const ok = s.netns.includes(a.name);
     const list = s.netns.length ? s.netns.join(', ') : 'none';
-    return { ok, message: ok ? `${a.name} is listed by ip netns` : `${a.name} is not listed by ip netns (listed: ${list})` };
+    return {
+      ok,
+      message: ok ? `${a.name} is listed by ip netns` : `${a.name} is not listed by ip netns (listed: ${list})`,
+    };
   },
 };

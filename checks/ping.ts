@@ -17,7 +17,8 @@ export const ping: CheckKind<Args> = {
   parse(r: ArgReader) {
     const from = readNamespace(r, 'from');
     const t = r.positional('an IPv4 address');
-    if (parseIPv4(t.text) === null) throw new CheckSyntaxError(`Unexpected \`${t.text}\`, expected an IPv4 address`, t.offset);
+    if (parseIPv4(t.text) === null)
+      throw new CheckSyntaxError(`Unexpected \`${t.text}\`, expected an IPv4 address`, t.offset);
     const fails = r.flag('fails');
     r.done('from= or fails');
     return { address: t.text, from, fails };

@@ -1,7 +1,13 @@
 // Our own reading of iputils `ping` output (stdout and stderr merged), so a ping check can say why it failed.
 
 /** Why packets were lost; null when every packet came back. */
-export type PingProblem = 'network-unreachable' | 'host-unreachable' | 'unknown-host' | 'no-reply' | 'partial-loss' | null;
+export type PingProblem =
+  | 'network-unreachable'
+  | 'host-unreachable'
+  | 'unknown-host'
+  | 'no-reply'
+  | 'partial-loss'
+  | null;
 
 /** Everything a check or a hint needs from one ping run; fields are null when ping never printed them. */
 export interface PingSummary {
@@ -28,7 +34,8 @@ type ErrorKind = Exclude<PingProblem, 'no-reply' | 'partial-loss' | null>;
 const HEADER = /^PING\s+([^\s(]+)\s*\(([^)]*)\)/;
 const REPLY = /^\d+ bytes from \S.*icmp_seq=\d+/;
 /** "5 packets transmitted, 0 received, +2 duplicates, +2 errors, 100% packet loss, time 4050ms" (duplicates, corrupted, errors optional). */
-const SUMMARY = /(\d+) packets transmitted, (\d+) (?:packets )?received(?:, \+\d+ duplicates)?(?:, \+\d+ corrupted)?(?:, \+(\d+) errors)?, ([\d.]+)% packet loss/;
+const SUMMARY =
+  /(\d+) packets transmitted, (\d+) (?:packets )?received(?:, \+\d+ duplicates)?(?:, \+\d+ corrupted)?(?:, \+(\d+) errors)?, ([\d.]+)% packet loss/;
 const RTT = /^(?:rtt|round-trip) min\/avg\/max\/mdev = ([\d.]+)\/([\d.]+)\/([\d.]+)\/([\d.]+) ms/;
 /** Lines a transcript adds around the real output: `$ command` and `[exit N]`. */
 const TRANSCRIPT = /^(?:\$ .*|\[exit -?\d+\])$/;
@@ -39,7 +46,10 @@ const PROGRAM_ERROR = /^(?:ping: (?!Warning)|ping6: |(?:connect|sendmsg|sendto|s
 
 // Order matters: the first pattern that matches an error line decides its kind.
 const KINDS: ReadonlyArray<readonly [RegExp, ErrorKind]> = [
-  [/Name or service not known|Temporary failure in name resolution|No address associated with hostname|unknown host|bad address/i, 'unknown-host'],
+  [
+    /Name or service not known|Temporary failure in name resolution|No address associated with hostname|unknown host|bad address/i,
+    'unknown-host',
+  ],
   [/Network is unreachable|Destination Net Unreachable|Destination unreachable: No route/i, 'network-unreachable'],
   [/No route to host|Destination Host Unreachable|Destination unreachable: Address unreachable/i, 'host-unreachable'],
 ];
@@ -100,7 +110,10 @@ export function parsePingOutput(output: string): PingSummary {
   }
 
   s.reached = s.received !== null ? s.received > 0 : replies > 0;
-  const allBack = s.transmitted !== null && s.received !== null ? s.received >= s.transmitted && s.transmitted > 0 : s.reached && s.errorLine === null;
+  const allBack =
+    s.transmitted !== null && s.received !== null
+      ? s.received >= s.transmitted && s.transmitted > 0
+      : s.reached && s.errorLine === null;
   s.problem = allBack ? null : (errorKind ?? (s.reached ? 'partial-loss' : 'no-reply'));
   return s;
 }
@@ -113,7 +126,10 @@ function round(n: number, digits: number): string {
 function reason(line: string): string {
   const icmp = /^From (\S+?):?\s.*icmp_seq=\d+\s+(.+)$/.exec(line);
   if (icmp) return `${icmp[2]} (from ${icmp[1]})`;
-  const resolver = /^ping6?: (.+): (Name or service not known|Temporary failure in name resolution|No address associated with hostname)$/.exec(line);
+  const resolver =
+    /^ping6?: (.+): (Name or service not known|Temporary failure in name resolution|No address associated with hostname)$/.exec(
+      line,
+    );
   if (resolver) return `cannot resolve ${resolver[1]}: ${resolver[2]}`;
   return line.replace(/^(?:ping6?: )?(?:(?:connect|sendmsg|sendto|socket|bind|setsockopt|recvmsg): )?/, '');
 }
@@ -124,7 +140,8 @@ export function describePing(s: PingSummary): string {
   const hasSummary = s.transmitted !== null && s.received !== null;
   const tally = `${s.received}/${s.transmitted} replies`;
   const loss = `${round(Number(s.lossPercent), 1)}%`;
-  if (s.problem === null) return hasSummary ? `${tally}${s.rttMs ? `, avg ${round(s.rttMs.avg, 2)} ms` : ''}` : 'replies received';
+  if (s.problem === null)
+    return hasSummary ? `${tally}${s.rttMs ? `, avg ${round(s.rttMs.avg, 2)} ms` : ''}` : 'replies received';
   if (s.reached) {
     const head = hasSummary ? `${tally} (${loss} loss)` : 'some replies';
     return why ? `${head}, ${why}` : head;

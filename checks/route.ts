@@ -31,12 +31,18 @@ export const route: CheckKind<Args> = {
   parse(r: ArgReader) {
     const t = r.positional('`default` or a prefix such as 172.18.0.0/16');
     const c = t.text === 'default' ? null : parseCidr(t.text);
-    if (t.text !== 'default' && !c) throw new CheckSyntaxError(`Unexpected destination \`${t.text}\`, expected \`default\` or a prefix such as 172.18.0.0/16`, t.offset);
+    if (t.text !== 'default' && !c)
+      throw new CheckSyntaxError(
+        `Unexpected destination \`${t.text}\`, expected \`default\` or a prefix such as 172.18.0.0/16`,
+        t.offset,
+      );
     const viaTok = r.option('via');
-    if (viaTok && parseIPv4(viaTok.text) === null) throw new CheckSyntaxError(`Unexpected gateway \`${viaTok.text}\`, expected an IPv4 address`, viaTok.offset);
+    if (viaTok && parseIPv4(viaTok.text) === null)
+      throw new CheckSyntaxError(`Unexpected gateway \`${viaTok.text}\`, expected an IPv4 address`, viaTok.offset);
     const devTok = r.option('dev');
     const countTok = r.option('count');
-    if (countTok && !/^\d+$/.test(countTok.text)) throw new CheckSyntaxError(`Unexpected count \`${countTok.text}\`, expected a number`, countTok.offset);
+    if (countTok && !/^\d+$/.test(countTok.text))
+      throw new CheckSyntaxError(`Unexpected count \`${countTok.text}\`, expected a number`, countTok.offset);
     const ns = readNamespace(r, 'in');
     const absent = r.flag('absent');
     r.done('via=, dev=, count=, in= or absent');
@@ -51,7 +57,11 @@ export const route: CheckKind<Args> = {
   },
   negated: (a) => a.absent,
   title(a) {
-    const what = [a.dst === 'default' ? 'a default route' : `a route to ${a.dst}`, a.via ? `via ${a.via}` : '', a.dev ? `dev ${a.dev}` : '']
+    const what = [
+      a.dst === 'default' ? 'a default route' : `a route to ${a.dst}`,
+      a.via ? `via ${a.via}` : '',
+      a.dev ? `dev ${a.dev}` : '',
+    ]
       .filter(Boolean)
       .join(' ');
     if (a.count !== null) return `${nsLabel(a.ns)} has ${a.count} route${a.count === 1 ? '' : 's'} to ${a.dst}`;
@@ -63,7 +73,9 @@ export const route: CheckKind<Args> = {
     if (typeof space === 'string') return { ok: false, message: space };
     const all = space.routes ?? [];
     const toDst = all.filter((x) => canonicalDst(x.dst) === a.dst);
-    const matching = toDst.filter((x) => (a.via === null || x.gateway === a.via) && (a.dev === null || x.dev === a.dev));
+    const matching = toDst.filter(
+      (x) => (a.via === null || x.gateway === a.via) && (a.dev === null || x.dev === a.dev),
+    );
     const seen = toDst.length ? `routes to ${a.dst}: ${toDst.map(describeRoute).join('; ')}` : `no route to ${a.dst}`;
     const ok = a.count !== null ? matching.length === a.count : matching.length > 0;
     return { ok, message: seen };

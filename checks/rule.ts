@@ -21,12 +21,21 @@ export const rule: CheckKind<Args> = {
     const ns = readNamespace(r, 'in');
     const absent = r.flag('absent');
     const table = r.positional('a table (nat, filter, …)');
-    if (!TABLES.includes(table.text)) throw new CheckSyntaxError(`Unexpected table \`${table.text}\`, expected one of ${TABLES.join(', ')}`, table.offset);
+    if (!TABLES.includes(table.text))
+      throw new CheckSyntaxError(
+        `Unexpected table \`${table.text}\`, expected one of ${TABLES.join(', ')}`,
+        table.offset,
+      );
     const chain = r.positional('a chain such as POSTROUTING');
-    if (!/^[A-Za-z0-9_-]+$/.test(chain.text) || chain.text.startsWith('-')) throw new CheckSyntaxError(`Unexpected chain \`${chain.text}\`, expected a chain name such as POSTROUTING`, chain.offset);
+    if (!/^[A-Za-z0-9_-]+$/.test(chain.text) || chain.text.startsWith('-'))
+      throw new CheckSyntaxError(
+        `Unexpected chain \`${chain.text}\`, expected a chain name such as POSTROUTING`,
+        chain.offset,
+      );
     const spec = r.rest();
     const jump = spec.findIndex((t) => t.text === '-j' || t.text === '--jump');
-    if (jump < 0 || jump === spec.length - 1) throw new CheckSyntaxError('Unexpected end of rule, expected `-j TARGET`', spec.at(-1)?.offset ?? chain.offset);
+    if (jump < 0 || jump === spec.length - 1)
+      throw new CheckSyntaxError('Unexpected end of rule, expected `-j TARGET`', spec.at(-1)?.offset ?? chain.offset);
     return { table: table.text, chain: chain.text, spec: spec.map((t) => t.text), ns, absent };
   },
   negated: (a) => a.absent,
@@ -38,10 +47,14 @@ export const rule: CheckKind<Args> = {
     const table = space.iptables?.[a.table];
     const found = findRule(table?.rules ?? [], a.table, a.chain, a.spec);
     if (found.found) {
-      const dup = found.duplicates > 0 ? ` (${found.duplicates + 1} copies: iptables -A appends again when run twice)` : '';
+      const dup =
+        found.duplicates > 0 ? ` (${found.duplicates + 1} copies: iptables -A appends again when run twice)` : '';
       return { ok: true, message: `found: ${found.found.line}${dup}` };
     }
     const nearest = found.nearest ? `; nearest: ${found.nearest.line}` : '';
-    return { ok: false, message: `not in ${a.table} ${a.chain}${nearest}; expected ${formatRule(a.table, a.chain, a.spec)}` };
+    return {
+      ok: false,
+      message: `not in ${a.table} ${a.chain}${nearest}; expected ${formatRule(a.table, a.chain, a.spec)}`,
+    };
   },
 };

@@ -20,7 +20,6 @@ interface Canonical {
   targetOpts: Group[];
 }
 
-
 const LONG_TO_SHORT: Record<string, string> = {
   '--source': '-s',
   '--src': '-s',
@@ -42,8 +41,29 @@ const LONG_TO_SHORT: Record<string, string> = {
 };
 const CORE_ORDER = ['-4', '-6', '-s', '-d', '-i', '-o', '-p', '-f'];
 /** Long options getopt lets a user abbreviate (`--dest`, `--to`); the shortest unique prefix wins. */
-const CORE_LONG = ['--source', '--src', '--destination', '--dst', '--in-interface', '--out-interface', '--protocol', '--fragment', '--jump', '--goto', '--match'];
-const PROTO_LONG = ['--source-port', '--sport', '--destination-port', '--dport', '--tcp-flags', '--syn', '--tcp-option', '--icmp-type'];
+const CORE_LONG = [
+  '--source',
+  '--src',
+  '--destination',
+  '--dst',
+  '--in-interface',
+  '--out-interface',
+  '--protocol',
+  '--fragment',
+  '--jump',
+  '--goto',
+  '--match',
+];
+const PROTO_LONG = [
+  '--source-port',
+  '--sport',
+  '--destination-port',
+  '--dport',
+  '--tcp-flags',
+  '--syn',
+  '--tcp-option',
+  '--icmp-type',
+];
 const TARGET_LONG: Record<string, string[]> = {
   DNAT: ['--to-destination', '--random', '--persistent'],
   SNAT: ['--to-source', '--random', '--random-fully', '--persistent'],
@@ -51,14 +71,57 @@ const TARGET_LONG: Record<string, string[]> = {
   REDIRECT: ['--to-ports', '--random'],
 };
 /** Protocol numbers iptables-save prints by name. */
-const PROTOCOLS: Record<string, string> = { '1': 'icmp', '6': 'tcp', '17': 'udp', '33': 'dccp', '58': 'ipv6-icmp', '132': 'sctp', '136': 'udplite', icmpv6: 'ipv6-icmp' };
-/** Service names iptables-save prints as numbers (a few common ones; /etc/services is not read). */
-const SERVICES: Record<string, string> = { ftp: '21', ssh: '22', telnet: '23', smtp: '25', domain: '53', http: '80', pop3: '110', ntp: '123', imap: '143', snmp: '161', https: '443', 'http-alt': '8080' };
-const ICMP_TYPES: Record<string, string> = {
-  'echo-reply': '0', pong: '0', 'destination-unreachable': '3', 'network-unreachable': '3/0', 'host-unreachable': '3/1',
-  'protocol-unreachable': '3/2', 'port-unreachable': '3/3', redirect: '5', 'echo-request': '8', ping: '8', 'time-exceeded': '11', 'ttl-exceeded': '11',
+const PROTOCOLS: Record<string, string> = {
+  '1': 'icmp',
+  '6': 'tcp',
+  '17': 'udp',
+  '33': 'dccp',
+  '58': 'ipv6-icmp',
+  '132': 'sctp',
+  '136': 'udplite',
+  icmpv6: 'ipv6-icmp',
 };
-const LOG_LEVELS: Record<string, string> = { emerg: '0', alert: '1', crit: '2', error: '3', err: '3', warning: '4', warn: '4', notice: '5', info: '6', debug: '7' };
+/** Service names iptables-save prints as numbers (a few common ones; /etc/services is not read). */
+const SERVICES: Record<string, string> = {
+  ftp: '21',
+  ssh: '22',
+  telnet: '23',
+  smtp: '25',
+  domain: '53',
+  http: '80',
+  pop3: '110',
+  ntp: '123',
+  imap: '143',
+  snmp: '161',
+  https: '443',
+  'http-alt': '8080',
+};
+const ICMP_TYPES: Record<string, string> = {
+  'echo-reply': '0',
+  pong: '0',
+  'destination-unreachable': '3',
+  'network-unreachable': '3/0',
+  'host-unreachable': '3/1',
+  'protocol-unreachable': '3/2',
+  'port-unreachable': '3/3',
+  redirect: '5',
+  'echo-request': '8',
+  ping: '8',
+  'time-exceeded': '11',
+  'ttl-exceeded': '11',
+};
+const LOG_LEVELS: Record<string, string> = {
+  emerg: '0',
+  alert: '1',
+  crit: '2',
+  error: '3',
+  err: '3',
+  warning: '4',
+  warn: '4',
+  notice: '5',
+  info: '6',
+  debug: '7',
+};
 
 function isOption(token: string): boolean {
   return /^--?[A-Za-z46]/.test(token);
@@ -134,7 +197,12 @@ function normalizeAddress(address: string): string {
 function mapList(value: string, names: Record<string, string>): string {
   return value
     .split(',')
-    .map((item) => item.split(':').map((part) => names[part] ?? part).join(':'))
+    .map((item) =>
+      item
+        .split(':')
+        .map((part) => names[part] ?? part)
+        .join(':'),
+    )
     .join(',');
 }
 
@@ -155,14 +223,17 @@ function normalizeProtoOpt(g: Group): Group {
   const opt = expand(g.opt, PROTO_LONG);
   const short = LONG_TO_SHORT[opt] ?? opt;
   if (short === '--syn') return { neg: g.neg, opt: '--tcp-flags', values: ['FIN,SYN,RST,ACK', 'SYN'] };
-  if (short === '--dport' || short === '--sport') return { ...g, opt: short, values: g.values.map((v) => mapList(v, SERVICES)) };
+  if (short === '--dport' || short === '--sport')
+    return { ...g, opt: short, values: g.values.map((v) => mapList(v, SERVICES)) };
   if (short === '--icmp-type') return { ...g, opt: short, values: g.values.map((v) => ICMP_TYPES[v] ?? v) };
   return { ...g, opt: short };
 }
 
 function normalizeModuleOpt(g: Group): Group {
-  if (g.opt === '--ctstate' || g.opt === '--state') return { ...g, values: g.values.map((v) => v.split(',').sort().join(',')) };
-  if (g.opt === '--dports' || g.opt === '--sports' || g.opt === '--ports') return { ...g, values: g.values.map((v) => mapList(v, SERVICES)) };
+  if (g.opt === '--ctstate' || g.opt === '--state')
+    return { ...g, values: g.values.map((v) => v.split(',').sort().join(',')) };
+  if (g.opt === '--dports' || g.opt === '--sports' || g.opt === '--ports')
+    return { ...g, values: g.values.map((v) => mapList(v, SERVICES)) };
   return g;
 }
 
@@ -230,9 +301,9 @@ function units(c: Canonical): string[][] {
   return [
     ...c.core.map(groupTokens),
     ...sortedTokens(c.proto),
-    ...c.modules
-      .map((m) => (m.opts.length ? sortedTokens(m.opts).map((t) => ['-m', m.name, ...t]) : [['-m', m.name]]))
-      .flat(),
+    ...c.modules.flatMap((m) =>
+      m.opts.length ? sortedTokens(m.opts).map((t) => ['-m', m.name, ...t]) : [['-m', m.name]],
+    ),
     ...(c.target ? [groupTokens(c.target)] : []),
     ...sortedTokens(c.targetOpts),
   ];

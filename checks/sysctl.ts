@@ -15,10 +15,18 @@ export const sysctl: CheckKind<Args> = {
   parse(r: ArgReader) {
     const ns = readNamespace(r, 'in');
     const [t, extra] = r.rest();
-    if (!t) throw new CheckSyntaxError('Unexpected end of line, expected KEY=VALUE such as net.ipv4.ip_forward=1', r.endOffset);
+    if (!t)
+      throw new CheckSyntaxError(
+        'Unexpected end of line, expected KEY=VALUE such as net.ipv4.ip_forward=1',
+        r.endOffset,
+      );
     if (extra) throw new CheckSyntaxError(`Unexpected \`${extra.text}\`, expected in= or nothing`, extra.offset);
     const m = /^([a-z0-9_]+(?:\.[a-z0-9_-]+)+)=(\S+)$/.exec(t.text);
-    if (!m) throw new CheckSyntaxError(`Unexpected \`${t.text}\`, expected KEY=VALUE with the full key, such as net.ipv4.ip_forward=1`, t.offset);
+    if (!m)
+      throw new CheckSyntaxError(
+        `Unexpected \`${t.text}\`, expected KEY=VALUE with the full key, such as net.ipv4.ip_forward=1`,
+        t.offset,
+      );
     return { key: m[1]!, value: m[2]!, ns };
   },
   negated: () => false,

@@ -134,29 +134,58 @@ async function main(argv: string[]): Promise<number> {
     .option('--from-scratch', 'destroy the lab first and start from a new one (labs only)')
     .option('--keep', 'keep the lab this run creates even when the run is interrupted or killed')
     .addHelpText('after', EXAMPLES.run)
-    .action(async (lessonArg: string, opts: { target: string; format: 'pretty' | 'json'; verbose?: boolean; fromScratch?: boolean; keep?: boolean }) => {
-      code = await (await import('./commands/runCommand.js')).runCommand(lessonArg, opts);
-    });
+    .action(
+      async (
+        lessonArg: string,
+        opts: { target: string; format: 'pretty' | 'json'; verbose?: boolean; fromScratch?: boolean; keep?: boolean },
+      ) => {
+        code = await (await import('./commands/runCommand.js')).runCommand(lessonArg, opts);
+      },
+    );
 
   program
     .command('check')
     .description('grade a network someone built by hand: inspect and probe only, never change it')
     .argument('<lesson>', 'lesson id, number or path: its checks and those of its prerequisites are judged')
-    .option('-t, --target <target>', 'lab (= lab:default), lab:NAME, host, or pid:PID (enters that process\'s net and mount namespaces)', 'lab:default')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json', 'tap', 'junit']).default('pretty'))
+    .option(
+      '-t, --target <target>',
+      "lab (= lab:default), lab:NAME, host, or pid:PID (enters that process's net and mount namespaces)",
+      'lab:default',
+    )
+    .addOption(
+      new Option('-f, --format <format>', 'output format')
+        .choices(['pretty', 'json', 'tap', 'junit'])
+        .default('pretty'),
+    )
     .option('--only', "judge only the lesson's own checks, not its prerequisites'")
-    .option('--var <name=value>', 'substitute a value, e.g. host_ip=192.0.2.7 for the tutorial\'s 172.16.0.2', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option(
+      '--var <name=value>',
+      "substitute a value, e.g. host_ip=192.0.2.7 for the tutorial's 172.16.0.2",
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
     .addHelpText('after', EXAMPLES.check)
-    .action(async (lessonArg: string, opts: { target: string; format: 'pretty' | 'json' | 'tap' | 'junit'; only?: boolean; var: string[] }) => {
-      code = await (await import('./commands/checkCommand.js')).checkCommand(lessonArg, opts);
-    });
+    .action(
+      async (
+        lessonArg: string,
+        opts: { target: string; format: 'pretty' | 'json' | 'tap' | 'junit'; only?: boolean; var: string[] },
+      ) => {
+        code = await (await import('./commands/checkCommand.js')).checkCommand(lessonArg, opts);
+      },
+    );
 
   program
     .command('graph')
     .description('draw the live network: namespaces, interfaces, veth pairs, bridge, routes, NAT, published ports')
     .option('-t, --target <target>', 'lab (= lab:default), lab:NAME, host, or pid:PID', 'lab:default')
     .option('-o, --output <file>', 'write FILE.svg (picture) or FILE.dot (Graphviz source)')
-    .addOption(new Option('-f, --format <format>', 'default: from -o; else text on a terminal, svg when piped').choices(['svg', 'dot', 'text']))
+    .addOption(
+      new Option('-f, --format <format>', 'default: from -o; else text on a terminal, svg when piped').choices([
+        'svg',
+        'dot',
+        'text',
+      ]),
+    )
     .addHelpText('after', EXAMPLES.graph)
     .action(async (opts: { target: string; output?: string; format?: 'svg' | 'dot' | 'text' }) => {
       code = await (await import('./commands/graphCommand.js')).graphCommand(opts);
@@ -173,16 +202,27 @@ async function main(argv: string[]): Promise<number> {
 
   program
     .command('test')
-    .description('regression-test lessons: each from scratch in its own fresh lab, in parallel; --ablate proves every check can fail')
+    .description(
+      'regression-test lessons: each from scratch in its own fresh lab, in parallel; --ablate proves every check can fail',
+    )
     .argument('[lessons...]', 'lesson ids, numbers or paths (default: every lesson)')
     .option('-j, --jobs <n>', 'lessons at a time (default: the number of cores)')
     .option('--ablate', 'for each state-changing step, a fresh lab without it: its checks must fail')
     .option('--keep', 'on an interrupt, keep the labs of the lessons still running and print their names')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json', 'tap', 'junit']).default('pretty'))
+    .addOption(
+      new Option('-f, --format <format>', 'output format')
+        .choices(['pretty', 'json', 'tap', 'junit'])
+        .default('pretty'),
+    )
     .addHelpText('after', EXAMPLES.test)
-    .action(async (args: string[], opts: { jobs?: string; ablate?: boolean; keep?: boolean; format: 'pretty' | 'json' | 'tap' | 'junit' }) => {
-      code = await (await import('./commands/testCommand.js')).testCommand(args, opts);
-    });
+    .action(
+      async (
+        args: string[],
+        opts: { jobs?: string; ablate?: boolean; keep?: boolean; format: 'pretty' | 'json' | 'tap' | 'junit' },
+      ) => {
+        code = await (await import('./commands/testCommand.js')).testCommand(args, opts);
+      },
+    );
 
   program
     .command('reset')
@@ -203,9 +243,22 @@ async function main(argv: string[]): Promise<number> {
       const { formatList, checkCount } = await import('../report/describeLesson.js');
       const c = await loadCatalog();
       if (opts.format === 'json') {
-        process.stdout.write(`${JSON.stringify(c.lessons.map((l) => ({ id: l.id, title: l.title, steps: l.steps.length, checks: checkCount(l), prerequisites: l.prerequisites })), null, 2)}\n`);
+        process.stdout.write(
+          `${JSON.stringify(
+            c.lessons.map((l) => ({
+              id: l.id,
+              title: l.title,
+              steps: l.steps.length,
+              checks: checkCount(l),
+              prerequisites: l.prerequisites,
+            })),
+            null,
+            2,
+          )}\n`,
+        );
       } else process.stdout.write(`${formatList(c.lessons)}\n`);
-      for (const [file] of c.broken) process.stderr.write(`warning: ${file} is not a valid lesson (tsnet-learn show ${file} tells why)\n`);
+      for (const [file] of c.broken)
+        process.stderr.write(`warning: ${file} is not a valid lesson (tsnet-learn show ${file} tells why)\n`);
     });
 
   program
@@ -222,7 +275,9 @@ async function main(argv: string[]): Promise<number> {
 
   program
     .command('learn')
-    .description('practise a lesson by hand: a shell in a lab at the first unfinished step, checked after every command')
+    .description(
+      'practise a lesson by hand: a shell in a lab at the first unfinished step, checked after every command',
+    )
     .argument('<lesson>', 'lesson id (lesson-3), number (3) or path to a lesson file')
     .option('--lab <name>', 'the lab to practise in (created when missing)', 'default')
     .option('--from-scratch', 'destroy the lab first and start from a new one')
@@ -231,7 +286,10 @@ async function main(argv: string[]): Promise<number> {
       code = await (await import('./commands/learnCommand.js')).learnCommand(lessonArg, opts);
     });
 
-  const lab = program.command('lab').description('create, enter, list and destroy labs (isolated networks to practise in)').addHelpText('after', EXAMPLES.lab);
+  const lab = program
+    .command('lab')
+    .description('create, enter, list and destroy labs (isolated networks to practise in)')
+    .addHelpText('after', EXAMPLES.lab);
   lab
     .command('create')
     .description("create a lab with the tutorial's world (host 172.16.0.2, an outside network)")
@@ -242,7 +300,9 @@ async function main(argv: string[]): Promise<number> {
       const { assertTools } = await import('../exec/preflight.js');
       assertTools();
       const r = await createLab(name);
-      process.stdout.write(`Created lab "${r.name}" (pid ${r.initPid}${r.rootless ? ', rootless' : ''}). Enter it with: tsnet-learn lab shell ${r.name}\n`);
+      process.stdout.write(
+        `Created lab "${r.name}" (pid ${r.initPid}${r.rootless ? ', rootless' : ''}). Enter it with: tsnet-learn lab shell ${r.name}\n`,
+      );
     });
   lab
     .command('shell')
@@ -252,12 +312,21 @@ async function main(argv: string[]): Promise<number> {
     .action(async (name: string) => {
       const { openTarget, parseTargetSpec } = await import('../target/target.js');
       const { spawnSync } = await import('node:child_process');
-      const target = await openTarget(parseTargetSpec(`lab:${name}`), { create: true, allowHost: false, newLab: { command: 'lab shell' } });
+      const target = await openTarget(parseTargetSpec(`lab:${name}`), {
+        create: true,
+        allowHost: false,
+        newLab: { command: 'lab shell' },
+      });
       if (target.fresh) process.stderr.write(`Created lab "${name}".\n`);
-      process.stderr.write(`Inside lab "${name}": this network is private to the lab. Type exit to leave; the lab stays until \`tsnet-learn lab destroy ${name}\`.\n`);
+      process.stderr.write(
+        `Inside lab "${name}": this network is private to the lab. Type exit to leave; the lab stays until \`tsnet-learn lab destroy ${name}\`.\n`,
+      );
       const { pathWithSbin } = await import('../exec/preflight.js');
       // Root inside the lab: iptables and friends in sbin must be found, as in root's own shell.
-      const r = spawnSync(target.argv[0]!, [...target.argv.slice(1), 'bash', '--norc'], { stdio: 'inherit', env: { ...process.env, PATH: pathWithSbin(), PS1: `[lab:${name}] \\w # ` } });
+      const r = spawnSync(target.argv[0]!, [...target.argv.slice(1), 'bash', '--norc'], {
+        stdio: 'inherit',
+        env: { ...process.env, PATH: pathWithSbin(), PS1: `[lab:${name}] \\w # ` },
+      });
       code = r.status ?? 0;
     });
   lab
@@ -268,7 +337,11 @@ async function main(argv: string[]): Promise<number> {
     .action(async (name: string) => {
       const { destroyLab } = await import('../lab/lab.js');
       const result = await destroyLab(name);
-      const say = { destroyed: `Destroyed lab "${name}".`, stale: `Lab "${name}" was no longer running; removed its record.`, missing: `There is no lab "${name}"; nothing to do.` };
+      const say = {
+        destroyed: `Destroyed lab "${name}".`,
+        stale: `Lab "${name}" was no longer running; removed its record.`,
+        missing: `There is no lab "${name}"; nothing to do.`,
+      };
       process.stdout.write(`${say[result]}\n`);
     });
   lab
@@ -282,7 +355,8 @@ async function main(argv: string[]): Promise<number> {
       if (labs.length === 0) process.stdout.write('No labs. Create one with: tsnet-learn lab create\n');
       const statuses = labs.map((r) => labStatus(r, isAlive(r), creatorIsAlive(r)));
       for (const [i, r] of labs.entries()) process.stdout.write(`${describeLab(r, statuses[i]!, isAlive(r))}\n`);
-      if (statuses.some(prunable)) process.stdout.write('\n`tsnet-learn lab prune` removes every orphaned or gone lab at once.\n');
+      if (statuses.some(prunable))
+        process.stdout.write('\n`tsnet-learn lab prune` removes every orphaned or gone lab at once.\n');
     });
   lab
     .command('prune')
@@ -293,7 +367,11 @@ async function main(argv: string[]): Promise<number> {
       const { destroyLab } = await import('../lab/lab.js');
       const gone = listRecords().filter((r) => prunable(currentStatus(r)));
       for (const r of gone) await destroyLab(r.name);
-      process.stdout.write(gone.length ? `Removed ${gone.map((r) => `"${r.name}"`).join(', ')}.\n` : 'Nothing to prune: every lab is running or in use.\n');
+      process.stdout.write(
+        gone.length
+          ? `Removed ${gone.map((r) => `"${r.name}"`).join(', ')}.\n`
+          : 'Nothing to prune: every lab is running or in use.\n',
+      );
     });
 
   if (argv.length <= 2) {
@@ -310,7 +388,9 @@ main(process.argv).then(
   (e: unknown) => {
     if (e instanceof CommanderError) {
       // --help and --version are successes; every other commander error is a usage error.
-      process.exit(e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : 2);
+      process.exit(
+        e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : 2,
+      );
     }
     if (e instanceof UserError) {
       process.stderr.write(`tsnet-learn: ${e.message}\n${e.help ? `${e.help}\n` : ''}`);

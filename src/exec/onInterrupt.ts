@@ -15,7 +15,9 @@ export function exitCodeFor(signal: InterruptSignal): number {
 export function onInterrupt(command: string, handle: (signal: InterruptSignal) => string): void {
   const fire = (signal: InterruptSignal): void => {
     const outcome = handle(signal);
-    process.stderr.write(`\ntsnet-learn ${command}: ${signal === 'SIGINT' ? 'interrupted' : 'terminated'}; ${outcome}\n`);
+    process.stderr.write(
+      `\ntsnet-learn ${command}: ${signal === 'SIGINT' ? 'interrupted' : 'terminated'}; ${outcome}\n`,
+    );
     process.exit(exitCodeFor(signal));
   };
   process.once('SIGINT', fire);

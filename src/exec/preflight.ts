@@ -44,7 +44,10 @@ export function assertTools(): void {
   const missing = missingTools();
   if (missing.length === 0) return;
   const pkgs = [...new Set(missing.map((t) => REQUIRED_TOOLS[t]!))];
-  throw new UserError(`Missing tools: ${missing.join(', ')}.`, `Install them (as root): apt-get install -y ${pkgs.join(' ')}`);
+  throw new UserError(
+    `Missing tools: ${missing.join(', ')}.`,
+    `Install them (as root): apt-get install -y ${pkgs.join(' ')}`,
+  );
 }
 
 /** Without root a lab needs a user namespace: name the kernel setting that forbids one, before trying. */

@@ -3,7 +3,11 @@
 import type { ChildProcess } from 'node:child_process';
 
 /** Starts `cmd args` with piped stdio; the caller reads the streams itself. Wrapped: execa's process is a thenable. */
-export type Spawner = (cmd: string, args: readonly string[], env: Record<string, string>) => Promise<{ child: ChildProcess }>;
+export type Spawner = (
+  cmd: string,
+  args: readonly string[],
+  env: Record<string, string>,
+) => Promise<{ child: ChildProcess }>;
 
 export const execaSpawner: Spawner = async (cmd, args, env) => {
   const { execa } = await import('execa');

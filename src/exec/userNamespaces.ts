@@ -30,7 +30,8 @@ export function userNamespaceBlocker(s: UserNamespaceSettings): UserNamespaceBlo
     return {
       setting: 'kernel.unprivileged_userns_clone',
       value: s.unprivilegedClone,
-      message: 'Cannot create a lab: this kernel does not let ordinary users create user namespaces (kernel.unprivileged_userns_clone = 0).',
+      message:
+        'Cannot create a lab: this kernel does not let ordinary users create user namespaces (kernel.unprivileged_userns_clone = 0).',
       help: `A lab needs one when tsnet-learn runs without root. Allow them (as root): sysctl -w kernel.unprivileged_userns_clone=1\n(to keep it: echo kernel.unprivileged_userns_clone=1 > /etc/sysctl.d/50-userns.conf); ${AS_ROOT}.`,
     };
   }
@@ -48,7 +49,8 @@ export function userNamespaceBlocker(s: UserNamespaceSettings): UserNamespaceBlo
     return {
       setting: 'kernel.apparmor_restrict_unprivileged_userns',
       value: s.apparmorRestrict,
-      message: 'Cannot create a lab: AppArmor keeps unconfined programs from using user namespaces (kernel.apparmor_restrict_unprivileged_userns = 1).',
+      message:
+        'Cannot create a lab: AppArmor keeps unconfined programs from using user namespaces (kernel.apparmor_restrict_unprivileged_userns = 1).',
       help: `A lab needs one when tsnet-learn runs without root. Lift the restriction (as root): sysctl -w kernel.apparmor_restrict_unprivileged_userns=0,\nor give node an AppArmor profile that allows \`userns,\`; ${AS_ROOT}.`,
     };
   }

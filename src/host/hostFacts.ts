@@ -38,7 +38,10 @@ export function featureProbes(fp: Footprint): FeatureProbe[] {
     ...types.map((t, i) => ({ feature: `${t} links`, line: `ip link add tsnet-probe${i} type ${t}` })),
     ...fp.iptables.map((line) => ({ feature: `the iptables rule \`${line}\``, line })),
     // Only whether it exists and can be written: a global sysctl written here would change the host.
-    ...fp.sysctls.map((key) => ({ feature: key, line: `test -w /proc/sys/${key.replace(/\./g, '/')} || { echo "/proc/sys/${key.replace(/\./g, '/')} is missing or read-only" >&2; exit 1; }` })),
+    ...fp.sysctls.map((key) => ({
+      feature: key,
+      line: `test -w /proc/sys/${key.replace(/\./g, '/')} || { echo "/proc/sys/${key.replace(/\./g, '/')} is missing or read-only" >&2; exit 1; }`,
+    })),
   ];
 }
 
@@ -46,7 +49,12 @@ const mark = (s: string): string => `printf '\\n@@tsnet-fact %s\\n' ${shellQuote
 
 /** One bash script that prints every fact in marked sections. Pure. */
 export function hostFactsScript(probes: readonly FeatureProbe[]): string {
-  const inner = probes.map((p, i) => `__e=$( { eval ${shellQuote(p.line)}; } 2>&1 >/dev/null ); printf '\\n@@tsnet-fact probe %s %s\\n%s' ${i} $? "$__e"`).join('\n');
+  const inner = probes
+    .map(
+      (p, i) =>
+        `__e=$( { eval ${shellQuote(p.line)}; } 2>&1 >/dev/null ); printf '\\n@@tsnet-fact probe %s %s\\n%s' ${i} $? "$__e"`,
+    )
+    .join('\n');
   return [
     mark('version'),
     'iptables -V 2>&1',
@@ -74,13 +82,15 @@ export function parseHostFacts(text: string, probes: readonly FeatureProbe[]): H
     } else if (head[0] === 'probe') {
       ranProbes++;
       const probe = probes[Number(head[1])];
-      if (probe && head[2] !== '0') facts.missing.push({ probe, error: body.trim().split('\n')[0] || `exit ${head[2]}` });
+      if (probe && head[2] !== '0')
+        facts.missing.push({ probe, error: body.trim().split('\n')[0] || `exit ${head[2]}` });
     }
   }
   // A probe that reported back ran inside the namespace, so the namespace was made.
   if (ranProbes > 0) facts.netnsError = null;
   // The other backend matters only when the one `iptables` is known; the same backend is what snapshots read.
-  const otherName: Backend | null = facts.backend === 'nf_tables' ? 'legacy' : facts.backend === 'legacy' ? 'nf_tables' : null;
+  const otherName: Backend | null =
+    facts.backend === 'nf_tables' ? 'legacy' : facts.backend === 'legacy' ? 'nf_tables' : null;
   const otherText = otherName ? saves[otherName] : undefined;
   if (otherName && otherText !== undefined) {
     const tables = parseIptablesSave(otherText);
@@ -92,6 +102,10 @@ export function parseHostFacts(text: string, probes: readonly FeatureProbe[]): H
 /** Runs the script on this machine (the host target is this machine). */
 export function gatherHostFacts(fp: Footprint): HostFacts {
   const probes = featureProbes(fp);
-  const r = spawnSync('bash', ['--noprofile', '--norc', '-c', hostFactsScript(probes)], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C', LANG: 'C' }, timeout: 30_000 });
+  const r = spawnSync('bash', ['--noprofile', '--norc', '-c', hostFactsScript(probes)], {
+    encoding: 'utf8',
+    env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
+    timeout: 30_000,
+  });
   return parseHostFacts(r.stdout ?? '', probes);
 }

@@ -29,7 +29,11 @@ export function hostConflicts(fp: Footprint, snapshot: Snapshot, facts: HostFact
   // Ours: recorded, and still the very link recorded (a namesake made since is not).
   const ours = new Set(
     record.links
-      .filter((r) => links.some((l) => l.name === r.name && (r.ifindex === null || l.ifindex === undefined || l.ifindex === r.ifindex)))
+      .filter((r) =>
+        links.some(
+          (l) => l.name === r.name && (r.ifindex === null || l.ifindex === undefined || l.ifindex === r.ifindex),
+        ),
+      )
       .map((r) => r.name),
   );
 
@@ -62,7 +66,11 @@ export function hostConflicts(fp: Footprint, snapshot: Snapshot, facts: HostFact
     for (const l of links) {
       if (ours.has(l.name) || foreign.has(l.name)) continue;
       const a = l.addresses.find((x) => x.family === 'inet' && overlaps(`${x.local}/32`, subnet));
-      if (a) foreign.set(l.name, { what: `address ${a.local}/${a.prefixlen} on ${l.name}`, undo: `ip addr del ${a.local}/${a.prefixlen} dev ${l.name}` });
+      if (a)
+        foreign.set(l.name, {
+          what: `address ${a.local}/${a.prefixlen} on ${l.name}`,
+          undo: `ip addr del ${a.local}/${a.prefixlen} dev ${l.name}`,
+        });
     }
     for (const [dev, { what, undo }] of foreign) {
       out.push({
@@ -77,7 +85,13 @@ export function hostConflicts(fp: Footprint, snapshot: Snapshot, facts: HostFact
   const policyIsOurs = record.policies.some((p) => p.table === 'filter' && p.chain === 'FORWARD');
   if (forward && forward !== 'ACCEPT' && !policyIsOurs) {
     const rules = host.iptables?.filter?.rules.filter((r) => r.chain === 'FORWARD' && r.args.includes('ACCEPT')) ?? [];
-    const accepted = fp.bridges.length > 0 && fp.bridges.every((b) => rules.some((r) => r.args.join(' ').includes(`-i ${b}`)) && rules.some((r) => r.args.join(' ').includes(`-o ${b}`)));
+    const accepted =
+      fp.bridges.length > 0 &&
+      fp.bridges.every(
+        (b) =>
+          rules.some((r) => r.args.join(' ').includes(`-i ${b}`)) &&
+          rules.some((r) => r.args.join(' ').includes(`-o ${b}`)),
+      );
     if (!accepted) {
       const br = fp.bridges[0] ?? 'br0';
       out.push({
@@ -89,8 +103,14 @@ export function hostConflicts(fp: Footprint, snapshot: Snapshot, facts: HostFact
   }
 
   if (facts.other) {
-    const rules = Object.values(facts.other.tables).flatMap((t) => t.rules.map((r) => `${t.name === 'filter' ? '' : `-t ${t.name} `}${r.line}`));
-    const policies = Object.values(facts.other.tables).flatMap((t) => Object.entries(t.policies).filter(([, p]) => p !== 'ACCEPT').map(([c, p]) => `${t.name} ${c} policy ${p}`));
+    const rules = Object.values(facts.other.tables).flatMap((t) =>
+      t.rules.map((r) => `${t.name === 'filter' ? '' : `-t ${t.name} `}${r.line}`),
+    );
+    const policies = Object.values(facts.other.tables).flatMap((t) =>
+      Object.entries(t.policies)
+        .filter(([, p]) => p !== 'ACCEPT')
+        .map(([c, p]) => `${t.name} ${c} policy ${p}`),
+    );
     if (rules.length + policies.length > 0) {
       const cmd = facts.other.backend === 'legacy' ? 'iptables-legacy' : 'iptables-nft';
       out.push({
@@ -109,11 +129,21 @@ export function hostConflicts(fp: Footprint, snapshot: Snapshot, facts: HostFact
     });
   }
   for (const m of facts.missing) {
-    const module = /veth/.test(m.probe.line) ? 'veth' : /type bridge/.test(m.probe.line) ? 'bridge' : /-j (DNAT|MASQUERADE|SNAT)/.test(m.probe.line) ? (facts.backend === 'legacy' ? 'iptable_nat' : 'nft_chain_nat') : null;
+    const module = /veth/.test(m.probe.line)
+      ? 'veth'
+      : /type bridge/.test(m.probe.line)
+        ? 'bridge'
+        : /-j (DNAT|MASQUERADE|SNAT)/.test(m.probe.line)
+          ? facts.backend === 'legacy'
+            ? 'iptable_nat'
+            : 'nft_chain_nat'
+          : null;
     out.push({
       found: `this kernel cannot do ${m.probe.feature}: \`${m.probe.line}\` fails in a scratch namespace (${m.error})`,
       why: 'the lessons need it, and would fail half-way through',
-      fix: module ? `load the module (\`modprobe ${module}\`) or use a kernel that has it; labs need it too` : 'use a kernel (or a machine, not a container) that has it',
+      fix: module
+        ? `load the module (\`modprobe ${module}\`) or use a kernel that has it; labs need it too`
+        : 'use a kernel (or a machine, not a container) that has it',
     });
   }
   return out;
@@ -121,5 +151,7 @@ export function hostConflicts(fp: Footprint, snapshot: Snapshot, facts: HostFact
 
 /** The conflicts as the text a user reads: what was found, why it matters, what to do. */
 export function formatConflicts(conflicts: readonly Conflict[]): string {
-  return conflicts.map((c, i) => `${i + 1}. Found: ${c.found}.\n   Why it matters: ${c.why}.\n   What to do: ${c.fix}.`).join('\n');
+  return conflicts
+    .map((c, i) => `${i + 1}. Found: ${c.found}.\n   Why it matters: ${c.why}.\n   What to do: ${c.fix}.`)
+    .join('\n');
 }

@@ -51,7 +51,22 @@ export interface HostRecord {
 }
 
 export function emptyRecord(): HostRecord {
-  return { version: 1, netns: [], links: [], linkStates: [], addresses: [], routes: [], rules: [], tables: [], policies: [], sysctls: [], processes: [], dirs: [], lessons: [], pending: null };
+  return {
+    version: 1,
+    netns: [],
+    links: [],
+    linkStates: [],
+    addresses: [],
+    routes: [],
+    rules: [],
+    tables: [],
+    policies: [],
+    sysctls: [],
+    processes: [],
+    dirs: [],
+    lessons: [],
+    pending: null,
+  };
 }
 
 /** True when there is nothing to undo (a pending run may still have changed something). */
@@ -62,11 +77,13 @@ export function isEmptyRecord(r: HostRecord): boolean {
 
 const isNoise = (a: AddressState): boolean => a.family === 'inet6' && a.local.toLowerCase().startsWith('fe80:');
 const routeKey = (r: RouteState): string => `${r.dst}|${r.gateway ?? ''}|${r.dev ?? ''}`;
-const sameLink = (a: LinkState, b: LinkState): boolean => a.ifindex === undefined || b.ifindex === undefined || a.ifindex === b.ifindex;
+const sameLink = (a: LinkState, b: LinkState): boolean =>
+  a.ifindex === undefined || b.ifindex === undefined || a.ifindex === b.ifindex;
 
 function counts(s: NamespaceState | undefined): Map<string, number> {
   const m = new Map<string, number>();
-  for (const t of Object.values(s?.iptables ?? {})) for (const r of t.rules) m.set(`${t.name}\n${r.line}`, (m.get(`${t.name}\n${r.line}`) ?? 0) + 1);
+  for (const t of Object.values(s?.iptables ?? {}))
+    for (const r of t.rules) m.set(`${t.name}\n${r.line}`, (m.get(`${t.name}\n${r.line}`) ?? 0) + 1);
   return m;
 }
 
@@ -76,7 +93,10 @@ export function mergeRun(record: HostRecord, before: Snapshot, after: Snapshot):
   const b = before.spaces.host ?? {};
   const a = after.spaces.host ?? {};
 
-  r.netns = [...r.netns.filter((n) => after.netns.includes(n)), ...after.netns.filter((n) => !before.netns.includes(n) && !r.netns.includes(n))];
+  r.netns = [
+    ...r.netns.filter((n) => after.netns.includes(n)),
+    ...after.netns.filter((n) => !before.netns.includes(n) && !r.netns.includes(n)),
+  ];
 
   if (b.links && a.links) {
     const was = new Map(b.links.map((l) => [l.name, l]));
@@ -100,16 +120,28 @@ export function mergeRun(record: HostRecord, before: Snapshot, after: Snapshot):
       const old = was.get(l.name);
       if (ours.has(l.name) || !old) continue;
       const i = r.linkStates.findIndex((s) => s.name === l.name);
-      if (i < 0 && (old.up !== l.up || old.master !== l.master)) r.linkStates.push({ name: l.name, up: old.up, master: old.master });
-      else if (i >= 0 && r.linkStates[i]!.up === l.up && r.linkStates[i]!.master === l.master) r.linkStates.splice(i, 1);
+      if (i < 0 && (old.up !== l.up || old.master !== l.master))
+        r.linkStates.push({ name: l.name, up: old.up, master: old.master });
+      else if (i >= 0 && r.linkStates[i]!.up === l.up && r.linkStates[i]!.master === l.master)
+        r.linkStates.splice(i, 1);
     }
-    const addrKey = (dev: string, x: { local: string; prefixlen: number }): string => `${x.local}/${x.prefixlen} ${dev}`;
+    const addrKey = (dev: string, x: { local: string; prefixlen: number }): string =>
+      `${x.local}/${x.prefixlen} ${dev}`;
     const addrs = (ls: LinkState[]): Map<string, { dev: string; local: string; prefixlen: number }> =>
-      new Map(ls.filter((l) => !ours.has(l.name)).flatMap((l) => l.addresses.filter((x) => !isNoise(x)).map((x) => [addrKey(l.name, x), { dev: l.name, local: x.local, prefixlen: x.prefixlen }] as const)));
+      new Map(
+        ls
+          .filter((l) => !ours.has(l.name))
+          .flatMap((l) =>
+            l.addresses
+              .filter((x) => !isNoise(x))
+              .map((x) => [addrKey(l.name, x), { dev: l.name, local: x.local, prefixlen: x.prefixlen }] as const),
+          ),
+      );
     const addrBefore = addrs(b.links);
     const addrAfter = addrs(a.links);
     r.addresses = r.addresses.filter((x) => addrAfter.has(addrKey(x.dev, x)) && !ours.has(x.dev));
-    for (const [k, x] of addrAfter) if (!addrBefore.has(k) && !r.addresses.some((y) => addrKey(y.dev, y) === k)) r.addresses.push(x);
+    for (const [k, x] of addrAfter)
+      if (!addrBefore.has(k) && !r.addresses.some((y) => addrKey(y.dev, y) === k)) r.addresses.push(x);
   }
 
   if (b.routes && a.routes) {
@@ -118,7 +150,8 @@ export function mergeRun(record: HostRecord, before: Snapshot, after: Snapshot):
     const keysAfter = new Set(a.routes.map(routeKey));
     r.routes = r.routes.filter((x) => keysAfter.has(routeKey(x)) && !ours.has(x.dev ?? ''));
     for (const x of a.routes) {
-      if (!keysBefore.has(routeKey(x)) && !ours.has(x.dev ?? '') && !r.routes.some((y) => routeKey(y) === routeKey(x))) r.routes.push(x);
+      if (!keysBefore.has(routeKey(x)) && !ours.has(x.dev ?? '') && !r.routes.some((y) => routeKey(y) === routeKey(x)))
+        r.routes.push(x);
     }
   }
 
@@ -134,7 +167,10 @@ export function mergeRun(record: HostRecord, before: Snapshot, after: Snapshot):
         if (at >= 0) r.rules.splice(at, 1);
       }
     }
-    r.tables = [...r.tables.filter((t) => a.iptables![t]), ...Object.keys(a.iptables).filter((t) => !b.iptables![t] && !r.tables.includes(t))];
+    r.tables = [
+      ...r.tables.filter((t) => a.iptables![t]),
+      ...Object.keys(a.iptables).filter((t) => !b.iptables![t] && !r.tables.includes(t)),
+    ];
     for (const t of Object.values(a.iptables)) {
       for (const [chain, policy] of Object.entries(t.policies)) {
         const was = b.iptables[t.name]?.policies[chain] ?? 'ACCEPT';
@@ -156,17 +192,50 @@ export function mergeRun(record: HostRecord, before: Snapshot, after: Snapshot):
 
 /** One line per kind of thing recorded, for messages: `3 links (br0, veth0, veth1)`. */
 export function summarizeRecord(r: HostRecord): string[] {
-  const list = (n: number, noun: string, names: string[]): string[] => (n === 0 ? [] : [`${n} ${noun}${n === 1 ? '' : 's'} (${names.join(', ')})`]);
+  const list = (n: number, noun: string, names: string[]): string[] =>
+    n === 0 ? [] : [`${n} ${noun}${n === 1 ? '' : 's'} (${names.join(', ')})`];
   return [
     ...list(r.netns.length, 'network namespace', r.netns),
-    ...list(r.links.length, 'link', r.links.map((l) => l.name)),
-    ...list(r.linkStates.length, 'changed link', r.linkStates.map((l) => l.name)),
-    ...list(r.addresses.length, 'address', r.addresses.map((x) => `${x.local}/${x.prefixlen} on ${x.dev}`)),
-    ...list(r.routes.length, 'route', r.routes.map((x) => `${x.dst}${x.dev ? ` dev ${x.dev}` : ''}`)),
-    ...list(r.rules.length, 'iptables rule', r.rules.map((x) => `${x.table} ${x.line.split(' ')[1] ?? ''}`)),
-    ...list(r.policies.length, 'iptables policy', r.policies.map((p) => `${p.chain} was ${p.original}`)),
-    ...list(r.sysctls.length, 'sysctl', r.sysctls.map((s) => `${s.key} was ${s.original}`)),
-    ...list(r.processes.length, 'process', r.processes.map((p) => String(p.pid))),
+    ...list(
+      r.links.length,
+      'link',
+      r.links.map((l) => l.name),
+    ),
+    ...list(
+      r.linkStates.length,
+      'changed link',
+      r.linkStates.map((l) => l.name),
+    ),
+    ...list(
+      r.addresses.length,
+      'address',
+      r.addresses.map((x) => `${x.local}/${x.prefixlen} on ${x.dev}`),
+    ),
+    ...list(
+      r.routes.length,
+      'route',
+      r.routes.map((x) => `${x.dst}${x.dev ? ` dev ${x.dev}` : ''}`),
+    ),
+    ...list(
+      r.rules.length,
+      'iptables rule',
+      r.rules.map((x) => `${x.table} ${x.line.split(' ')[1] ?? ''}`),
+    ),
+    ...list(
+      r.policies.length,
+      'iptables policy',
+      r.policies.map((p) => `${p.chain} was ${p.original}`),
+    ),
+    ...list(
+      r.sysctls.length,
+      'sysctl',
+      r.sysctls.map((s) => `${s.key} was ${s.original}`),
+    ),
+    ...list(
+      r.processes.length,
+      'process',
+      r.processes.map((p) => String(p.pid)),
+    ),
   ];
 }
 
@@ -175,7 +244,8 @@ export function finishPending(record: HostRecord, after: Snapshot, existingDirs:
   const p = record.pending;
   if (!p) return record;
   const r = mergeRun(record, p.before, after);
-  for (const d of p.newDirs) if (existingDirs.includes(d.path) && !r.dirs.some((x) => x.path === d.path)) r.dirs.push(d);
+  for (const d of p.newDirs)
+    if (existingDirs.includes(d.path) && !r.dirs.some((x) => x.path === d.path)) r.dirs.push(d);
   if (!r.lessons.includes(p.lesson)) r.lessons.push(p.lesson);
   r.pending = null;
   return r;

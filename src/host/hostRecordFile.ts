@@ -16,7 +16,10 @@ export function readHostRecord(): HostRecord {
   try {
     return { ...emptyRecord(), ...(JSON.parse(readFileSync(file, 'utf8')) as Partial<HostRecord>) };
   } catch (e) {
-    throw new UserError(`Cannot read ${file}: ${(e as Error).message}.`, 'It lists what tsnet-learn changed on this machine; fix or remove it by hand.');
+    throw new UserError(
+      `Cannot read ${file}: ${(e as Error).message}.`,
+      'It lists what tsnet-learn changed on this machine; fix or remove it by hand.',
+    );
   }
 }
 

@@ -31,9 +31,16 @@ export function settledRecord(): HostRecord {
   const p = record.pending;
   if (!p) return record;
   if (p.pid !== process.pid && startTimeOf(p.pid) === p.startTime) {
-    throw new UserError(`Another tsnet-learn run --target host is still running (pid ${p.pid}, since ${p.startedAt}).`, 'Wait for it to end, or stop it (it records what it changed when interrupted).');
+    throw new UserError(
+      `Another tsnet-learn run --target host is still running (pid ${p.pid}, since ${p.startedAt}).`,
+      'Wait for it to end, or stop it (it records what it changed when interrupted).',
+    );
   }
-  const settled = finishPending(record, takeHostSnapshot(p.sysctls), p.newDirs.map((d) => d.path).filter((d) => existsSync(d)));
+  const settled = finishPending(
+    record,
+    takeHostSnapshot(p.sysctls),
+    p.newDirs.map((d) => d.path).filter((d) => existsSync(d)),
+  );
   save(settled);
   return settled;
 }
@@ -74,7 +81,11 @@ export function startHostRun(chain: readonly Lesson[], jobsDir: string): HostRun
     done = true;
     for (const sig of ['SIGINT', 'SIGTERM'] as const) process.off(sig, onSignal);
     const p = record.pending!;
-    record = finishPending(record, takeHostSnapshot(p.sysctls), p.newDirs.map((d) => d.path).filter((d) => existsSync(d)));
+    record = finishPending(
+      record,
+      takeHostSnapshot(p.sysctls),
+      p.newDirs.map((d) => d.path).filter((d) => existsSync(d)),
+    );
     save(record);
     if (isEmptyRecord(record)) return ['Nothing on this machine was changed.'];
     return [

@@ -7,7 +7,10 @@ const CONTAINERS = parseCidr('172.18.0.0/16')!;
 
 /** The IPv4 destinations a ping or curl line sends traffic to. */
 export function destinationsOf(line: string): string[] {
-  const words = line.replace(/^nsenter\s+(?:-\S+\s+)*/, '').replace(/^ip\s+netns\s+exec\s+\S+\s+/, '').split(/\s+/);
+  const words = line
+    .replace(/^nsenter\s+(?:-\S+\s+)*/, '')
+    .replace(/^ip\s+netns\s+exec\s+\S+\s+/, '')
+    .split(/\s+/);
   const head = words[0];
   if (head !== 'ping' && head !== 'curl') return [];
   return words
@@ -18,13 +21,17 @@ export function destinationsOf(line: string): string[] {
 }
 
 /** Lines of the chain that would send traffic off this machine, with the address. */
-export function unsafeTraffic(chain: readonly Lesson[], localAddresses: ReadonlySet<string>): { lesson: string; line: string; address: string }[] {
+export function unsafeTraffic(
+  chain: readonly Lesson[],
+  localAddresses: ReadonlySet<string>,
+): { lesson: string; line: string; address: string }[] {
   const out: { lesson: string; line: string; address: string }[] = [];
   for (const lesson of chain) {
     for (const step of lesson.steps) {
       for (const c of step.commands) {
         for (const address of destinationsOf(c.line)) {
-          if (!inCidr(address, CONTAINERS) && !address.startsWith('127.') && !localAddresses.has(address)) out.push({ lesson: lesson.id, line: c.line, address });
+          if (!inCidr(address, CONTAINERS) && !address.startsWith('127.') && !localAddresses.has(address))
+            out.push({ lesson: lesson.id, line: c.line, address });
         }
       }
     }

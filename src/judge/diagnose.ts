@@ -39,7 +39,9 @@ export function diagnose(s: Snapshot, hostIp: string): Cause[] {
   if (!host) return causes;
   const filter = host.iptables?.filter;
   if (filter?.policies.FORWARD === 'DROP') {
-    const accepts = filter.rules.some((r) => r.chain === 'FORWARD' && r.args.join(' ').includes('br0') && r.args.includes('ACCEPT'));
+    const accepts = filter.rules.some(
+      (r) => r.chain === 'FORWARD' && r.args.join(' ').includes('br0') && r.args.includes('ACCEPT'),
+    );
     if (!accepts) {
       causes.push({
         blocking: false,
@@ -50,7 +52,9 @@ export function diagnose(s: Snapshot, hostIp: string): Cause[] {
   }
   // Only once there is a bridge: before it (lessons 2 to 4) routes through veths are the lesson itself.
   const bridged = (host.links ?? []).some((l) => l.name === 'br0') || (host.routes ?? []).some((r) => r.dev === 'br0');
-  const elsewhere = (host.routes ?? []).filter((r) => canonicalDst(r.dst) === '172.18.0.0/16' && r.dev !== 'br0' && r.dev !== null);
+  const elsewhere = (host.routes ?? []).filter(
+    (r) => canonicalDst(r.dst) === '172.18.0.0/16' && r.dev !== 'br0' && r.dev !== null,
+  );
   if (bridged && elsewhere.length) {
     causes.push({
       blocking: false,
@@ -64,7 +68,9 @@ export function diagnose(s: Snapshot, hostIp: string): Cause[] {
     causes.push({
       blocking: true,
       cause: `${hostIp} is not an address of this machine, so nothing published on it can be reached`,
-      fix: guess ? `grade with --var host_ip=${guess} (this machine's address), or add ${hostIp} to an interface` : `grade with --var host_ip=<this machine's address>`,
+      fix: guess
+        ? `grade with --var host_ip=${guess} (this machine's address), or add ${hostIp} to an interface`
+        : `grade with --var host_ip=<this machine's address>`,
     });
   }
   return causes;

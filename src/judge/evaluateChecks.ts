@@ -25,7 +25,8 @@ const LAB_SUBNET = parseCidr('172.18.0.0/16')!;
  */
 function trafficPolicy(target: Target, snapshot: Snapshot): ProbeEnv['refuseTraffic'] {
   return (address, ns) => {
-    if (ns === 'outside' && !target.hasOutside) return `${target.label} has no outside world to send from; run it in a lab to test this`;
+    if (ns === 'outside' && !target.hasOutside)
+      return `${target.label} has no outside world to send from; run it in a lab to test this`;
     if (target.spec.kind === 'lab') return null;
     const local = new Set((snapshot.spaces.host?.links ?? []).flatMap((l) => l.addresses.map((a) => a.local)));
     if (inCidr(address, LAB_SUBNET) || address.startsWith('127.') || local.has(address)) return null;
@@ -34,7 +35,12 @@ function trafficPolicy(target: Target, snapshot: Snapshot): ProbeEnv['refuseTraf
 }
 
 /** Evaluates state checks over one snapshot, then the probes (with `lazyProbes`, only when every state check holds). */
-export async function evaluateChecks(decls: readonly CheckDecl[], shell: Shell, target: Target, options: { lazyProbes?: boolean; snapshot?: Snapshot } = {}): Promise<CheckResult[]> {
+export async function evaluateChecks(
+  decls: readonly CheckDecl[],
+  shell: Shell,
+  target: Target,
+  options: { lazyProbes?: boolean; snapshot?: Snapshot } = {},
+): Promise<CheckResult[]> {
   return (await evaluateWithSnapshot(decls, shell, target, options)).results;
 }
 
@@ -51,7 +57,9 @@ export async function evaluateWithSnapshot(
   options: { lazyProbes?: boolean; extraNeeds?: readonly Need[]; snapshot?: Snapshot } = {},
 ): Promise<{ results: CheckResult[]; snapshot: Snapshot }> {
   // Only a lab has an outside world to read.
-  const needs = [...checkNeeds(decls), ...(options.extraNeeds ?? [])].filter((n) => n.ns !== 'outside' || target.hasOutside);
+  const needs = [...checkNeeds(decls), ...(options.extraNeeds ?? [])].filter(
+    (n) => n.ns !== 'outside' || target.hasOutside,
+  );
   if (target.spec.kind !== 'lab') needs.push({ ns: 'host', part: 'links' });
   // A snapshot handed in (taken right after the step, for "what changed") must hold what these checks read.
   const snapshot = options.snapshot ?? (await takeSnapshot(shell, needs));
@@ -63,7 +71,9 @@ export async function evaluateWithSnapshot(
     const kind = checkKinds[decl.kind]!;
     if (!kind.evaluate) return null;
     // A claim about a namespace that does not exist fails, even "absent": it would be true of anything.
-    const gone = kind.needs(decl.args).find((n) => n.part !== 'netns' && n.ns !== 'host' && snapshot.spaces[n.ns] === null);
+    const gone = kind
+      .needs(decl.args)
+      .find((n) => n.part !== 'netns' && n.ns !== 'host' && snapshot.spaces[n.ns] === null);
     if (gone) return { decl, status: 'failed', message: `${nsLabel(gone.ns)} does not exist` };
     return judge(decl, kind.evaluate(decl.args, snapshot), kind.negated(decl.args));
   });
@@ -79,7 +89,11 @@ export async function evaluateWithSnapshot(
       }
       const from = kind.needs(decl.args)[0]?.ns ?? 'host';
       if (from === 'outside' && !target.hasOutside) {
-        results[i] = { decl, status: 'skipped', message: `${target.label} has no outside world to send from; run it in a lab to test this` };
+        results[i] = {
+          decl,
+          status: 'skipped',
+          message: `${target.label} has no outside world to send from; run it in a lab to test this`,
+        };
         return;
       }
       if (snapshot.spaces[from] === null) {
@@ -95,7 +109,11 @@ export async function evaluateWithSnapshot(
 
 /** Collects the exec calls made in the same tick and sends them to the shell as one parallel batch. */
 function batched(shell: Shell, wrap: (line: string, ns: string) => string): ProbeEnv['exec'] {
-  let pending: { line: string; resolve: (r: { exitCode: number; output: string }) => void; reject: (e: unknown) => void }[] = [];
+  let pending: {
+    line: string;
+    resolve: (r: { exitCode: number; output: string }) => void;
+    reject: (e: unknown) => void;
+  }[] = [];
   const flush = (): void => {
     const batch = pending;
     pending = [];
@@ -114,5 +132,9 @@ function batched(shell: Shell, wrap: (line: string, ns: string) => string): Prob
 function judge(decl: CheckDecl, v: Verdict, negated: boolean): CheckResult {
   if (v.skip) return { decl, status: 'skipped', message: v.skip };
   const passed = v.ok !== negated;
-  return { decl, status: passed ? 'passed' : 'failed', message: negated && !passed ? `${v.message} (expected the opposite)` : v.message };
+  return {
+    decl,
+    status: passed ? 'passed' : 'failed',
+    message: negated && !passed ? `${v.message} (expected the opposite)` : v.message,
+  };
 }

@@ -53,8 +53,13 @@ export function parseVars(pairs: readonly string[]): Record<string, string> {
   const vars: Record<string, string> = {};
   for (const p of pairs) {
     const m = /^([a-z_]+)=(.+)$/.exec(p);
-    if (!m || m[1] !== 'host_ip') throw new UserError(`Unknown --var "${p}".`, 'Known: --var host_ip=ADDRESS (the address that stands for the tutorial\'s 172.16.0.2).');
-    if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(m[2]!)) throw new UserError(`--var host_ip wants an IPv4 address, not "${m[2]}".`);
+    if (m?.[1] !== 'host_ip')
+      throw new UserError(
+        `Unknown --var "${p}".`,
+        "Known: --var host_ip=ADDRESS (the address that stands for the tutorial's 172.16.0.2).",
+      );
+    if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(m[2]!))
+      throw new UserError(`--var host_ip wants an IPv4 address, not "${m[2]}".`);
     vars[m[1]] = m[2]!;
   }
   return vars;
@@ -69,19 +74,42 @@ export function substitute(decl: CheckDecl, vars: Record<string, string>): Check
 }
 
 /** The checks that describe the finished state of each lesson of the chain (transient ones left out). Pure. */
-export function gradedChecks(chain: readonly Lesson[], only: boolean): { lesson: Lesson; decls: { step: number; decl: CheckDecl }[] }[] {
-  return chain
-    .slice(only ? -1 : 0)
-    .map((lesson) => ({ lesson, decls: lesson.steps.flatMap((s) => s.checks.filter((c) => !c.transient).map((decl) => ({ step: s.index, decl }))) }));
+export function gradedChecks(
+  chain: readonly Lesson[],
+  only: boolean,
+): { lesson: Lesson; decls: { step: number; decl: CheckDecl }[] }[] {
+  return chain.slice(only ? -1 : 0).map((lesson) => ({
+    lesson,
+    decls: lesson.steps.flatMap((s) => s.checks.filter((c) => !c.transient).map((decl) => ({ step: s.index, decl }))),
+  }));
 }
 
 function toGraded(lesson: string, step: number, r: CheckResult): GradedCheck {
   const status: GradeStatus = r.status === 'passed' ? 'pass' : r.status === 'skipped' ? 'skip' : 'fail';
-  return { id: r.decl.id, lesson, step, title: r.decl.title, status, message: r.message, hint: r.decl.hint, points: r.decl.points, earned: status === 'pass' ? r.decl.points : 0 };
+  return {
+    id: r.decl.id,
+    lesson,
+    step,
+    title: r.decl.title,
+    status,
+    message: r.message,
+    hint: r.decl.hint,
+    points: r.decl.points,
+    earned: status === 'pass' ? r.decl.points : 0,
+  };
 }
 
-export async function grade(input: { chain: Lesson[]; only: boolean; vars: Record<string, string>; target: Target; shell: Shell }): Promise<GradeReport> {
-  const groups = gradedChecks(input.chain, input.only).map((g) => ({ ...g, decls: g.decls.map((d) => ({ ...d, decl: substitute(d.decl, input.vars) })) }));
+export async function grade(input: {
+  chain: Lesson[];
+  only: boolean;
+  vars: Record<string, string>;
+  target: Target;
+  shell: Shell;
+}): Promise<GradeReport> {
+  const groups = gradedChecks(input.chain, input.only).map((g) => ({
+    ...g,
+    decls: g.decls.map((d) => ({ ...d, decl: substitute(d.decl, input.vars) })),
+  }));
   const all = groups.flatMap((g) => g.decls.map((d) => d.decl));
   let results: CheckResult[];
   let causes: Cause[] = [];
@@ -99,7 +127,13 @@ export async function grade(input: { chain: Lesson[]; only: boolean; vars: Recor
       return graded.message.startsWith('error: ') ? { ...graded, status: 'error' as const } : graded;
     });
     const scored = checks.filter((c) => c.status !== 'skip');
-    return { id: g.lesson.id, title: g.lesson.title, checks, earned: scored.reduce((n, c) => n + c.earned, 0), possible: scored.reduce((n, c) => n + c.points, 0) };
+    return {
+      id: g.lesson.id,
+      title: g.lesson.title,
+      checks,
+      earned: scored.reduce((n, c) => n + c.earned, 0),
+      possible: scored.reduce((n, c) => n + c.points, 0),
+    };
   });
   const flat = lessons.flatMap((l) => l.checks);
   const first = flat.find((c) => c.status === 'fail' || c.status === 'error');

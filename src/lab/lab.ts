@@ -5,7 +5,15 @@ import type { Writable } from 'node:stream';
 import { UserError } from '../core/errors.js';
 import { assertUserNamespaces } from '../exec/preflight.js';
 import { lockLab } from './labLock.js';
-import { isAlive, readRecord, removeRecord, startTimeOf, validateLabName, writeRecord, type LabRecord } from './labStore.js';
+import {
+  isAlive,
+  readRecord,
+  removeRecord,
+  startTimeOf,
+  validateLabName,
+  writeRecord,
+  type LabRecord,
+} from './labStore.js';
 import { labInitScript } from './labWorld.js';
 
 export function isRoot(): boolean {
@@ -14,7 +22,16 @@ export function isRoot(): boolean {
 
 /** argv that runs a program inside the lab (nsenter into its init's namespaces). */
 export function enterArgv(r: LabRecord): string[] {
-  return ['nsenter', '-t', String(r.initPid), ...(r.rootless ? ['--user', '--preserve-credentials'] : []), '--net', '--mount', '--pid', '--'];
+  return [
+    'nsenter',
+    '-t',
+    String(r.initPid),
+    ...(r.rootless ? ['--user', '--preserve-credentials'] : []),
+    '--net',
+    '--mount',
+    '--pid',
+    '--',
+  ];
 }
 
 function childOf(pid: number): number | null {
@@ -35,7 +52,10 @@ function explainUnshareFailure(stderr: string, rootless: boolean): UserError {
     );
   }
   if (/command not found|No such file/.test(text)) {
-    return new UserError(`Cannot create a lab: ${text}`, 'Install the missing tools: apt-get install -y iproute2 util-linux iptables iputils-ping curl python3');
+    return new UserError(
+      `Cannot create a lab: ${text}`,
+      'Install the missing tools: apt-get install -y iproute2 util-linux iptables iputils-ping curl python3',
+    );
   }
   return new UserError(`Cannot create a lab: ${text}`);
 }
@@ -69,12 +89,29 @@ export async function createLab(name: string, options: CreateLabOptions = {}): P
 async function buildLab(name: string, options: CreateLabOptions): Promise<LabRecord> {
   validateLabName(name);
   const existing = readRecord(name);
-  if (existing && isAlive(existing)) throw new UserError(`Lab "${name}" already exists (pid ${existing.initPid}).`, `Use it, or remove it first: tsnet-learn lab destroy ${name}`);
+  if (existing && isAlive(existing))
+    throw new UserError(
+      `Lab "${name}" already exists (pid ${existing.initPid}).`,
+      `Use it, or remove it first: tsnet-learn lab destroy ${name}`,
+    );
   if (existing) removeRecord(name);
   const rootless = !isRoot();
   const ephemeral = Boolean(options.ephemeral);
   const script = labInitScript({ diesWithCreator: ephemeral });
-  const args = [...(rootless ? ['--user', '--map-root-user'] : []), '--net', '--mount', '--pid', '--fork', '--kill-child', '--mount-proc', '--propagation', 'private', 'bash', '-c', script];
+  const args = [
+    ...(rootless ? ['--user', '--map-root-user'] : []),
+    '--net',
+    '--mount',
+    '--pid',
+    '--fork',
+    '--kill-child',
+    '--mount-proc',
+    '--propagation',
+    'private',
+    'bash',
+    '-c',
+    script,
+  ];
   // Detached: the lab outlives this CLI invocation until `lab destroy`, unless it is ephemeral: then
   // its stdin is a pipe only this process holds (its lifeline), and it ends when that pipe closes.
   const holder = spawn('unshare', args, { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -106,8 +143,22 @@ async function buildLab(name: string, options: CreateLabOptions): Promise<LabRec
   // The lifeline must not keep this process running: it is meant to close when the process ends.
   (holder.stdin as Writable & { unref?: () => void }).unref?.();
   holder.unref();
-  const creator = { pid: process.pid, startTime: startTimeOf(process.pid) ?? '', command: options.command ?? 'lab create' };
-  const record: LabRecord = { name, holderPid: holder.pid, initPid, initStartTime, rootless, uid: process.getuid?.() ?? 0, createdAt: new Date().toISOString(), creator, ephemeral };
+  const creator = {
+    pid: process.pid,
+    startTime: startTimeOf(process.pid) ?? '',
+    command: options.command ?? 'lab create',
+  };
+  const record: LabRecord = {
+    name,
+    holderPid: holder.pid,
+    initPid,
+    initStartTime,
+    rootless,
+    uid: process.getuid?.() ?? 0,
+    createdAt: new Date().toISOString(),
+    creator,
+    ephemeral,
+  };
   writeRecord(record);
   ownLabs.set(name, { record, lifeline: ephemeral ? holder.stdin : null });
   labsBeingBuilt.delete(holder.pid);
@@ -149,7 +200,8 @@ export async function destroyLab(name: string): Promise<'destroyed' | 'stale' | 
   if (alive) {
     killQuietly(r.initPid);
     // Wait until the kernel has torn it down, so "destroyed" means gone.
-    for (let i = 0; i < 200 && startTimeOf(r.initPid) === r.initStartTime; i++) await new Promise((res) => setTimeout(res, 10));
+    for (let i = 0; i < 200 && startTimeOf(r.initPid) === r.initStartTime; i++)
+      await new Promise((res) => setTimeout(res, 10));
   }
   removeRecord(name);
   return alive ? 'destroyed' : 'stale';

@@ -89,11 +89,14 @@ export async function lockLab(name: string, waitMs = 15_000): Promise<() => void
  * waiting would leave a learner staring at nothing. Grading and pictures only read, and claim nothing.
  */
 export function claimLab(name: string, command: string): () => void {
-  return claim(lockFile(name, 'busy'), command, (by) =>
-    new UserError(
-      `Lab "${name}" is in use${by}: two commands changing one lab at once would mix their steps.`,
-      `Wait for it to finish, or use another lab: --target lab:OTHER. Reading it is fine meanwhile: tsnet-learn check … --target lab:${name}`,
-    ),
+  return claim(
+    lockFile(name, 'busy'),
+    command,
+    (by) =>
+      new UserError(
+        `Lab "${name}" is in use${by}: two commands changing one lab at once would mix their steps.`,
+        `Wait for it to finish, or use another lab: --target lab:OTHER. Reading it is fine meanwhile: tsnet-learn check … --target lab:${name}`,
+      ),
   );
 }
 
@@ -103,11 +106,14 @@ export function claimLab(name: string, command: string): () => void {
  * one of them. (`@` starts no lab name.)
  */
 export function claimHost(command: string): () => void {
-  return claim(lockFile('@host', 'busy'), command, (by) =>
-    new UserError(
-      `This machine's network is being changed${by}: two commands changing it at once would mix their steps, and lose track of what reset must undo.`,
-      'Wait for it to finish, or stop it (it records what it changed when interrupted); then try again. Reading is fine meanwhile: tsnet-learn check … --target host',
-    ),
+  return claim(
+    lockFile('@host', 'busy'),
+    command,
+    (by) =>
+      new UserError(
+        `This machine's network is being changed${by}: two commands changing it at once would mix their steps, and lose track of what reset must undo.`,
+        'Wait for it to finish, or stop it (it records what it changed when interrupted); then try again. Reading is fine meanwhile: tsnet-learn check … --target host',
+      ),
   );
 }
 
@@ -123,18 +129,22 @@ export function claimNetworkOf(pid: number, command: string): () => void {
   } catch {
     return () => undefined;
   }
-  return claim(lockFile(`@net-${net}`, 'busy'), command, (by) =>
-    new UserError(
-      `The network of process ${pid} is being changed${by}: two commands changing it at once would mix their steps.`,
-      `Wait for it to finish; then try again. Reading it is fine meanwhile: tsnet-learn check … --target pid:${pid}`,
-    ),
+  return claim(
+    lockFile(`@net-${net}`, 'busy'),
+    command,
+    (by) =>
+      new UserError(
+        `The network of process ${pid} is being changed${by}: two commands changing it at once would mix their steps.`,
+        `Wait for it to finish; then try again. Reading it is fine meanwhile: tsnet-learn check … --target pid:${pid}`,
+      ),
   );
 }
 
 /** Takes the claim file at once, or throws `refuse(" by `command` (pid N)")` naming the live holder. */
 function claim(file: string, command: string, refuse: (by: string) => UserError): () => void {
   const holder = tryLock(file, command);
-  if (holder !== null) throw refuse(`${holder.command ? ` by \`${holder.command}\`` : ''}${holder.pid > 0 ? ` (pid ${holder.pid})` : ''}`);
+  if (holder !== null)
+    throw refuse(`${holder.command ? ` by \`${holder.command}\`` : ''}${holder.pid > 0 ? ` (pid ${holder.pid})` : ''}`);
   return hold(file);
 }
 

@@ -1,5 +1,14 @@
 // Lab records on disk: where a lab's holder process is, so later invocations can enter it.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  rmdirSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../core/errors.js';
 
@@ -35,7 +44,10 @@ function labsDir(): string {
 
 export function validateLabName(name: string): string {
   if (!/^[a-z0-9][a-z0-9_-]{0,31}$/.test(name)) {
-    throw new UserError(`Invalid lab name "${name}".`, 'A lab name is 1 to 32 lowercase letters, digits, "-" or "_", starting with a letter or digit.');
+    throw new UserError(
+      `Invalid lab name "${name}".`,
+      'A lab name is 1 to 32 lowercase letters, digits, "-" or "_", starting with a letter or digit.',
+    );
   }
   return name;
 }

@@ -10,10 +10,16 @@ import type { Target } from '../target/target.js';
 export type LessonProgress = { state: 'done' } | { state: 'not-started' } | { state: 'at'; step: number; of: number };
 
 /** The lesson as its state checks alone see it. */
-const withoutProbes = (lesson: Lesson): Lesson => ({ ...lesson, steps: lesson.steps.map((s) => ({ ...s, checks: s.checks.filter((d) => !isProbe(d)) })) });
+const withoutProbes = (lesson: Lesson): Lesson => ({
+  ...lesson,
+  steps: lesson.steps.map((s) => ({ ...s, checks: s.checks.filter((d) => !isProbe(d)) })),
+});
 
 /** Pure: "not started" when none of its lasting state claims holds, else where `learn` would pick it up by them. */
-export function lessonProgress(lesson: Lesson, verdicts: ReadonlyMap<string, Pick<CheckResult, 'status'>>): LessonProgress {
+export function lessonProgress(
+  lesson: Lesson,
+  verdicts: ReadonlyMap<string, Pick<CheckResult, 'status'>>,
+): LessonProgress {
   const state = withoutProbes(lesson);
   const at = resumePoint(state, verdicts);
   if (at.done) return { state: 'done' };
@@ -26,7 +32,16 @@ export function formatProgress(p: LessonProgress): string {
 }
 
 /** Every lesson at once, from one snapshot. */
-export async function courseProgress(lessons: readonly Lesson[], shell: Shell, target: Target): Promise<Map<string, LessonProgress>> {
-  const verdicts = new Map((await evaluateChecks(lastingStateChecks(lessons), shell, target)).map((r): [string, CheckResult] => [r.decl.id, r]));
+export async function courseProgress(
+  lessons: readonly Lesson[],
+  shell: Shell,
+  target: Target,
+): Promise<Map<string, LessonProgress>> {
+  const verdicts = new Map(
+    (await evaluateChecks(lastingStateChecks(lessons), shell, target)).map((r): [string, CheckResult] => [
+      r.decl.id,
+      r,
+    ]),
+  );
   return new Map(lessons.map((l) => [l.id, lessonProgress(l, verdicts)]));
 }

@@ -61,7 +61,8 @@ export async function reevaluate(
   const probes = decls.filter(isProbe);
   const readers = shells.length > 1 && probes.length ? shells.slice(0, -1) : shells;
   // Side by side with the snapshot; `before` only tells which namespaces exist to send from.
-  const probing = probes.length && readers !== shells ? evaluateChecks(probes, shells.at(-1)!, target, { snapshot: before }) : null;
+  const probing =
+    probes.length && readers !== shells ? evaluateChecks(probes, shells.at(-1)!, target, { snapshot: before }) : null;
   probing?.catch(() => undefined);
 
   const known = (ns: string): boolean => KEPT_PARTS.every((p) => before.spaces[ns]?.[p] !== undefined);
@@ -72,7 +73,16 @@ export async function reevaluate(
   ];
   const snapshot = await readSideBySide(readers, needs);
   const unexpected = snapshot.netns.filter((n) => !(n in snapshot.spaces));
-  if (unexpected.length) Object.assign(snapshot.spaces, (await readSideBySide(readers, fullNeeds(unexpected, false).filter((n) => n.ns !== 'host'))).spaces);
+  if (unexpected.length)
+    Object.assign(
+      snapshot.spaces,
+      (
+        await readSideBySide(
+          readers,
+          fullNeeds(unexpected, false).filter((n) => n.ns !== 'host'),
+        )
+      ).spaces,
+    );
   // The parts not read again (rules, sockets, sysctls of untouched netns) come from `before`, as in run.
   const after = carryOver(before, snapshot);
 
@@ -80,10 +90,17 @@ export async function reevaluate(
   if (!probing) {
     if (decls.length) results = await evaluateChecks(decls, shells[0]!, target, { snapshot: after, lazyProbes: true });
   } else {
-    const state = await evaluateChecks(decls.filter((d) => !isProbe(d)), shells[0]!, target, { snapshot: after });
+    const state = await evaluateChecks(
+      decls.filter((d) => !isProbe(d)),
+      shells[0]!,
+      target,
+      { snapshot: after },
+    );
     const probed = state.every((r) => r.status === 'passed')
       ? await probing
-      : probes.map((decl): CheckResult => ({ decl, status: 'skipped', message: 'not probed: a state check already fails' }));
+      : probes.map(
+          (decl): CheckResult => ({ decl, status: 'skipped', message: 'not probed: a state check already fails' }),
+        );
     results = decls.map((d) => [...state, ...probed].find((r) => r.decl === d)!);
   }
   return { results, snapshot: after, changes: diffSnapshots(before, after) };
@@ -132,7 +149,9 @@ export function learnSession(input: LearnInput): LearnSession {
   const runLines = (s: Step): string[] => s.commands.filter((c) => c.role === 'run').map((c) => normalize(c.line));
   const typedCount = (s: Step): number => runLines(s).filter((l) => typed.has(l)).length;
   const isDone = (s: Step): boolean =>
-    checked(s) ? results !== null && results.length > 0 && results.every((r) => r.status === 'passed') : typedCount(s) === runLines(s).length;
+    checked(s)
+      ? results !== null && results.length > 0 && results.every((r) => r.status === 'passed')
+      : typedCount(s) === runLines(s).length;
 
   const judge = async (touched?: (ns: string) => boolean): Promise<Change[]> => {
     const r = await reevaluate(shells, target, step(), snapshot, touched);
@@ -171,9 +190,13 @@ export function learnSession(input: LearnInput): LearnSession {
     return out;
   };
 
-  const reply = (parts: string[]): LearnReply => ({ label: promptLabel(lesson, step(), ctx), text: parts.filter(Boolean).join('\n') });
+  const reply = (parts: string[]): LearnReply => ({
+    label: promptLabel(lesson, step(), ctx),
+    text: parts.filter(Boolean).join('\n'),
+  });
   /** Progress shown after the step's card gets a blank line between them. */
-  const afterCard = (shown: string[]): string => (status() && shown.some((p) => p.includes('━━')) ? `\n${status()}` : status());
+  const afterCard = (shown: string[]): string =>
+    status() && shown.some((p) => p.includes('━━')) ? `\n${status()}` : status();
 
   async function onPrompt(req: PromptRequest): Promise<LearnReply> {
     const fresh = req.histNo !== '' && lastSeen.get(req.pid) !== req.histNo;
@@ -202,7 +225,11 @@ export function learnSession(input: LearnInput): LearnSession {
       const s = step();
       switch (req.kind) {
         case 'step':
-          return reply(s ? [formatStepCard(lesson, s), `\n${status()}`] : [formatLessonDone(lesson, input.nextLesson, ctx, input.lab)]);
+          return reply(
+            s
+              ? [formatStepCard(lesson, s), `\n${status()}`]
+              : [formatLessonDone(lesson, input.nextLesson, ctx, input.lab)],
+          );
         case 'where':
           return reply([formatWhere(lesson, s, ctx, input.lab)]);
         case 'hint': {
@@ -214,7 +241,12 @@ export function learnSession(input: LearnInput): LearnSession {
           if (!s) return reply([formatLessonDone(lesson, input.nextLesson, ctx, input.lab)]);
           if (checked(s) && !isDone(s)) {
             await judge(untouched);
-            if (!isDone(s)) return reply([`  Step ${s.index} is not done yet:`, formatHint(s, results ?? []), '  (skip moves on anyway.)']);
+            if (!isDone(s))
+              return reply([
+                `  Step ${s.index} is not done yet:`,
+                formatHint(s, results ?? []),
+                '  (skip moves on anyway.)',
+              ]);
           }
           const shown = await advance('next');
           return reply([...shown, afterCard(shown)]);

@@ -52,8 +52,15 @@ export function formatStepCard(lesson: Lesson, step: Step): string {
   const lasting = lastingChecks(step);
   const transient = step.checks.filter((d) => d.transient);
   if (lasting.length) out.push('', '  Done when:', ...lasting.map((d) => `    · ${d.title}`));
-  else if (step.kind !== 'change') out.push('', pc.dim(`  This step only ${step.kind === 'cleanup' ? 'cleans up' : 'looks'}: type its commands, or next to go on.`));
-  if (transient.length) out.push('', '  Right after this step, and only then:', ...transient.map((d) => `    · ${d.title}`));
+  else if (step.kind !== 'change')
+    out.push(
+      '',
+      pc.dim(
+        `  This step only ${step.kind === 'cleanup' ? 'cleans up' : 'looks'}: type its commands, or next to go on.`,
+      ),
+    );
+  if (transient.length)
+    out.push('', '  Right after this step, and only then:', ...transient.map((d) => `    · ${d.title}`));
   return out.join('\n');
 }
 
@@ -82,7 +89,9 @@ export function formatStatus(s: StatusInput): string {
   const holding = results.filter((r) => r.status === 'passed').length;
   const failing = firstFailing(results);
   if (!failing && results.length) return `${pc.green('✓')} ${head} done`;
-  const why = failing ? ` · failing: ${failing.decl.title}${failing.status === 'failed' ? ` — ${failing.message}` : ''}` : '';
+  const why = failing
+    ? ` · failing: ${failing.decl.title}${failing.status === 'failed' ? ` — ${failing.message}` : ''}`
+    : '';
   return `${pc.red('✗')} ${head} · ${holding} of ${results.length} checks hold${why}${failing?.decl.hint ? pc.dim(' (hint)') : ''}`;
 }
 
@@ -96,12 +105,14 @@ export function formatChanges(changes: readonly Change[], max = 12): string {
 
 /** How to fix each lasting check that fails; the probes waiting for them are only named. */
 export function formatHint(step: Step, results: readonly CheckResult[]): string {
-  if (lastingChecks(step).length === 0) return `  Step ${step.index} has no checks: type its commands (step shows them), or next to go on.`;
+  if (lastingChecks(step).length === 0)
+    return `  Step ${step.index} has no checks: type its commands (step shows them), or next to go on.`;
   const failed = results.filter((r) => r.status === 'failed');
   const waiting = results.filter((r) => r.status === 'skipped');
   if (failed.length === 0 && waiting.length === 0) return `  Nothing fails: step ${step.index} is done.`;
   const out = failed.map(
-    (r) => `  ${pc.red('✗')} ${r.decl.title} ${pc.dim(`— ${r.message}`)}\n    ${pc.yellow('hint:')} ${r.decl.hint ?? 'the commands of this step (step shows them) make it hold'}`,
+    (r) =>
+      `  ${pc.red('✗')} ${r.decl.title} ${pc.dim(`— ${r.message}`)}\n    ${pc.yellow('hint:')} ${r.decl.hint ?? 'the commands of this step (step shows them) make it hold'}`,
   );
   if (waiting.length) out.push(pc.dim(`  Judged once those hold: ${waiting.map((r) => r.decl.title).join('; ')}`));
   return out.join('\n');
@@ -109,7 +120,11 @@ export function formatHint(step: Step, results: readonly CheckResult[]): string 
 
 /** The step just finished, and what its "right after" claims say now. */
 export function formatStepDone(step: Step, transient: readonly CheckResult[], skipped: boolean): string {
-  const out = [skipped ? `${pc.yellow('↷')} step ${step.index} skipped: ${step.title}` : `${pc.green('✓')} step ${step.index} done: ${step.title}`];
+  const out = [
+    skipped
+      ? `${pc.yellow('↷')} step ${step.index} skipped: ${step.title}`
+      : `${pc.green('✓')} step ${step.index} done: ${step.title}`,
+  ];
   for (const r of transient) {
     const mark = r.status === 'passed' ? pc.green('✓') : r.status === 'failed' ? pc.red('✗') : pc.yellow('○');
     out.push(`  ${mark} right now: ${r.decl.title}${r.status === 'passed' ? '' : pc.dim(` (${r.message})`)}`);
@@ -121,7 +136,9 @@ export function formatStepDone(step: Step, transient: readonly CheckResult[], sk
 export function formatLessonDone(lesson: Lesson, nextLesson: string | null, ctx: string, lab: string): string {
   const out = ['', pc.green(pc.bold(`★ ${lesson.id} complete: ${lesson.title}`))];
   if (ctx !== 'host') out.push(`  You are still ${whereIs(ctx)}: type exit to get back to the host.`);
-  out.push(`  This shell stays open to look around; exit leaves it. The lab keeps what you built (tsnet-learn lab destroy ${lab} removes it).`);
+  out.push(
+    `  This shell stays open to look around; exit leaves it. The lab keeps what you built (tsnet-learn lab destroy ${lab} removes it).`,
+  );
   if (nextLesson) out.push(`  Next: tsnet-learn learn ${nextLesson}${lab === 'default' ? '' : ` --lab ${lab}`}`);
   return out.join('\n');
 }

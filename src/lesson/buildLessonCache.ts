@@ -5,5 +5,9 @@ import { lessonsDir } from './catalog.js';
 import { writeCache } from './lessonCache.js';
 
 const dir = lessonsDir();
-const n = await writeCache(readdirSync(dir).filter((f) => f.endsWith('.md')).map((f) => join(dir, f)));
+const n = await writeCache(
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => join(dir, f)),
+);
 process.stdout.write(`cached ${n} parsed lessons\n`);

@@ -42,7 +42,12 @@ export async function loadFile(path: string): Promise<LintInput> {
 }
 
 export async function loadCatalog(dir = lessonsDir()): Promise<Catalog> {
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.md')).sort().map((f) => join(dir, f)) : [];
+  const files = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.md'))
+        .sort()
+        .map((f) => join(dir, f))
+    : [];
   const lessons: Lesson[] = [];
   const broken = new Map<string, LessonMessage[]>();
   const inputs: LintInput[] = [];
@@ -81,25 +86,37 @@ function knownList(c: Catalog): string {
 }
 
 /** `lesson-6`, `6` or a path to a .md file → the lesson and its prerequisite chain (dependencies first). */
-export async function resolveLesson(arg: string, catalogPromise?: Promise<Catalog>): Promise<{ lesson: Lesson; chain: Lesson[] }> {
+export async function resolveLesson(
+  arg: string,
+  catalogPromise?: Promise<Catalog>,
+): Promise<{ lesson: Lesson; chain: Lesson[] }> {
   const catalog = await (catalogPromise ?? loadCatalog());
   let lesson: Lesson | undefined;
   let pathFile: LintInput | undefined;
   const looksLikePath = arg.endsWith('.md') || arg.includes('/');
   if (looksLikePath) {
     const path = resolve(arg);
-    if (!existsSync(path) || !statSync(path).isFile()) throw new UserError(`No lesson file at ${arg}`, `Known lessons:\n${knownList(catalog)}`);
+    if (!existsSync(path) || !statSync(path).isFile())
+      throw new UserError(`No lesson file at ${arg}`, `Known lessons:\n${knownList(catalog)}`);
     pathFile = await loadFile(path);
     const { lesson: parsed, messages } = pathFile.result;
     const errors = messages.filter((m) => m.severity === 'error');
-    if (!parsed || errors.length) throw new UserError(`${pathFile.file} is not a valid lesson; nothing was run.`, formatMessages(asErrors(messages)));
+    if (!parsed || errors.length)
+      throw new UserError(
+        `${pathFile.file} is not a valid lesson; nothing was run.`,
+        formatMessages(asErrors(messages)),
+      );
     lesson = parsed;
   } else {
     const id = /^\d+$/.test(arg) ? `lesson-${arg}` : arg;
     lesson = catalog.byId.get(id);
     if (!lesson) {
       const brokenHere = [...catalog.broken.entries()].find(([file]) => basename(file, '.md') === id);
-      if (brokenHere) throw new UserError(`${brokenHere[0]} is not a valid lesson; nothing was run.`, formatMessages(asErrors(brokenHere[1])));
+      if (brokenHere)
+        throw new UserError(
+          `${brokenHere[0]} is not a valid lesson; nothing was run.`,
+          formatMessages(asErrors(brokenHere[1])),
+        );
       throw new UserError(`Unknown lesson "${arg}".`, `Known lessons:\n${knownList(catalog)}`);
     }
   }
@@ -108,7 +125,9 @@ export async function resolveLesson(arg: string, catalogPromise?: Promise<Catalo
   // Lint what this run needs, the lesson and its prerequisites, as `lint` would: a step without checks,
   // an unknown prerequisite, a cycle or a duplicate id stops the run before anything is created.
   // A lesson file given by path stands in for the catalog's lesson of the same id.
-  const inputs = pathFile ? [...catalog.files.filter((f) => f.result.lesson?.id !== lesson!.id && f.file !== pathFile!.file), pathFile] : catalog.files;
+  const inputs = pathFile
+    ? [...catalog.files.filter((f) => f.result.lesson?.id !== lesson!.id && f.file !== pathFile!.file), pathFile]
+    : catalog.files;
   const needed = reachable(byId, lesson);
   const relevant = lint(inputs).filter((m) => {
     const input = inputs.find((i) => i.file === m.file);
@@ -117,7 +136,10 @@ export async function resolveLesson(arg: string, catalogPromise?: Promise<Catalo
   });
   if (relevant.length) {
     const files = [...new Set(relevant.map((m) => m.file))];
-    throw new UserError(`${files.join(', ')} ${files.length > 1 ? 'are not valid lessons' : 'is not a valid lesson'}; nothing was run.`, formatMessages(relevant));
+    throw new UserError(
+      `${files.join(', ')} ${files.length > 1 ? 'are not valid lessons' : 'is not a valid lesson'}; nothing was run.`,
+      formatMessages(relevant),
+    );
   }
   const chain = prerequisiteChain(byId, lesson);
   if (!chain.ok) throw new UserError(`Cannot order the prerequisites of ${lesson.id}: ${chain.problem}.`);

@@ -10,7 +10,8 @@ export function prerequisiteChain(byId: ReadonlyMap<string, Lesson>, target: Les
   const stack: string[] = [];
   const visit = (lesson: Lesson): string | null => {
     if (done.has(lesson.id)) return null;
-    if (stack.includes(lesson.id)) return `prerequisite cycle: ${[...stack.slice(stack.indexOf(lesson.id)), lesson.id].join(' → ')}`;
+    if (stack.includes(lesson.id))
+      return `prerequisite cycle: ${[...stack.slice(stack.indexOf(lesson.id)), lesson.id].join(' → ')}`;
     stack.push(lesson.id);
     for (const pre of lesson.prerequisites) {
       const dep = byId.get(pre);

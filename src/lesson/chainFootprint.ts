@@ -69,7 +69,10 @@ export function chainFootprint(chain: readonly Lesson[]): Footprint {
         const link = linkAdd(words);
         // Links made inside a namespace the lessons create cannot collide with anything.
         if (link && host) {
-          for (const [name, type] of [[link.name, link.type], ...(link.peer ? [[link.peer, link.type]] : [])] as [string, string | null][]) {
+          for (const [name, type] of [[link.name, link.type], ...(link.peer ? [[link.peer, link.type]] : [])] as [
+            string,
+            string | null,
+          ][]) {
             if (!fp.links.some((l) => l.name === name)) fp.links.push({ name, type, lesson: lesson.id, line: c.line });
           }
           if (link.type === 'bridge') add(fp.bridges, link.name);

@@ -12,7 +12,9 @@ const SHELLS = '(?:bash|sh)';
 
 /** `nsenter … --net=/run/netns/X bash` or `ip netns exec X bash`, with nothing after the shell. */
 export function contextOpened(line: string): string | null {
-  const ns = new RegExp(`^nsenter\\s+(?:\\S+\\s+)*?(?:--net=|--net\\s+|-n\\s*)(\\S+)(?:\\s+-\\S+)*\\s+${SHELLS}$`).exec(line);
+  const ns = new RegExp(`^nsenter\\s+(?:\\S+\\s+)*?(?:--net=|--net\\s+|-n\\s*)(\\S+)(?:\\s+-\\S+)*\\s+${SHELLS}$`).exec(
+    line,
+  );
   if (ns) return netnsFromPath(ns[1]!);
   const exec = new RegExp(`^ip\\s+netns\\s+exec\\s+(\\S+)\\s+${SHELLS}$`).exec(line);
   return exec ? exec[1]! : null;
@@ -53,7 +55,9 @@ function innerCommand(line: string): string {
  * wins; null when none names a netns by path or name, e.g. `nsenter -t PID`).
  */
 export function unwrapCommand(line: string): { netns: string | null; inner: string } {
-  const nsenter = /^nsenter\s+(?:-\S+\s+)*?(?:--net=(\S+)|--net\s+(\S+)|-n(\S*)|-t\s+\d+)(?:\s+-\S+)*\s+(.*)$/.exec(line);
+  const nsenter = /^nsenter\s+(?:-\S+\s+)*?(?:--net=(\S+)|--net\s+(\S+)|-n(\S*)|-t\s+\d+)(?:\s+-\S+)*\s+(.*)$/.exec(
+    line,
+  );
   if (nsenter) {
     const path = nsenter[1] ?? nsenter[2] ?? (nsenter[3] || undefined);
     const rest = unwrapCommand(nsenter[4]!);
@@ -68,7 +72,22 @@ export function unwrapCommand(line: string): { netns: string | null; inner: stri
 }
 
 const READ_SUBCOMMANDS = new Set(['show', 'list', 'ls', 'lst', 'get', 'pids', 'identify']);
-const IP_OBJECTS = new Set(['netns', 'link', 'l', 'addr', 'address', 'a', 'route', 'r', 'ro', 'neigh', 'n', 'rule', 'ru', 'maddr']);
+const IP_OBJECTS = new Set([
+  'netns',
+  'link',
+  'l',
+  'addr',
+  'address',
+  'a',
+  'route',
+  'r',
+  'ro',
+  'neigh',
+  'n',
+  'rule',
+  'ru',
+  'maddr',
+]);
 
 /** True for lines that only read state: `ip … show/list`, ping, curl, iptables listing, cat, ss. */
 export function observesOnly(line: string): boolean {
@@ -77,10 +96,13 @@ export function observesOnly(line: string): boolean {
   const words = cmd.split(/\s+/);
   const head = words[0] ?? '';
   if (['ping', 'curl', 'cat', 'ss', 'netstat', 'iptables-save', 'ip6tables-save', 'true'].includes(head)) return true;
-  if (head === 'iptables') return words.some((w) => ['--list', '--list-rules', '--check'].includes(w) || /^-[A-Za-z]*[LSC]/.test(w));
+  if (head === 'iptables')
+    return words.some((w) => ['--list', '--list-rules', '--check'].includes(w) || /^-[A-Za-z]*[LSC]/.test(w));
   if (head === 'bridge') return words.includes('show') || words.length <= 2;
   if (head === 'ip') {
-    const rest = words.slice(1).filter((w, i, all) => !w.startsWith('-') && !(i > 0 && ['-n', '-netns'].includes(all[i - 1]!)));
+    const rest = words
+      .slice(1)
+      .filter((w, i, all) => !w.startsWith('-') && !(i > 0 && ['-n', '-netns'].includes(all[i - 1]!)));
     const [object, sub] = rest;
     if (!object || !IP_OBJECTS.has(object)) return false;
     return sub === undefined || READ_SUBCOMMANDS.has(sub) || (object !== 'netns' && sub === 'dev');

@@ -53,7 +53,8 @@ export function simpleCommands(line: string): Word[][] {
       continue;
     }
     // `2>&1`, `>&2` and `&>` are redirections, not separators.
-    const separator = c === ';' || c === '|' || (c === '&' && line[i - 1] !== '>' && line[i - 1] !== '<' && line[i + 1] !== '>');
+    const separator =
+      c === ';' || c === '|' || (c === '&' && line[i - 1] !== '>' && line[i - 1] !== '<' && line[i + 1] !== '>');
     if (separator) {
       end();
       if (line[i + 1] === c) i++;
@@ -70,7 +71,21 @@ export function simpleCommands(line: string): Word[][] {
 /** Options of wrappers that take a separate value (`nsenter -t PID`, `timeout -s KILL 5`). */
 const VALUED: Record<string, Set<string>> = {
   nsenter: new Set(['-t', '--target', '-S', '--setuid', '-G', '--setgid', '-w', '--wd', '-r', '--root']),
-  unshare: new Set(['-S', '--setuid', '-G', '--setgid', '-R', '--root', '-w', '--wd', '--propagation', '--map-user', '--map-group', '--map-users', '--map-groups']),
+  unshare: new Set([
+    '-S',
+    '--setuid',
+    '-G',
+    '--setgid',
+    '-R',
+    '--root',
+    '-w',
+    '--wd',
+    '--propagation',
+    '--map-user',
+    '--map-group',
+    '--map-users',
+    '--map-groups',
+  ]),
   env: new Set(['-u', '--unset', '-C', '--chdir']),
   timeout: new Set(['-s', '--signal', '-k', '--kill-after']),
   nice: new Set(['-n', '--adjustment']),
@@ -107,7 +122,11 @@ export function innerWords(words: readonly Word[]): Word[] {
 
 /** True when wrapper words enter a namespace under /run/netns (`ip netns exec X`, `nsenter --net=/run/netns/X`). */
 function entersNamedNetns(wrappers: readonly Word[]): boolean {
-  return wrappers.some((w, i) => (w.text === 'exec' && wrappers[i - 1]?.text === 'netns') || /^(--net=|-n)?\/(var\/)?run\/netns\/[^/]+$/.test(w.text));
+  return wrappers.some(
+    (w, i) =>
+      (w.text === 'exec' && wrappers[i - 1]?.text === 'netns') ||
+      /^(--net=|-n)?\/(var\/)?run\/netns\/[^/]+$/.test(w.text),
+  );
 }
 
 const SHELLS = new Set(['bash', 'sh', 'dash', 'zsh', 'ksh', 'fish']);
@@ -119,7 +138,13 @@ const FIREWALL_SERVICES = /^(firewalld|ufw|nftables|netfilter-persistent|iptable
 function sudo(words: readonly Word[]): CommandProblem[] {
   const head = words[0];
   if (!head || !['sudo', 'doas'].includes(head.text)) return [];
-  return [{ offset: head.offset, reason: `Unexpected \`${head.text}\`, expected the command alone (tsnet-learn runs it with the privileges of its target)`, rule: 'sudo' }];
+  return [
+    {
+      offset: head.offset,
+      reason: `Unexpected \`${head.text}\`, expected the command alone (tsnet-learn runs it with the privileges of its target)`,
+      rule: 'sudo',
+    },
+  ];
 }
 
 /** A bare shell that is not a context opener reads /dev/null and ends: the next lines would run outside it. */
@@ -200,7 +225,13 @@ function nft(words: readonly Word[], owned: OwnedFirewall, owns: string[]): Comm
   let i = 1;
   while (words[i]?.text.startsWith('-')) {
     if (['-f', '--file'].includes(words[i]!.text)) {
-      return [{ offset: words[i]!.offset, reason: `Unexpected \`${shown(words)}\`: it loads a ruleset file the lesson does not show (such files often begin with \`flush ruleset\`), expected the nft commands on their own lines`, rule: 'host-firewall' }];
+      return [
+        {
+          offset: words[i]!.offset,
+          reason: `Unexpected \`${shown(words)}\`: it loads a ruleset file the lesson does not show (such files often begin with \`flush ruleset\`), expected the nft commands on their own lines`,
+          rule: 'host-firewall',
+        },
+      ];
     }
     i += ['-I', '--includepath'].includes(words[i]!.text) ? 2 : 1;
   }
@@ -213,26 +244,62 @@ function nft(words: readonly Word[], owned: OwnedFirewall, owns: string[]): Comm
   const tableName = hasFamily ? rest[3] : rest[2];
   const key = `nft:${hasFamily ? rest[2] : 'ip'}:${tableName ?? ''}`;
   if ((verb === 'add' || verb === 'create') && object === 'table' && tableName) owns.push(key);
-  const destructive = (verb === 'flush' && ['ruleset', 'table', 'chain'].includes(object)) || (verb === 'delete' && ['table', 'chain'].includes(object));
+  const destructive =
+    (verb === 'flush' && ['ruleset', 'table', 'chain'].includes(object)) ||
+    (verb === 'delete' && ['table', 'chain'].includes(object));
   if (!destructive) return [];
   if (object !== 'ruleset' && tableName && owned.has(key)) return [];
-  const what = object === 'ruleset' ? 'every firewall rule of the machine' : `the ${object} ${rest.slice(2).join(' ')}, which this lesson did not create`;
-  return [{ offset: head.offset, reason: `Unexpected \`${shown(words)}\`: it removes ${what}, expected the lesson's own rules deleted one by one`, rule: 'host-firewall' }];
+  const what =
+    object === 'ruleset'
+      ? 'every firewall rule of the machine'
+      : `the ${object} ${rest.slice(2).join(' ')}, which this lesson did not create`;
+  return [
+    {
+      offset: head.offset,
+      reason: `Unexpected \`${shown(words)}\`: it removes ${what}, expected the lesson's own rules deleted one by one`,
+      rule: 'host-firewall',
+    },
+  ];
 }
 
 function firewall(words: readonly Word[], owned: OwnedFirewall, owns: string[]): CommandProblem[] {
   const head = words[0]!;
   const name = head.text.replace(/^.*\//, '');
   if (IPTABLES.test(name)) return iptables(words, owned, owns);
-  if (IPTABLES_RESTORE.test(name) && !words.some((w) => w.text === '-n' || w.text === '--noflush' || /^-[a-z]*n[a-z]*$/.test(w.text))) {
-    return [{ offset: head.offset, reason: `Unexpected \`${shown(words)}\`: it replaces whole tables, the host's rules too, expected \`${name} --noflush\` or single iptables rules`, rule: 'host-firewall' }];
+  if (
+    IPTABLES_RESTORE.test(name) &&
+    !words.some((w) => w.text === '-n' || w.text === '--noflush' || /^-[a-z]*n[a-z]*$/.test(w.text))
+  ) {
+    return [
+      {
+        offset: head.offset,
+        reason: `Unexpected \`${shown(words)}\`: it replaces whole tables, the host's rules too, expected \`${name} --noflush\` or single iptables rules`,
+        rule: 'host-firewall',
+      },
+    ];
   }
   if (name === 'nft') return nft(words, owned, owns);
   if (name === 'ufw' && ['disable', 'reset'].includes(words[1]?.text ?? '')) {
-    return [{ offset: head.offset, reason: `Unexpected \`${shown(words)}\`: it switches off the host's firewall, expected rules for the lesson's own traffic`, rule: 'host-firewall' }];
+    return [
+      {
+        offset: head.offset,
+        reason: `Unexpected \`${shown(words)}\`: it switches off the host's firewall, expected rules for the lesson's own traffic`,
+        rule: 'host-firewall',
+      },
+    ];
   }
-  if (name === 'systemctl' && ['stop', 'disable', 'mask', 'kill'].includes(words[1]?.text ?? '') && words.slice(2).some((w) => FIREWALL_SERVICES.test(w.text))) {
-    return [{ offset: head.offset, reason: `Unexpected \`${shown(words)}\`: it switches off the host's firewall, expected rules for the lesson's own traffic`, rule: 'host-firewall' }];
+  if (
+    name === 'systemctl' &&
+    ['stop', 'disable', 'mask', 'kill'].includes(words[1]?.text ?? '') &&
+    words.slice(2).some((w) => FIREWALL_SERVICES.test(w.text))
+  ) {
+    return [
+      {
+        offset: head.offset,
+        reason: `Unexpected \`${shown(words)}\`: it switches off the host's firewall, expected rules for the lesson's own traffic`,
+        rule: 'host-firewall',
+      },
+    ];
   }
   return [];
 }
@@ -258,8 +325,16 @@ function ipNames(words: readonly Word[]): CommandProblem[] {
   const names: Word[] = [];
   if (object === 'netns' && (sub === 'add' || sub === 'delete' || sub === 'del')) {
     const n = words[i + 2];
-    if (n && !n.text.includes('$') && (n.text.includes('/') || n.text === '.' || n.text === '..' || n.text.length > 255)) {
-      out.push({ offset: n.offset, reason: `Unexpected namespace name \`${n.text}\`, expected a file name under /run/netns (no '/', not . or ..)`, rule: 'netns-name' });
+    if (
+      n &&
+      !n.text.includes('$') &&
+      (n.text.includes('/') || n.text === '.' || n.text === '..' || n.text.length > 255)
+    ) {
+      out.push({
+        offset: n.offset,
+        reason: `Unexpected namespace name \`${n.text}\`, expected a file name under /run/netns (no '/', not . or ..)`,
+        rule: 'netns-name',
+      });
     }
     return out;
   }
@@ -267,10 +342,12 @@ function ipNames(words: readonly Word[]): CommandProblem[] {
   // `ip link add NAME …`, `ip link set veth0 up`: the device is the first word after the subcommand.
   const first = words[i + 2];
   const keywords = ['dev', 'name', 'link', 'up', 'down', 'type', 'master', 'group', 'help'];
-  if (isLink && sub && LINK_SUBS.has(sub) && first && !first.text.startsWith('-') && !keywords.includes(first.text)) names.push(first);
+  if (isLink && sub && LINK_SUBS.has(sub) && first && !first.text.startsWith('-') && !keywords.includes(first.text))
+    names.push(first);
   for (let j = i + 2; j < words.length - 1; j++) {
     const k = words[j]!.text;
-    if (k === 'dev' || k === 'name' || k === 'master' || (k === 'link' && isLink && sub === 'add')) names.push(words[j + 1]!);
+    if (k === 'dev' || k === 'name' || k === 'master' || (k === 'link' && isLink && sub === 'add'))
+      names.push(words[j + 1]!);
   }
   for (const n of names) {
     const why = badIfname(n.text);
@@ -284,7 +361,11 @@ function addresses(line: string): CommandProblem[] {
   const out: CommandProblem[] = [];
   for (const m of line.matchAll(/(?<![\w.-])\d+\.\d+\.\d+\.\d+(?:\/\d+)?(?![\w.])/g)) {
     if (parseCidr(m[0]) === null) {
-      out.push({ offset: m.index, reason: `Unexpected address \`${m[0]}\`, expected an IPv4 address such as 172.18.0.10 (four numbers 0-255, a prefix 0-32)`, rule: 'address' });
+      out.push({
+        offset: m.index,
+        reason: `Unexpected address \`${m[0]}\`, expected an IPv4 address such as 172.18.0.10 (four numbers 0-255, a prefix 0-32)`,
+        rule: 'address',
+      });
     }
   }
   return out;
@@ -294,7 +375,11 @@ function addresses(line: string): CommandProblem[] {
  * Problems of one command line. `owned` holds what earlier lines of the lesson created; what this line
  * creates is returned in `owns`, for the caller to add. `inNamespace`: the line runs in a context.
  */
-export function commandProblems(line: string, owned: OwnedFirewall = new Set(), inNamespace = false): { problems: CommandProblem[]; owns: string[] } {
+export function commandProblems(
+  line: string,
+  owned: OwnedFirewall = new Set(),
+  inNamespace = false,
+): { problems: CommandProblem[]; owns: string[] } {
   const problems: CommandProblem[] = [];
   const owns: string[] = [];
   for (const command of simpleCommands(line)) {
@@ -303,7 +388,8 @@ export function commandProblems(line: string, owned: OwnedFirewall = new Set(), 
     problems.push(...sudo(words));
     problems.push(...strayShell(line, words, command));
     // A container's own firewall is the lesson's to wipe; only the host's is off limits.
-    if (!inNamespace && !entersNamedNetns(command.slice(0, command.length - words.length))) problems.push(...firewall(words, owned, owns));
+    if (!inNamespace && !entersNamedNetns(command.slice(0, command.length - words.length)))
+      problems.push(...firewall(words, owned, owns));
     problems.push(...ipNames(words));
   }
   problems.push(...addresses(line));

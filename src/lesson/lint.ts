@@ -23,7 +23,9 @@ function itemPosition(source: string, key: string, item: string): Position {
   for (let i = at.line - 1; i < lines.length; i++) {
     const line = lines[i]!;
     if (i >= at.line && (/^[A-Za-z_]/.test(line) || line.startsWith('---'))) break;
-    const m = new RegExp(`(?<![\\w-])${item.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`).exec(i === at.line - 1 ? line.slice(key.length + 1) : line);
+    const m = new RegExp(`(?<![\\w-])${item.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`).exec(
+      i === at.line - 1 ? line.slice(key.length + 1) : line,
+    );
     if (m) return { line: i + 1, column: m.index + 1 + (i === at.line - 1 ? key.length + 1 : 0) };
   }
   return at;
@@ -42,7 +44,13 @@ export function lint(inputs: readonly LintInput[]): LessonMessage[] {
   const fileOf = new Map<string, LintInput>();
   for (const { input, lesson } of lessons) {
     const first = fileOf.get(lesson.id);
-    if (first) error(input.file, keyPosition(input.source, 'id'), `Unexpected duplicate lesson id \`${lesson.id}\`, expected a unique id (also in ${first.file})`, 'lesson-id');
+    if (first)
+      error(
+        input.file,
+        keyPosition(input.source, 'id'),
+        `Unexpected duplicate lesson id \`${lesson.id}\`, expected a unique id (also in ${first.file})`,
+        'lesson-id',
+      );
     else {
       byId.set(lesson.id, lesson);
       fileOf.set(lesson.id, input);
@@ -55,16 +63,34 @@ export function lint(inputs: readonly LintInput[]): LessonMessage[] {
   const checkIds = new Map<string, string>();
   for (const { input, lesson } of lessons) {
     for (const pre of lesson.prerequisites) {
-      if (!byId.has(pre)) error(input.file, itemPosition(input.source, 'prerequisites', pre), `Unexpected prerequisite \`${pre}\`, expected ${others(lesson.id)}`, 'prerequisites');
+      if (!byId.has(pre))
+        error(
+          input.file,
+          itemPosition(input.source, 'prerequisites', pre),
+          `Unexpected prerequisite \`${pre}\`, expected ${others(lesson.id)}`,
+          'prerequisites',
+        );
     }
     const chain = prerequisiteChain(byId, lesson);
     const inCycle = chain.ok ? [] : chain.problem.replace(/^prerequisite cycle: /, '').split(' → ');
     const cyclePre = lesson.prerequisites.find((p) => inCycle.includes(p));
-    if (!chain.ok && chain.problem.startsWith('prerequisite cycle')) error(input.file, cyclePre ? itemPosition(input.source, 'prerequisites', cyclePre) : keyPosition(input.source, 'prerequisites'), `Unexpected ${chain.problem}, expected prerequisites without a cycle`, 'prerequisites');
+    if (!chain.ok && chain.problem.startsWith('prerequisite cycle'))
+      error(
+        input.file,
+        cyclePre ? itemPosition(input.source, 'prerequisites', cyclePre) : keyPosition(input.source, 'prerequisites'),
+        `Unexpected ${chain.problem}, expected prerequisites without a cycle`,
+        'prerequisites',
+      );
     for (const step of lesson.steps) {
       for (const c of step.checks) {
         const other = checkIds.get(c.id);
-        if (other && other !== input.file) error(input.file, c.position, `Unexpected check id \`${c.id}\`, expected an id unique in the course (also in ${other})`, 'check-id');
+        if (other && other !== input.file)
+          error(
+            input.file,
+            c.position,
+            `Unexpected check id \`${c.id}\`, expected an id unique in the course (also in ${other})`,
+            'check-id',
+          );
         checkIds.set(c.id, input.file);
       }
     }

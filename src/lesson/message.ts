@@ -17,11 +17,15 @@ export function formatMessage(m: LessonMessage): string {
 
 export function formatMessages(messages: readonly LessonMessage[]): string {
   const sorted = [...messages].sort(
-    (a, b) => a.file.localeCompare(b.file) || a.position.line - b.position.line || a.position.column - b.position.column,
+    (a, b) =>
+      a.file.localeCompare(b.file) || a.position.line - b.position.line || a.position.column - b.position.column,
   );
   const errors = sorted.filter((m) => m.severity === 'error').length;
   const warnings = sorted.length - errors;
-  const tally = [errors ? `${errors} error${errors > 1 ? 's' : ''}` : '', warnings ? `${warnings} warning${warnings > 1 ? 's' : ''}` : '']
+  const tally = [
+    errors ? `${errors} error${errors > 1 ? 's' : ''}` : '',
+    warnings ? `${warnings} warning${warnings > 1 ? 's' : ''}` : '',
+  ]
     .filter(Boolean)
     .join(', ');
   return [...sorted.map(formatMessage), '', tally].join('\n');

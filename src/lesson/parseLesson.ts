@@ -43,7 +43,11 @@ export function parseLesson(source: string, file: string): ParseResult {
   let prerequisites: string[] = [];
   const yamlNode = tree.children[0]?.type === 'yaml' ? tree.children[0] : null;
   if (!yamlNode) {
-    error({ line: 1, column: 1 }, 'Unexpected start of lesson, expected frontmatter (`---` with id, title, prerequisites)', 'frontmatter');
+    error(
+      { line: 1, column: 1 },
+      'Unexpected start of lesson, expected frontmatter (`---` with id, title, prerequisites)',
+      'frontmatter',
+    );
   } else {
     const doc = parseDocument(yamlNode.value);
     const base = (yamlNode.position?.start.line ?? 1) + 1;
@@ -61,19 +65,39 @@ export function parseLesson(source: string, file: string): ParseResult {
     };
     if (data && typeof data === 'object') {
       if (typeof data.id !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(data.id)) {
-        error(keyPos('id'), data.id === undefined ? 'Unexpected missing id, expected `id: …`, a lowercase id such as lesson-3' : `Unexpected id ${JSON.stringify(data.id)}, expected a lowercase id such as lesson-3`, 'frontmatter');
+        error(
+          keyPos('id'),
+          data.id === undefined
+            ? 'Unexpected missing id, expected `id: …`, a lowercase id such as lesson-3'
+            : `Unexpected id ${JSON.stringify(data.id)}, expected a lowercase id such as lesson-3`,
+          'frontmatter',
+        );
       } else id = data.id;
-      if (typeof data.title !== 'string' || !data.title.trim()) error(keyPos('title'), 'Unexpected missing title, expected `title: …`', 'frontmatter');
+      if (typeof data.title !== 'string' || !data.title.trim())
+        error(keyPos('title'), 'Unexpected missing title, expected `title: …`', 'frontmatter');
       else title = data.title.trim();
       const pre = data.prerequisites ?? [];
       if (!Array.isArray(pre) || pre.some((p) => typeof p !== 'string')) {
-        error(keyPos('prerequisites'), 'Unexpected prerequisites, expected a list of lesson ids such as [lesson-2]', 'frontmatter');
+        error(
+          keyPos('prerequisites'),
+          'Unexpected prerequisites, expected a list of lesson ids such as [lesson-2]',
+          'frontmatter',
+        );
       } else prerequisites = pre as string[];
       for (const key of Object.keys(data)) {
-        if (!['id', 'title', 'prerequisites'].includes(key)) warn(keyPos(key), `Unexpected frontmatter key \`${key}\`, expected id, title or prerequisites`, 'frontmatter');
+        if (!['id', 'title', 'prerequisites'].includes(key))
+          warn(
+            keyPos(key),
+            `Unexpected frontmatter key \`${key}\`, expected id, title or prerequisites`,
+            'frontmatter',
+          );
       }
     } else if (!doc.errors.length) {
-      error({ line: base, column: 1 }, 'Unexpected frontmatter, expected `id`, `title` and `prerequisites`', 'frontmatter');
+      error(
+        { line: base, column: 1 },
+        'Unexpected frontmatter, expected `id`, `title` and `prerequisites`',
+        'frontmatter',
+      );
     }
   }
 
@@ -94,16 +118,29 @@ export function parseLesson(source: string, file: string): ParseResult {
   const endStep = (): void => {
     if (!current) return;
     const runs = current.commands.filter((c) => c.role === 'run');
-    current.kind = runs.length > 0 && runs.every((c) => c.mayFail) ? 'cleanup' : runs.every((c) => c.observes) ? 'observe' : 'change';
+    current.kind =
+      runs.length > 0 && runs.every((c) => c.mayFail)
+        ? 'cleanup'
+        : runs.every((c) => c.observes)
+          ? 'observe'
+          : 'change';
     // A step whose check lines are broken has been told so already.
     if (current.kind === 'change' && current.checks.length === 0 && !brokenChecks.has(current)) {
-      warn(current.position, `Unexpected step without checks, expected a \`check\` block: "${current.title}" changes state`, 'step-checks');
+      warn(
+        current.position,
+        `Unexpected step without checks, expected a \`check\` block: "${current.title}" changes state`,
+        'step-checks',
+      );
     }
     const open = context as Context | null;
     if (open && contextAt) {
       // A context ends with its step: commands meant for it in the next step would run on the host.
       if (!contextAt.used) {
-        error(contextAt.position, `Unexpected end of step right after \`${open.opener}\`, expected the commands for ${open.netns} in the same step (a context ends with its step)`, 'context');
+        error(
+          contextAt.position,
+          `Unexpected end of step right after \`${open.opener}\`, expected the commands for ${open.netns} in the same step (a context ends with its step)`,
+          'context',
+        );
       }
       endedContext = { netns: open.netns, opener: open.opener, position: contextAt.position };
     }
@@ -119,7 +156,16 @@ export function parseLesson(source: string, file: string): ParseResult {
       if (h.depth === 2) {
         endStep();
         const text = plainText(h).trim();
-        current = { index: steps.length + 1, title: text, prose: '', paragraphs: [], kind: 'change', commands: [], checks: [], position: pos };
+        current = {
+          index: steps.length + 1,
+          title: text,
+          prose: '',
+          paragraphs: [],
+          kind: 'change',
+          commands: [],
+          checks: [],
+          position: pos,
+        };
         mayFailStep = /\(if needed\)/i.test(text);
         steps.push(current);
       } else if (h.depth === 1 && !title) {
@@ -131,7 +177,10 @@ export function parseLesson(source: string, file: string): ParseResult {
       const text = plainText(n).trim();
       if (current) {
         current.prose += (current.prose ? '\n\n' : '') + text;
-        current.paragraphs.push({ line: n.position?.start.line ?? 0, text: parent?.type === 'listItem' ? `- ${text}` : text });
+        current.paragraphs.push({
+          line: n.position?.start.line ?? 0,
+          text: parent?.type === 'listItem' ? `- ${text}` : text,
+        });
       } else summary.push(text);
       return 'skip';
     }
@@ -146,13 +195,21 @@ export function parseLesson(source: string, file: string): ParseResult {
       const endLine = lines[(code.position?.end.line ?? start.line) - 1] ?? '';
       const closed = (code.position?.end.line ?? 0) > start.line && endLine.trim().startsWith(fence);
       if (!closed) {
-        error({ line: start.line, column: start.column }, `Unexpected end of file, expected a closing fence (${fence}) for this block`, 'fence');
+        error(
+          { line: start.line, column: start.column },
+          `Unexpected end of file, expected a closing fence (${fence}) for this block`,
+          'fence',
+        );
         return 'skip';
       }
     }
     if (!COMMAND_LANGS.has(lang) && lang !== 'check') return 'skip';
     if (!current) {
-      error({ line: start.line, column: start.column }, `Unexpected \`${lang}\` block before the first step, expected it under a \`##\` step heading`, 'step');
+      error(
+        { line: start.line, column: start.column },
+        `Unexpected \`${lang}\` block before the first step, expected it under a \`##\` step heading`,
+        'step',
+      );
       return 'skip';
     }
     const step: Step = current;
@@ -162,8 +219,14 @@ export function parseLesson(source: string, file: string): ParseResult {
     const posOf = (i: number, offsetInValue = -1): Position => {
       const srcLine = lines[firstLine + i - 1] ?? '';
       const valueLine = raw[i] ?? '';
-      const indent = Math.max(0, srcLine.length - srcLine.trimStart().length - (valueLine.length - valueLine.trimStart().length));
-      const col = offsetInValue >= 0 ? indent + offsetInValue + 1 : indent + (valueLine.length - valueLine.trimStart().length) + 1;
+      const indent = Math.max(
+        0,
+        srcLine.length - srcLine.trimStart().length - (valueLine.length - valueLine.trimStart().length),
+      );
+      const col =
+        offsetInValue >= 0
+          ? indent + offsetInValue + 1
+          : indent + (valueLine.length - valueLine.trimStart().length) + 1;
       return { line: firstLine + i, column: col };
     };
 
@@ -171,7 +234,11 @@ export function parseLesson(source: string, file: string): ParseResult {
     const swallowed = raw.findIndex((l) => /^\s*(`{3,}|~{3,})/.test(l));
     if (swallowed >= 0) {
       const opener = raw[swallowed]!.trim();
-      error(posOf(swallowed), `Unexpected fence ${opener} inside the ${lang} block opened at ${start.line}:${start.column}, expected that block to be closed first with ${fence ?? '```'} on a line of its own`, 'fence');
+      error(
+        posOf(swallowed),
+        `Unexpected fence ${opener} inside the ${lang} block opened at ${start.line}:${start.column}, expected that block to be closed first with ${fence ?? '```'} on a line of its own`,
+        'fence',
+      );
       brokenChecks.add(step);
       return 'skip';
     }
@@ -184,9 +251,24 @@ export function parseLesson(source: string, file: string): ParseResult {
           const checkId = parsed.id ?? `${id || 'lesson'}:${step.index}.${step.checks.length + 1}`;
           const position = posOf(i);
           const dup = seenIds.get(checkId);
-          if (dup) error(position, `Unexpected duplicate check id \`${checkId}\`, expected a unique id (first used at ${dup.line}:${dup.column})`, 'check-id');
+          if (dup)
+            error(
+              position,
+              `Unexpected duplicate check id \`${checkId}\`, expected a unique id (first used at ${dup.line}:${dup.column})`,
+              'check-id',
+            );
           seenIds.set(checkId, position);
-          const decl: CheckDecl = { id: checkId, kind: parsed.kind, args: parsed.args, title: parsed.title, points: parsed.points, hint: parsed.hint, transient: parsed.transient, source: text.trim(), position };
+          const decl: CheckDecl = {
+            id: checkId,
+            kind: parsed.kind,
+            args: parsed.args,
+            title: parsed.title,
+            points: parsed.points,
+            hint: parsed.hint,
+            transient: parsed.transient,
+            source: text.trim(),
+            position,
+          };
           step.checks.push(decl);
         } catch (e) {
           if (!(e instanceof CheckSyntaxError)) throw e;
@@ -230,24 +312,52 @@ export function parseLesson(source: string, file: string): ParseResult {
           );
           continue;
         }
-        step.commands.push({ line: text, context, role: 'close-context', mayFail, background: null, observes: true, position });
+        step.commands.push({
+          line: text,
+          context,
+          role: 'close-context',
+          mayFail,
+          background: null,
+          observes: true,
+          position,
+        });
         context = null;
         contextAt = null;
         continue;
       }
       if (cls.role === 'open-context') {
         if (context) {
-          error(position, `Unexpected \`${text}\` inside the context of ${context.netns}, expected \`exit\` first`, 'context');
+          error(
+            position,
+            `Unexpected \`${text}\` inside the context of ${context.netns}, expected \`exit\` first`,
+            'context',
+          );
           continue;
         }
         context = { netns: cls.netns!, opener: text };
         contextAt = { position, used: false };
         endedContext = null;
-        step.commands.push({ line: text, context, role: 'open-context', mayFail, background: null, observes: true, position });
+        step.commands.push({
+          line: text,
+          context,
+          role: 'open-context',
+          mayFail,
+          background: null,
+          observes: true,
+          position,
+        });
         continue;
       }
       if (contextAt) contextAt.used = true;
-      const command: Command = { line: text, context, role: 'run', mayFail, background: cls.background, observes: cls.observes, position };
+      const command: Command = {
+        line: text,
+        context,
+        role: 'run',
+        mayFail,
+        background: cls.background,
+        observes: cls.observes,
+        position,
+      };
       step.commands.push(command);
     }
     return 'skip';

@@ -8,8 +8,18 @@ export function checkCount(l: Lesson): number {
 }
 
 /** The lessons as a table; `extra` adds a last column (the learner's progress in a lab). */
-export function formatList(lessons: readonly Lesson[], extra?: { header: string; values: ReadonlyMap<string, string> }): string {
-  const rows = lessons.map((l) => [l.id, l.title, String(l.steps.length), String(checkCount(l)), l.prerequisites.join(', ') || '-', ...(extra ? [extra.values.get(l.id) ?? '-'] : [])]);
+export function formatList(
+  lessons: readonly Lesson[],
+  extra?: { header: string; values: ReadonlyMap<string, string> },
+): string {
+  const rows = lessons.map((l) => [
+    l.id,
+    l.title,
+    String(l.steps.length),
+    String(checkCount(l)),
+    l.prerequisites.join(', ') || '-',
+    ...(extra ? [extra.values.get(l.id) ?? '-'] : []),
+  ]);
   const head = ['ID', 'TITLE', 'STEPS', 'CHECKS', 'NEEDS', ...(extra ? [extra.header] : [])];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]): string => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
@@ -21,7 +31,9 @@ export function formatShow(lesson: Lesson, chain: readonly Lesson[]): string {
   out.push(`${pc.bold(lesson.id)}  ${pc.bold(lesson.title)}`);
   out.push(pc.dim(`file: ${lesson.file}`));
   const pre = chain.slice(0, -1).map((l) => l.id);
-  out.push(`prerequisites: ${lesson.prerequisites.join(', ') || 'none'}${pre.length > lesson.prerequisites.length ? pc.dim(`  (applies: ${pre.join(' → ')})`) : ''}`);
+  out.push(
+    `prerequisites: ${lesson.prerequisites.join(', ') || 'none'}${pre.length > lesson.prerequisites.length ? pc.dim(`  (applies: ${pre.join(' → ')})`) : ''}`,
+  );
   for (const step of lesson.steps) {
     out.push('', `${pc.bold(`${step.index}. ${step.title}`)}  ${pc.dim(`[${step.kind}]`)}`);
     for (const c of step.commands) {
@@ -37,7 +49,9 @@ export function formatShow(lesson: Lesson, chain: readonly Lesson[]): string {
       if (c.context && c.role === 'run') out.push(pc.dim(`   ${''.padEnd(9)} runs as: ${shellLineFor(c)}`));
     }
     for (const k of step.checks) {
-      out.push(`   ${pc.green('check')}     ${k.title}  ${pc.dim(`${k.id}${k.points !== 1 ? `, ${k.points} points` : ''}${k.transient ? ', transient' : ''}`)}`);
+      out.push(
+        `   ${pc.green('check')}     ${k.title}  ${pc.dim(`${k.id}${k.points !== 1 ? `, ${k.points} points` : ''}${k.transient ? ', transient' : ''}`)}`,
+      );
     }
   }
   return out.join('\n');

@@ -10,10 +10,14 @@ export function prettyGrade(r: GradeReport): string {
     for (const c of l.checks) {
       const mark = c.status === 'pass' ? pc.green('✔') : c.status === 'skip' ? pc.yellow('○') : pc.red('✖');
       out.push(`  ${mark} ${c.title}${c.status === 'pass' ? '' : pc.dim(`  — ${c.message}`)}`);
-      if (c !== r.rootCause?.check && (c.status === 'fail' || c.status === 'error') && c.hint) out.push(`      ${pc.yellow('hint:')} ${c.hint}`);
+      if (c !== r.rootCause?.check && (c.status === 'fail' || c.status === 'error') && c.hint)
+        out.push(`      ${pc.yellow('hint:')} ${c.hint}`);
     }
   }
-  out.push('', `${r.passed ? pc.green(pc.bold('✔ passed')) : pc.red(pc.bold('✖ failed'))}: ${r.earned}/${r.possible} points`);
+  out.push(
+    '',
+    `${r.passed ? pc.green(pc.bold('✔ passed')) : pc.red(pc.bold('✖ failed'))}: ${r.earned}/${r.possible} points`,
+  );
   if (r.rootCause) {
     const { check, cause, fix } = r.rootCause;
     out.push(`First broken link${check ? ` (${check.lesson}, step ${check.step})` : ''}: ${cause}`);
@@ -35,7 +39,18 @@ export function tapGrade(r: GradeReport): string {
       return;
     }
     out.push(`${c.status === 'pass' ? 'ok' : 'not ok'} ${i + 1} - ${desc}`);
-    out.push('  ---', `  id: ${yamlString(c.id)}`, `  lesson: ${yamlString(c.lesson)}`, `  step: ${c.step}`, `  status: ${c.status}`, `  message: ${yamlString(c.message)}`, `  hint: ${c.hint === null ? 'null' : yamlString(c.hint)}`, `  points: ${c.points}`, `  earned: ${c.earned}`, '  ...');
+    out.push(
+      '  ---',
+      `  id: ${yamlString(c.id)}`,
+      `  lesson: ${yamlString(c.lesson)}`,
+      `  step: ${c.step}`,
+      `  status: ${c.status}`,
+      `  message: ${yamlString(c.message)}`,
+      `  hint: ${c.hint === null ? 'null' : yamlString(c.hint)}`,
+      `  points: ${c.points}`,
+      `  earned: ${c.earned}`,
+      '  ...',
+    );
   });
   out.push(`# ${r.earned}/${r.possible} points`);
   return `${out.join('\n')}\n`;

@@ -32,11 +32,17 @@ export interface AblationReport {
 
 /** The steps to leave out, one per run: every change step of the chain. Pure. */
 export function ablationPlan(chain: readonly Lesson[], lastOnly = false): string[] {
-  return chain.slice(lastOnly ? -1 : 0).flatMap((l) => l.steps.filter((s) => s.kind === 'change').map((s) => `${l.id}:${s.index}`));
+  return chain
+    .slice(lastOnly ? -1 : 0)
+    .flatMap((l) => l.steps.filter((s) => s.kind === 'change').map((s) => `${l.id}:${s.index}`));
 }
 
 /** Which checks failed when which step was left out. Pure. */
-export function judgeAblation(chain: readonly Lesson[], runs: readonly AblationRun[], lastOnly = false): AblationReport {
+export function judgeAblation(
+  chain: readonly Lesson[],
+  runs: readonly AblationRun[],
+  lastOnly = false,
+): AblationReport {
   const checks: AblationCheck[] = chain.slice(lastOnly ? -1 : 0).flatMap((l) =>
     l.steps.flatMap((s) =>
       s.checks.map((c) => ({
@@ -50,17 +56,28 @@ export function judgeAblation(chain: readonly Lesson[], runs: readonly AblationR
   );
   const unverifiedSteps = runs
     .filter((r) => {
-      const [lesson, step] = [r.skipped.slice(0, r.skipped.lastIndexOf(':')), Number(r.skipped.slice(r.skipped.lastIndexOf(':') + 1))];
+      const [lesson, step] = [
+        r.skipped.slice(0, r.skipped.lastIndexOf(':')),
+        Number(r.skipped.slice(r.skipped.lastIndexOf(':') + 1)),
+      ];
       return !checks.some((c) => c.lesson === lesson && c.step === step && c.failedWhenSkipping.includes(r.skipped));
     })
     .map((r) => r.skipped);
-  return { runs: [...runs], checks, cannotFail: checks.filter((c) => c.failedWhenSkipping.length === 0), unverifiedSteps };
+  return {
+    runs: [...runs],
+    checks,
+    cannotFail: checks.filter((c) => c.failedWhenSkipping.length === 0),
+    unverifiedSteps,
+  };
 }
 
 /** One fresh lab per left-out step, `jobs` at a time; every lab is destroyed, also on failure. */
 /** `lastOnly`: leave out only the last lesson's steps (its prerequisites are ablated on their own). */
 /** `keep`: the labs are not tied to this process (test --keep keeps interrupted ones). */
-export async function ablate(chain: readonly Lesson[], options: { jobs: number; lastOnly?: boolean; keep?: boolean; onRun?: (r: AblationRun) => void }): Promise<AblationReport> {
+export async function ablate(
+  chain: readonly Lesson[],
+  options: { jobs: number; lastOnly?: boolean; keep?: boolean; onRun?: (r: AblationRun) => void },
+): Promise<AblationReport> {
   const plan = ablationPlan(chain, options.lastOnly);
   const runs: AblationRun[] = [];
   let next = 0;
@@ -69,10 +86,21 @@ export async function ablate(chain: readonly Lesson[], options: { jobs: number; 
       const i = next++;
       const skipped = plan[i]!;
       const command = `test --ablate ${chain.at(-1)!.id} without ${skipped}`;
-      const run = await inFreshLab(`ablate-${process.pid}-${i}`, { command, keep: options.keep }, async (target, shell): Promise<AblationRun> => {
-        const report = await runLessons({ chain: [...chain], target, shell, skipSteps: new Set([skipped]), keepGoing: true, commandTimeoutS: 10 });
-        return { skipped, statuses: Object.fromEntries(report.checks.map((c) => [c.id, c.status])) };
-      });
+      const run = await inFreshLab(
+        `ablate-${process.pid}-${i}`,
+        { command, keep: options.keep },
+        async (target, shell): Promise<AblationRun> => {
+          const report = await runLessons({
+            chain: [...chain],
+            target,
+            shell,
+            skipSteps: new Set([skipped]),
+            keepGoing: true,
+            commandTimeoutS: 10,
+          });
+          return { skipped, statuses: Object.fromEntries(report.checks.map((c) => [c.id, c.status])) };
+        },
+      );
       runs.push(run);
       options.onRun?.(run);
     }
@@ -86,10 +114,18 @@ export async function ablate(chain: readonly Lesson[], options: { jobs: number; 
  * Checks that no ablation can fail are "not yet" claims ("netns0 cannot reach the outside yet"): they
  * must fail once the course goes further. Judges them in a fresh lab after `laterChain` has run.
  */
-export async function judgeAfter(decls: readonly CheckDecl[], laterChain: readonly Lesson[], keep = false): Promise<CheckResult[]> {
-  return inFreshLab(`advance-${process.pid}`, { command: `test --ablate ${laterChain.at(-1)!.id} (transient checks)`, keep }, async (target, shell) => {
-    const report = await runLessons({ chain: [...laterChain], target, shell });
-    if (!report.passed) throw new Error(`${laterChain.at(-1)?.id} did not pass in ${target.label}`);
-    return evaluateChecks(decls, shell, target);
-  });
+export async function judgeAfter(
+  decls: readonly CheckDecl[],
+  laterChain: readonly Lesson[],
+  keep = false,
+): Promise<CheckResult[]> {
+  return inFreshLab(
+    `advance-${process.pid}`,
+    { command: `test --ablate ${laterChain.at(-1)!.id} (transient checks)`, keep },
+    async (target, shell) => {
+      const report = await runLessons({ chain: [...laterChain], target, shell });
+      if (!report.passed) throw new Error(`${laterChain.at(-1)?.id} did not pass in ${target.label}`);
+      return evaluateChecks(decls, shell, target);
+    },
+  );
 }

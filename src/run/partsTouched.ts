@@ -8,7 +8,16 @@ import { WATCHED_SYSCTLS } from '../snapshot/fullSnapshot.js';
 import type { Command } from '../lesson/lesson.js';
 
 const ALL_PARTS: readonly Part[] = ['links', 'routes', 'iptables', 'listening', 'sysctl'];
-const FIREWALLS = new Set(['iptables', 'ip6tables', 'iptables-legacy', 'iptables-nft', 'iptables-restore', 'ip6tables-restore', 'nft', 'ebtables']);
+const FIREWALLS = new Set([
+  'iptables',
+  'ip6tables',
+  'iptables-legacy',
+  'iptables-nft',
+  'iptables-restore',
+  'ip6tables-restore',
+  'nft',
+  'ebtables',
+]);
 // `ip` objects whose changes show in links (addresses included) and routes only.
 const IP_LOCAL = new Set(['addr', 'address', 'a', 'route', 'r', 'ro', 'rule', 'ru', 'neigh', 'n', 'maddr']);
 
@@ -61,7 +70,9 @@ export function partsTouched(commands: readonly Command[], known: readonly strin
     if (head === 'ip') {
       const netnsOption = words.findIndex((w) => w === '-n' || w === '-netns');
       const at = netnsOption >= 0 ? (words[netnsOption + 1] ?? ns) : ns;
-      const [object, sub, name] = words.slice(1).filter((w, i, all) => !w.startsWith('-') && !(i > 0 && ['-n', '-netns'].includes(all[i - 1]!)));
+      const [object, sub, name] = words
+        .slice(1)
+        .filter((w, i, all) => !w.startsWith('-') && !(i > 0 && ['-n', '-netns'].includes(all[i - 1]!)));
       if (object === 'netns') {
         netnsList = true;
         // A new netns is read whole (links and routes; its empty firewall and sockets are the kernel's defaults).
@@ -79,7 +90,8 @@ export function partsTouched(commands: readonly Command[], known: readonly strin
       everywhere('links', 'routes');
       touch(at, 'links', 'routes');
       words.forEach((w, i) => {
-        if ((words[i - 1] === 'netns' && !/^\d+$/.test(w)) || known.includes(w) || /^\/run\/netns\//.test(w)) touch(w.replace(/^\/run\/netns\//, ''), 'links', 'routes');
+        if ((words[i - 1] === 'netns' && !/^\d+$/.test(w)) || known.includes(w) || /^\/run\/netns\//.test(w))
+          touch(w.replace(/^\/run\/netns\//, ''), 'links', 'routes');
       });
       continue;
     }

@@ -35,7 +35,9 @@ export const isProbe = (d: CheckDecl): boolean => !checkKinds[d.kind]?.evaluate;
 export function resumePoint(lesson: Lesson, verdicts: ReadonlyMap<string, { status: CheckStatus }>): ResumePoint {
   const passed = (d: CheckDecl): boolean => verdicts.get(d.id)?.status === 'passed';
   // A probe this target cannot make (no outside world on a host) neither confirms nor denies; one never judged denies.
-  const holds = (s: Step): boolean => lastingChecks(s).every((d) => passed(d) || verdicts.get(d.id)?.status === 'skipped') && lastingChecks(s).some(passed);
+  const holds = (s: Step): boolean =>
+    lastingChecks(s).every((d) => passed(d) || verdicts.get(d.id)?.status === 'skipped') &&
+    lastingChecks(s).some(passed);
   const checked = lesson.steps.filter((s) => lastingChecks(s).length > 0);
   const first = checked.find((s) => !holds(s));
   if (!first) return { done: true };
@@ -69,8 +71,14 @@ export function decidingProbes(lesson: Lesson, verdicts: ReadonlyMap<string, { s
  * snapshot, then the deciding probes (probes of later steps decide nothing, and failing probes are the
  * slow ones).
  */
-export async function judgeLasting(lessons: readonly Lesson[], shell: Shell, target: Target): Promise<Map<string, CheckResult>> {
-  const verdicts = new Map((await evaluateChecks(lastingStateChecks(lessons), shell, target)).map((r) => [r.decl.id, r]));
+export async function judgeLasting(
+  lessons: readonly Lesson[],
+  shell: Shell,
+  target: Target,
+): Promise<Map<string, CheckResult>> {
+  const verdicts = new Map(
+    (await evaluateChecks(lastingStateChecks(lessons), shell, target)).map((r) => [r.decl.id, r]),
+  );
   const probes = lessons.flatMap((l) => decidingProbes(l, verdicts));
   if (probes.length) for (const r of await evaluateChecks(probes, shell, target)) verdicts.set(r.decl.id, r);
   return verdicts;

@@ -19,7 +19,17 @@ export function shellLineFor(c: Command): string {
 const TRANSIENT_NOT_JUDGED = 'describes the state while the step runs; not judged again once it is done';
 
 function toCheckReport(lesson: string, step: number, r: CheckResult): CheckReport {
-  return { id: r.decl.id, lesson, step, kind: r.decl.kind, title: r.decl.title, status: r.status, message: r.message, hint: r.decl.hint, points: r.decl.points };
+  return {
+    id: r.decl.id,
+    lesson,
+    step,
+    kind: r.decl.kind,
+    title: r.decl.title,
+    status: r.status,
+    message: r.message,
+    hint: r.decl.hint,
+    points: r.decl.points,
+  };
 }
 
 export interface RunInput {
@@ -42,7 +52,15 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
   const { chain, target, shell } = input;
   const emit = input.onEvent ?? (() => undefined);
   const started = Date.now();
-  const report: RunReport = { lesson: chain.at(-1)!.id, target: target.label, passed: true, durationMs: 0, lessons: [], steps: [], checks: [] };
+  const report: RunReport = {
+    lesson: chain.at(-1)!.id,
+    target: target.label,
+    passed: true,
+    durationMs: 0,
+    lessons: [],
+    steps: [],
+    checks: [],
+  };
   let failed = false;
   // The state before the step that runs next, when changes are reported.
   let previous: Snapshot | null = null;
@@ -68,14 +86,35 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
     // A probe this target cannot make (no outside world on a host) neither confirms nor denies: applying
     // the step again would only duplicate what is there (`iptables -A` twice).
     if (results.some((r) => r.status === 'failed') || !results.some((r) => r.status === 'passed')) return null;
-    return decls.map((d) => results.find((r) => r.decl === d) ?? { decl: d, status: 'skipped', message: TRANSIENT_NOT_JUDGED });
+    return decls.map(
+      (d) => results.find((r) => r.decl === d) ?? { decl: d, status: 'skipped', message: TRANSIENT_NOT_JUDGED },
+    );
   };
 
   const skipRest = (lesson: Lesson, from: number): void => {
     for (const step of lesson.steps.slice(from)) {
-      report.steps.push({ lesson: lesson.id, index: step.index, title: step.title, status: 'skipped', commands: [], failure: null, durationMs: 0, changes: null });
+      report.steps.push({
+        lesson: lesson.id,
+        index: step.index,
+        title: step.title,
+        status: 'skipped',
+        commands: [],
+        failure: null,
+        durationMs: 0,
+        changes: null,
+      });
       for (const d of step.checks) {
-        report.checks.push({ id: d.id, lesson: lesson.id, step: step.index, kind: d.kind, title: d.title, status: 'skipped', message: 'not run: an earlier step failed', hint: d.hint, points: d.points });
+        report.checks.push({
+          id: d.id,
+          lesson: lesson.id,
+          step: step.index,
+          kind: d.kind,
+          title: d.title,
+          status: 'skipped',
+          message: 'not run: an earlier step failed',
+          hint: d.hint,
+          points: d.points,
+        });
       }
     }
   };
@@ -101,10 +140,23 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
       resumeAt = at.done ? lesson.steps.length + 1 : at.step;
     }
     const satisfied = (step: Step, live: boolean): void => {
-      const sr: StepReport = { lesson: lesson.id, index: step.index, title: step.title, status: 'satisfied', commands: [], failure: null, durationMs: 0, changes: null };
+      const sr: StepReport = {
+        lesson: lesson.id,
+        index: step.index,
+        title: step.title,
+        status: 'satisfied',
+        commands: [],
+        failure: null,
+        durationMs: 0,
+        changes: null,
+      };
       report.steps.push(sr);
       if (live) emit({ type: 'step-start', step: sr });
-      record(lesson.id, step, step.checks.map((d) => held.get(d.id) ?? { decl: d, status: 'skipped', message: TRANSIENT_NOT_JUDGED }));
+      record(
+        lesson.id,
+        step,
+        step.checks.map((d) => held.get(d.id) ?? { decl: d, status: 'skipped', message: TRANSIENT_NOT_JUDGED }),
+      );
       if (live) emit({ type: 'step-end', step: sr });
     };
     if (resumeAt > lesson.steps.length) {
@@ -119,7 +171,16 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
         satisfied(step, true);
         continue;
       }
-      const sr: StepReport = { lesson: lesson.id, index: step.index, title: step.title, status: 'passed', commands: [], failure: null, durationMs: 0, changes: null };
+      const sr: StepReport = {
+        lesson: lesson.id,
+        index: step.index,
+        title: step.title,
+        status: 'passed',
+        commands: [],
+        failure: null,
+        durationMs: 0,
+        changes: null,
+      };
       const stepStarted = Date.now();
       report.steps.push(sr);
       emit({ type: 'step-start', step: sr });
@@ -155,20 +216,49 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
       for (const command of step.commands) {
         const context = command.context?.netns ?? 'host';
         if (command.role !== 'run') {
-          const cr: CommandReport = { line: command.line, context, shellLine: '', exitCode: null, mayFail: command.mayFail, stdout: '', stderr: '', durationMs: 0 };
+          const cr: CommandReport = {
+            line: command.line,
+            context,
+            shellLine: '',
+            exitCode: null,
+            mayFail: command.mayFail,
+            stdout: '',
+            stderr: '',
+            durationMs: 0,
+          };
           sr.commands.push(cr);
           emit({ type: 'command-end', step: sr, command: cr });
           continue;
         }
         const shellLine =
-          input.commandTimeoutS && !command.background ? `timeout -k 1 ${input.commandTimeoutS} bash -c ${shellQuote(shellLineFor(command))}` : shellLineFor(command);
+          input.commandTimeoutS && !command.background
+            ? `timeout -k 1 ${input.commandTimeoutS} bash -c ${shellQuote(shellLineFor(command))}`
+            : shellLineFor(command);
         emit({ type: 'command-start', step: sr, line: command.line, context });
         let cr: CommandReport;
         try {
           const r = await shell.exec(shellLine, { background: command.background });
-          cr = { line: command.line, context, shellLine, exitCode: r.exitCode, mayFail: command.mayFail, stdout: r.stdout, stderr: r.stderr, durationMs: r.durationMs };
+          cr = {
+            line: command.line,
+            context,
+            shellLine,
+            exitCode: r.exitCode,
+            mayFail: command.mayFail,
+            stdout: r.stdout,
+            stderr: r.stderr,
+            durationMs: r.durationMs,
+          };
         } catch (e) {
-          cr = { line: command.line, context, shellLine, exitCode: null, mayFail: command.mayFail, stdout: '', stderr: (e as Error).message, durationMs: 0 };
+          cr = {
+            line: command.line,
+            context,
+            shellLine,
+            exitCode: null,
+            mayFail: command.mayFail,
+            stdout: '',
+            stderr: (e as Error).message,
+            durationMs: 0,
+          };
         }
         sr.commands.push(cr);
         emit({ type: 'command-end', step: sr, command: cr });
@@ -198,7 +288,17 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
 
       if (sr.status === 'failed') {
         for (const d of step.checks) {
-          const c: CheckReport = { id: d.id, lesson: lesson.id, step: step.index, kind: d.kind, title: d.title, status: 'skipped', message: 'not run: the step failed', hint: d.hint, points: d.points };
+          const c: CheckReport = {
+            id: d.id,
+            lesson: lesson.id,
+            step: step.index,
+            kind: d.kind,
+            title: d.title,
+            status: 'skipped',
+            message: 'not run: the step failed',
+            hint: d.hint,
+            points: d.points,
+          };
           report.checks.push(c);
           emit({ type: 'check', check: c });
         }

@@ -49,8 +49,16 @@ async function testLesson(chain: readonly Lesson[], name: string, keep: boolean)
   return inFreshLab(name, { command: `test ${lesson}`, keep }, async (target, shell) => {
     const report = await runLessons({ chain: [...chain], target, shell });
     const step = report.steps.find((s) => s.status === 'failed');
-    const failedChecks = report.checks.filter((c) => c.status === 'failed').map((c) => `${c.id} ${c.title}: ${c.message}`);
-    return { lesson, status: report.passed ? 'passed' : 'failed', durationMs: Date.now() - started, failure: step ? `${step.lesson} step ${step.index}: ${step.failure}` : null, failedChecks };
+    const failedChecks = report.checks
+      .filter((c) => c.status === 'failed')
+      .map((c) => `${c.id} ${c.title}: ${c.message}`);
+    return {
+      lesson,
+      status: report.passed ? 'passed' : 'failed',
+      durationMs: Date.now() - started,
+      failure: step ? `${step.lesson} step ${step.index}: ${step.failure}` : null,
+      failedChecks,
+    };
   });
 }
 
@@ -80,7 +88,9 @@ export async function testCourse(input: CourseInput): Promise<CourseTest> {
     const transient = [];
     // Whole chains, but only those no other chain contains: a check may depend on a prerequisite's step
     // (lesson 4's surprise needs lesson 2's address on veth0), and each step is left out once.
-    const leaves = input.chains.filter((c) => !input.chains.some((o) => o !== c && o.length > c.length && o.includes(c.at(-1)!)));
+    const leaves = input.chains.filter(
+      (c) => !input.chains.some((o) => o !== c && o.length > c.length && o.includes(c.at(-1)!)),
+    );
     for (const chain of leaves) {
       const report: AblationReport = await ablate(chain, { jobs: input.jobs, keep: input.keep });
       const decls = chain.flatMap((l) => l.steps.flatMap((s) => s.checks));
@@ -97,7 +107,13 @@ export async function testCourse(input: CourseInput): Promise<CourseTest> {
     }
     if (transient.length) {
       for (const r of await judgeAfter(transient, input.courseEnd, input.keep)) {
-        if (r.status !== 'failed') ablation.push({ kind: 'check-cannot-fail', lesson: r.decl.id.split(':')[0]!, id: r.decl.id, title: `${r.decl.title} (transient, and it still holds after ${input.courseEnd.at(-1)!.id})` });
+        if (r.status !== 'failed')
+          ablation.push({
+            kind: 'check-cannot-fail',
+            lesson: r.decl.id.split(':')[0]!,
+            id: r.decl.id,
+            title: `${r.decl.title} (transient, and it still holds after ${input.courseEnd.at(-1)!.id})`,
+          });
       }
     }
   }

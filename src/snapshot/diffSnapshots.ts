@@ -26,14 +26,18 @@ function linkDetail(l: LinkState): string {
 }
 
 // IPv6 link-local and loopback addresses appear by themselves when a link goes up: noise in an IPv4 tutorial.
-const isNoise = (family: string, local: string): boolean => family === 'inet6' && (local.toLowerCase().startsWith('fe80:') || local === '::1');
+const isNoise = (family: string, local: string): boolean =>
+  family === 'inet6' && (local.toLowerCase().startsWith('fe80:') || local === '::1');
 
 // The host, the outside, then the netns by name: the order a reader expects, whatever order ip listed them in.
 const spaceOrder = (ns: string): string => (ns === 'host' ? '0' : ns === 'outside' ? '1' : `2${ns}`);
 
 function addresses(s: NamespaceState): Keyed {
   const m: Keyed = new Map();
-  for (const l of s.links ?? []) for (const a of l.addresses) if (!isNoise(a.family, a.local)) m.set(`${a.local}/${a.prefixlen} ${l.name}`, `${a.local}/${a.prefixlen} on ${l.name}`);
+  for (const l of s.links ?? [])
+    for (const a of l.addresses)
+      if (!isNoise(a.family, a.local))
+        m.set(`${a.local}/${a.prefixlen} ${l.name}`, `${a.local}/${a.prefixlen} on ${l.name}`);
   return m;
 }
 
@@ -48,13 +52,18 @@ function routes(s: NamespaceState): Keyed {
 
 function rules(s: NamespaceState): Keyed {
   const m: Keyed = new Map();
-  for (const t of Object.values(s.iptables ?? {})) for (const r of t.rules) m.set(`${t.name} ${r.line}`, `${t.name === 'filter' ? '' : `-t ${t.name} `}${r.line}`);
+  for (const t of Object.values(s.iptables ?? {}))
+    for (const r of t.rules) m.set(`${t.name} ${r.line}`, `${t.name === 'filter' ? '' : `-t ${t.name} `}${r.line}`);
   return m;
 }
 
 function listeners(s: NamespaceState): Keyed {
   const m: Keyed = new Map();
-  for (const l of s.listening ?? []) m.set(`${l.proto} ${l.address}:${l.port}`, `${l.proto} ${l.address.includes(':') ? `[${l.address}]` : l.address}:${l.port}`);
+  for (const l of s.listening ?? [])
+    m.set(
+      `${l.proto} ${l.address}:${l.port}`,
+      `${l.proto} ${l.address.includes(':') ? `[${l.address}]` : l.address}:${l.port}`,
+    );
   return m;
 }
 
@@ -73,7 +82,8 @@ function diffSpace(ns: string, b: NamespaceState, a: NamespaceState, fresh: bool
   if (b.links !== undefined || fresh) {
     const before = new Map((b.links ?? []).map((l) => [l.name, l]));
     const after = new Map((a.links ?? []).map((l) => [l.name, l]));
-    for (const [name, l] of before) if (!after.has(name)) out.push({ op: 'removed', kind: 'link', ns, subject: linkSummary(l) });
+    for (const [name, l] of before)
+      if (!after.has(name)) out.push({ op: 'removed', kind: 'link', ns, subject: linkSummary(l) });
     for (const [name, l] of after) {
       const was = before.get(name);
       if (!was) {
@@ -82,7 +92,15 @@ function diffSpace(ns: string, b: NamespaceState, a: NamespaceState, fresh: bool
       } else {
         const detail = [
           ...(was.up !== l.up ? [was.up ? 'up → down' : 'down → up'] : []),
-          ...(was.master !== l.master ? [l.master ? (was.master ? `master ${was.master} → ${l.master}` : `now on ${l.master}`) : `no longer on ${was.master}`] : []),
+          ...(was.master !== l.master
+            ? [
+                l.master
+                  ? was.master
+                    ? `master ${was.master} → ${l.master}`
+                    : `now on ${l.master}`
+                  : `no longer on ${was.master}`,
+              ]
+            : []),
         ].join(', ');
         if (detail) out.push({ op: 'changed', kind: 'link', ns, subject: linkSummary(l), detail });
       }
@@ -95,13 +113,21 @@ function diffSpace(ns: string, b: NamespaceState, a: NamespaceState, fresh: bool
     for (const t of Object.values(a.iptables ?? {})) {
       for (const [chain, policy] of Object.entries(t.policies)) {
         const was = b.iptables?.[t.name]?.policies[chain] ?? 'ACCEPT';
-        if (was !== policy) out.push({ op: 'changed', kind: 'policy', ns, subject: `${t.name === 'filter' ? '' : `-t ${t.name} `}${chain} policy`, detail: `${was} → ${policy}` });
+        if (was !== policy)
+          out.push({
+            op: 'changed',
+            kind: 'policy',
+            ns,
+            subject: `${t.name === 'filter' ? '' : `-t ${t.name} `}${chain} policy`,
+            detail: `${was} → ${policy}`,
+          });
       }
     }
   }
   for (const [key, value] of Object.entries(a.sysctl ?? {})) {
     const was = b.sysctl?.[key];
-    if (was !== undefined && was !== value) out.push({ op: 'changed', kind: 'sysctl', ns, subject: key, detail: `${was} → ${value}` });
+    if (was !== undefined && was !== value)
+      out.push({ op: 'changed', kind: 'sysctl', ns, subject: key, detail: `${was} → ${value}` });
   }
   if (b.listening !== undefined || fresh) out.push(...keyedDiff('listening', ns, listeners(b), listeners(a)));
   return out;
@@ -110,9 +136,13 @@ function diffSpace(ns: string, b: NamespaceState, a: NamespaceState, fresh: bool
 /** Everything that differs, namespaces first, then each namespace's links, addresses, routes, rules, sysctls, sockets. */
 export function diffSnapshots(before: Snapshot, after: Snapshot): Change[] {
   const out: Change[] = [];
-  for (const name of [...before.netns].sort()) if (!after.netns.includes(name)) out.push({ op: 'removed', kind: 'netns', ns: 'host', subject: name });
-  for (const name of [...after.netns].sort()) if (!before.netns.includes(name)) out.push({ op: 'added', kind: 'netns', ns: 'host', subject: name });
-  const names = [...new Set([...Object.keys(before.spaces), ...Object.keys(after.spaces)])].sort((a, b) => spaceOrder(a).localeCompare(spaceOrder(b)));
+  for (const name of [...before.netns].sort())
+    if (!after.netns.includes(name)) out.push({ op: 'removed', kind: 'netns', ns: 'host', subject: name });
+  for (const name of [...after.netns].sort())
+    if (!before.netns.includes(name)) out.push({ op: 'added', kind: 'netns', ns: 'host', subject: name });
+  const names = [...new Set([...Object.keys(before.spaces), ...Object.keys(after.spaces)])].sort((a, b) =>
+    spaceOrder(a).localeCompare(spaceOrder(b)),
+  );
   for (const ns of names) {
     const b = before.spaces[ns];
     const a = after.spaces[ns];
@@ -125,7 +155,16 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): Change[] {
 }
 
 const SIGN = { added: '+', removed: '-', changed: '~' } as const;
-const NOUN: Record<ChangeKind, string> = { netns: 'netns', link: 'link', address: 'address', route: 'route', rule: 'iptables', policy: 'iptables', sysctl: 'sysctl', listening: 'listening' };
+const NOUN: Record<ChangeKind, string> = {
+  netns: 'netns',
+  link: 'link',
+  address: 'address',
+  route: 'route',
+  rule: 'iptables',
+  policy: 'iptables',
+  sysctl: 'sysctl',
+  listening: 'listening',
+};
 
 /** One line per change: `+ route default via 172.18.0.1 dev ceth0 (netns netns0)`. */
 export function formatChange(c: Change): string {

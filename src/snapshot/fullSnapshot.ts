@@ -10,7 +10,10 @@ export const WATCHED_SYSCTLS = ['net.ipv4.ip_forward'] as const;
 const PARTS: readonly Part[] = ['links', 'routes', 'iptables', 'listening'];
 
 function spaceNeeds(spaces: readonly string[]): Need[] {
-  return spaces.flatMap((ns) => [...PARTS.map((part): Need => ({ ns, part })), ...WATCHED_SYSCTLS.map((key): Need => ({ ns, part: 'sysctl', key }))]);
+  return spaces.flatMap((ns) => [
+    ...PARTS.map((part): Need => ({ ns, part })),
+    ...WATCHED_SYSCTLS.map((key): Need => ({ ns, part: 'sysctl', key })),
+  ]);
 }
 
 /** The needs that read all of it, given the netns names found. Pure. */
@@ -32,7 +35,11 @@ async function readNewNetns(shell: Shell, snapshot: Snapshot, known: readonly st
 }
 
 /** Usually one round trip: the netns expected and the list; a second one only for netns that were not expected. */
-export async function takeFullSnapshot(shell: Shell, hasOutside: boolean, options: FullSnapshotOptions = {}): Promise<Snapshot> {
+export async function takeFullSnapshot(
+  shell: Shell,
+  hasOutside: boolean,
+  options: FullSnapshotOptions = {},
+): Promise<Snapshot> {
   let expected = options.expected;
   let listed: string | null = null;
   if (!expected) {
@@ -55,7 +62,12 @@ export async function takeFullSnapshot(shell: Shell, hasOutside: boolean, option
  * judge); the rest is carried over from `before`. Without `netnsList` the list of netns is not read either.
  * A netns that appears unannounced is read whole, in a second round trip.
  */
-export async function readAgain(shell: Shell, before: Snapshot, needs: readonly Need[], netnsList: boolean): Promise<Snapshot> {
+export async function readAgain(
+  shell: Shell,
+  before: Snapshot,
+  needs: readonly Need[],
+  netnsList: boolean,
+): Promise<Snapshot> {
   const all = netnsList ? [{ ns: 'host', part: 'netns' } as Need, ...needs] : [...needs];
   if (all.length === 0) return before;
   const read = parseSnapshotOutput((await shell.exec(snapshotScript(all))).stdout, all);
@@ -87,6 +99,7 @@ export function carryOver(before: Snapshot, read: Snapshot): Snapshot {
   for (const [ns, state] of Object.entries(before.spaces)) {
     if (state && (ns === 'host' || ns === 'outside' || read.netns.includes(ns))) spaces[ns] = state;
   }
-  for (const [ns, state] of Object.entries(read.spaces)) spaces[ns] = state === null ? null : { ...(spaces[ns] ?? {}), ...state };
+  for (const [ns, state] of Object.entries(read.spaces))
+    spaces[ns] = state === null ? null : { ...(spaces[ns] ?? {}), ...state };
   return { ...read, spaces };
 }

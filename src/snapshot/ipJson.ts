@@ -53,12 +53,15 @@ export function parseIpRouteJson(text: string): RouteState[] {
 
 /** `ip -j netns list`: `[]`, `[{"name":"netns1","id":1},…]` (newest first), or nothing at all. */
 export function parseNetnsList(text: string): string[] {
-  return (parseJsonArray(text) as { name?: string }[]).map((n) => n.name).filter((n): n is string => typeof n === 'string');
+  return (parseJsonArray(text) as { name?: string }[])
+    .map((n) => n.name)
+    .filter((n): n is string => typeof n === 'string');
 }
 
 /** The ids in the same output, for the namespaces that have one. */
 export function parseNetnsIds(text: string): Record<string, number> {
   const ids: Record<string, number> = {};
-  for (const n of parseJsonArray(text) as { name?: string; id?: number }[]) if (typeof n.name === 'string' && typeof n.id === 'number') ids[n.name] = n.id;
+  for (const n of parseJsonArray(text) as { name?: string; id?: number }[])
+    if (typeof n.name === 'string' && typeof n.id === 'number') ids[n.name] = n.id;
   return ids;
 }

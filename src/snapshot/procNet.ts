@@ -11,8 +11,19 @@ function hexToIPv6(hex: string): string {
   if (/^0{32}$/.test(hex)) return '::';
   // Four little-endian 32-bit words; an IPv4-mapped address shows as ::ffff:a.b.c.d.
   if (/^0{16}FFFF0000/i.test(hex)) return `::ffff:${hexToIPv4(hex.slice(24))}`;
-  const words = [0, 8, 16, 24].map((i) => hex.slice(i, i + 8).match(/../g)!.reverse().join(''));
-  return words.join('').match(/..../g)!.map((g) => g.replace(/^0+(?=.)/, '')).join(':').toLowerCase();
+  const words = [0, 8, 16, 24].map((i) =>
+    hex
+      .slice(i, i + 8)
+      .match(/../g)!
+      .reverse()
+      .join(''),
+  );
+  return words
+    .join('')
+    .match(/..../g)!
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')
+    .toLowerCase();
 }
 
 /**

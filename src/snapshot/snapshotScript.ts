@@ -56,7 +56,8 @@ function partsScript(ns: string, w: Wanted): string {
   if (w.parts.has('listening')) {
     lines.push(mark('listening', ns));
     // $(<file) is read by bash itself: no cat process per table.
-    for (const p of ['tcp', 'tcp6', 'udp', 'udp6']) lines.push(`echo '@proto ${p}'; [ -r /proc/net/${p} ] && printf '%s\\n' "$(</proc/net/${p})"`);
+    for (const p of ['tcp', 'tcp6', 'udp', 'udp6'])
+      lines.push(`echo '@proto ${p}'; [ -r /proc/net/${p} ] && printf '%s\\n' "$(</proc/net/${p})"`);
   }
   return lines.join('\n');
 }
@@ -72,11 +73,15 @@ export function snapshotScript(needs: readonly Need[]): string {
       out.push(mark('present', ns), partsScript(ns, w));
     } else if (ns !== 'outside' && [...w.parts].every((p) => p === 'links' || p === 'routes')) {
       // `ip -n` enters the namespace itself: no nsenter and no bash for the common case.
-      out.push(`[ -e ${shellQuote(path)} ] && {\n${mark('present', ns)}\n${partsScript(ns, w).replace(/\bip -/g, `ip -n ${shellQuote(ns)} -`)}\n}`);
+      out.push(
+        `[ -e ${shellQuote(path)} ] && {\n${mark('present', ns)}\n${partsScript(ns, w).replace(/\bip -/g, `ip -n ${shellQuote(ns)} -`)}\n}`,
+      );
     } else {
       // `present` is printed from inside, so a name whose namespace cannot be entered counts as missing.
       const inner = `${mark('present', ns)}\n${partsScript(ns, w)}`;
-      out.push(`[ -e ${shellQuote(path)} ] && nsenter --net=${shellQuote(path)} bash -c ${shellQuote(inner)} 2>/dev/null`);
+      out.push(
+        `[ -e ${shellQuote(path)} ] && nsenter --net=${shellQuote(path)} bash -c ${shellQuote(inner)} 2>/dev/null`,
+      );
     }
   }
   return out.join('\n');
@@ -102,11 +107,14 @@ export function parseSnapshotOutput(text: string, needs: readonly Need[]): Snaps
     snapshot.spaces[ns] = space;
     if (kind.startsWith('ip=')) {
       const outputs = body.split('\n');
-      kind.slice(3).split(',').forEach((part, i) => {
-        const json = outputs[i] ?? '';
-        if (part === 'links') space.links = parseIpAddrJson(json);
-        else if (part === 'routes') space.routes = parseIpRouteJson(json);
-      });
+      kind
+        .slice(3)
+        .split(',')
+        .forEach((part, i) => {
+          const json = outputs[i] ?? '';
+          if (part === 'links') space.links = parseIpAddrJson(json);
+          else if (part === 'routes') space.routes = parseIpRouteJson(json);
+        });
     } else if (kind === 'links') space.links = parseIpAddrJson(body);
     else if (kind === 'routes') space.routes = parseIpRouteJson(body);
     else if (kind === 'iptables') space.iptables = parseIptablesSave(body);

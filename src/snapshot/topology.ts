@@ -141,7 +141,13 @@ function dnatRule(r: IptablesRule): Dnat | null {
   const port = Number(dport.value);
   const dest = parseToDestination(to.value, port);
   if (!dest) return null;
-  return { chain: r.chain, proto: option(r.args, ['-p', '--protocol'])?.value ?? 'tcp', address: d ? d.value.replace(/\/32$/, '') : null, port, to: dest };
+  return {
+    chain: r.chain,
+    proto: option(r.args, ['-p', '--protocol'])?.value ?? 'tcp',
+    address: d ? d.value.replace(/\/32$/, '') : null,
+    port,
+    to: dest,
+  };
 }
 
 function owns(i: TopoInterface, address: string): boolean {
@@ -163,7 +169,9 @@ interface Located {
  * the host by id first, then by mutual ifindex (each end names the other), accepted only when unambiguous.
  */
 function pairVeths(snapshot: Snapshot, names: string[]): VethPair[] {
-  const veths: Located[] = names.flatMap((ns) => (snapshot.spaces[ns]?.links ?? []).filter((l) => l.peer && l.ifindex !== undefined).map((link) => ({ ns, link })));
+  const veths: Located[] = names.flatMap((ns) =>
+    (snapshot.spaces[ns]?.links ?? []).filter((l) => l.peer && l.ifindex !== undefined).map((link) => ({ ns, link })),
+  );
   const idToNs = new Map(Object.entries(snapshot.netnsIds ?? {}).map(([name, id]) => [id, name]));
   const paired = new Set<Located>();
   const pairs: VethPair[] = [];
@@ -171,7 +179,8 @@ function pairVeths(snapshot: Snapshot, names: string[]): VethPair[] {
     paired.add(x).add(y);
     pairs.push({ a: { ns: x.ns, name: x.link.name }, b: { ns: y.ns, name: y.link.name } });
   };
-  const nameEach = (x: Located, y: Located): boolean => x.link.peer!.ifindex === y.link.ifindex && y.link.peer!.ifindex === x.link.ifindex;
+  const nameEach = (x: Located, y: Located): boolean =>
+    x.link.peer!.ifindex === y.link.ifindex && y.link.peer!.ifindex === x.link.ifindex;
 
   for (const x of veths) {
     if (paired.has(x)) continue;
@@ -184,7 +193,15 @@ function pairVeths(snapshot: Snapshot, names: string[]): VethPair[] {
   }
   for (const x of veths) {
     if (paired.has(x)) continue;
-    const candidates = veths.filter((v) => v !== x && !paired.has(v) && v.ns !== x.ns && x.link.peer!.netnsId !== null && v.link.peer!.netnsId !== null && nameEach(x, v));
+    const candidates = veths.filter(
+      (v) =>
+        v !== x &&
+        !paired.has(v) &&
+        v.ns !== x.ns &&
+        x.link.peer!.netnsId !== null &&
+        v.link.peer!.netnsId !== null &&
+        nameEach(x, v),
+    );
     if (candidates.length === 1) pair(x, candidates[0]!);
   }
   for (const x of veths) if (!paired.has(x)) pairs.push({ a: { ns: x.ns, name: x.link.name }, b: null });
@@ -206,7 +223,14 @@ export function topologyOf(snapshot: Snapshot): Topology {
       kind: kindOf(name),
       interfaces: [...(s.links ?? [])]
         .sort((x, y) => (x.ifindex ?? 0) - (y.ifindex ?? 0) || x.name.localeCompare(y.name))
-        .map((l) => ({ name: l.name, type: l.type, up: l.up, operstate: l.operstate, master: l.master, addresses: addressesOf(l) })),
+        .map((l) => ({
+          name: l.name,
+          type: l.type,
+          up: l.up,
+          operstate: l.operstate,
+          master: l.master,
+          addresses: addressesOf(l),
+        })),
       routes: s.routes ?? [],
       ipForward: s.sysctl?.['net.ipv4.ip_forward'] ?? null,
       listeners: s.listening ?? [],
@@ -216,11 +240,22 @@ export function topologyOf(snapshot: Snapshot): Topology {
   // Normalise each pair so the host (or the earlier namespace) is `a`: the host's veth0 ↔ netns0's ceth0.
   const order = (e: Endpoint): number => names.indexOf(e.ns);
   const vethPairs = pairVeths(snapshot, names)
-    .map((p) => (p.b && (order(p.b) < order(p.a) || (order(p.b) === order(p.a) && p.b.name < p.a.name)) ? { a: p.b, b: p.a } : p))
+    .map((p) =>
+      p.b && (order(p.b) < order(p.a) || (order(p.b) === order(p.a) && p.b.name < p.a.name)) ? { a: p.b, b: p.a } : p,
+    )
     .sort((x, y) => order(x.a) - order(y.a) || byEndpoint(x.a, y.a));
 
   const bridges: Bridge[] = namespaces.flatMap((n) =>
-    n.interfaces.filter((i) => i.type === 'bridge').map((b) => ({ ns: n.name, name: b.name, ports: n.interfaces.filter((i) => i.master === b.name).map((i) => i.name).sort() })),
+    n.interfaces
+      .filter((i) => i.type === 'bridge')
+      .map((b) => ({
+        ns: n.name,
+        name: b.name,
+        ports: n.interfaces
+          .filter((i) => i.master === b.name)
+          .map((i) => i.name)
+          .sort(),
+      })),
   );
 
   const nat: NatRule[] = [];
@@ -233,20 +268,33 @@ export function topologyOf(snapshot: Snapshot): Topology {
       if (masq) nat.push(masq);
       const d = dnatRule(r);
       if (!d) continue;
-      const same = published.find((p) => p.ns === n.name && p.proto === d.proto && p.address === d.address && p.port === d.port && p.to.address === d.to.address && p.to.port === d.to.port);
+      const same = published.find(
+        (p) =>
+          p.ns === n.name &&
+          p.proto === d.proto &&
+          p.address === d.address &&
+          p.port === d.port &&
+          p.to.address === d.to.address &&
+          p.to.port === d.to.port,
+      );
       if (same) {
         if (!same.chains.includes(d.chain)) same.chains.push(d.chain);
         continue;
       }
       // Its own namespace first: 127.0.0.1, say, is in every one.
-      const owner = [n, ...namespaces.filter((m) => m !== n)].flatMap((m) => m.interfaces.filter((i) => owns(i, d.to.address)).map((i) => ({ ns: m, i })))[0];
-      const listener = owner ? owner.ns.listeners.find((l) => l.proto === d.proto && l.port === d.to.port && covers(l, d.to.address)) ?? null : null;
+      const owner = [n, ...namespaces.filter((m) => m !== n)].flatMap((m) =>
+        m.interfaces.filter((i) => owns(i, d.to.address)).map((i) => ({ ns: m, i })),
+      )[0];
+      const listener = owner
+        ? (owner.ns.listeners.find((l) => l.proto === d.proto && l.port === d.to.port && covers(l, d.to.address)) ??
+          null)
+        : null;
       published.push({
         ns: n.name,
         chains: [d.chain],
         proto: d.proto,
         address: d.address,
-        via: d.address === null ? null : n.interfaces.find((i) => owns(i, d.address!))?.name ?? null,
+        via: d.address === null ? null : (n.interfaces.find((i) => owns(i, d.address!))?.name ?? null),
         port: d.port,
         to: d.to,
         target: owner ? { ns: owner.ns.name, interface: owner.i.name, listener } : null,

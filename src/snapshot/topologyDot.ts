@@ -10,7 +10,13 @@ export function dotString(text: string): string {
 
 /** Text for a Graphviz HTML-like label. Graphviz expands `\N` and the like even there (after entities), so `\` doubles. */
 export function htmlText(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 const COLORS = {
@@ -57,17 +63,29 @@ function shown(i: TopoInterface): boolean {
 
 /** An edge label. Dot puts it just right of its edge; a leading space on each line keeps the line off the text. */
 function edgeLabel(text: string): string {
-  return dotString(text.split('\n').map((l) => `  ${l}`).join('\n'));
+  return dotString(
+    text
+      .split('\n')
+      .map((l) => `  ${l}`)
+      .join('\n'),
+  );
 }
 
 const ifId = (ns: string, name: string): string => dotString(`if:${ns}:${name}`);
 const listenerId = (ns: string, l: Listener): string => dotString(`listen:${ns}:${l.proto}:${l.address}:${l.port}`);
-const small = (text: string, color: string = COLORS.muted): string => `<FONT POINT-SIZE="9" COLOR="${color}">${htmlText(text)}</FONT>`;
+const small = (text: string, color: string = COLORS.muted): string =>
+  `<FONT POINT-SIZE="9" COLOR="${color}">${htmlText(text)}</FONT>`;
 
 function interfaceNode(ns: TopoNamespace, i: TopoInterface): string {
   const state = stateOf(i);
   const colors = i.type === 'bridge' && state === 'up' ? COLORS.bridge : COLORS[state];
-  const routes = ns.routes.filter((r) => r.dev === i.name).map((r) => (r.dst === 'default' ? `default via ${r.gateway ?? r.dev}` : `route ${r.dst}${r.gateway ? ` via ${r.gateway}` : ''}`));
+  const routes = ns.routes
+    .filter((r) => r.dev === i.name)
+    .map((r) =>
+      r.dst === 'default'
+        ? `default via ${r.gateway ?? r.dev}`
+        : `route ${r.dst}${r.gateway ? ` via ${r.gateway}` : ''}`,
+    );
   const addresses = i.addresses.filter((a) => !isLinkLocal(a) && !(isLoopback(i) && isLoopbackAddress(a)));
   // One font run per line: a viewer whose font is wider than Graphviz assumed would overlap runs on one line.
   const lines = [
@@ -89,8 +107,14 @@ function listenerNode(ns: string, l: Listener): string {
 function natText(r: NatRule): string {
   const parts = [
     r.source ? `from ${r.source}` : 'from anywhere',
-    r.outInterface ? (r.outNegated ? `leaving by any interface but ${r.outInterface}` : `leaving by ${r.outInterface}`) : 'leaving by any interface',
-    r.target === 'SNAT' && r.toSource ? `source becomes ${r.toSource}` : 'source becomes the outgoing interface’s address',
+    r.outInterface
+      ? r.outNegated
+        ? `leaving by any interface but ${r.outInterface}`
+        : `leaving by ${r.outInterface}`
+      : 'leaving by any interface',
+    r.target === 'SNAT' && r.toSource
+      ? `source becomes ${r.toSource}`
+      : 'source becomes the outgoing interface’s address',
   ];
   return `<<B>NAT ${htmlText(r.target)}</B><BR/>${parts.map((p) => small(p)).join('<BR/>')}>`;
 }
@@ -106,15 +130,26 @@ function natInterfaces(ns: TopoNamespace, r: NatRule): string[] {
 /** The namespace's name in bold, and below it, small, what it is: short lines keep the box narrow. */
 function clusterLabel(ns: TopoNamespace): string {
   const [title, what] =
-    ns.kind === 'host' ? ['host', 'the host’s own network namespace'] : ns.kind === 'outside' ? ['outside world', 'the lab’s stand-in for the internet'] : [ns.name, 'network namespace (a container)'];
-  const forwarding = ns.ipForward === '1' ? 'ip_forward=1: routes between its interfaces' : ns.kind === 'host' && ns.ipForward === '0' ? 'ip_forward=0: does not route' : null;
+    ns.kind === 'host'
+      ? ['host', 'the host’s own network namespace']
+      : ns.kind === 'outside'
+        ? ['outside world', 'the lab’s stand-in for the internet']
+        : [ns.name, 'network namespace (a container)'];
+  const forwarding =
+    ns.ipForward === '1'
+      ? 'ip_forward=1: routes between its interfaces'
+      : ns.kind === 'host' && ns.ipForward === '0'
+        ? 'ip_forward=0: does not route'
+        : null;
   const lines = [`<B>${htmlText(title)}</B>`, small(what), ...(forwarding ? [small(forwarding, '#37474f')] : [])];
   return `<${lines.map((l) => `${l}<BR ALIGN="LEFT"/>`).join('')}>`;
 }
 
 /** Listeners worth drawing: a container's (netns) sockets off loopback, and every published port's target. */
 function listenersToDraw(t: Topology, ns: TopoNamespace): Listener[] {
-  const targets = t.published.flatMap((p) => (p.target?.ns === ns.name && p.target.listener ? [p.target.listener] : []));
+  const targets = t.published.flatMap((p) =>
+    p.target?.ns === ns.name && p.target.listener ? [p.target.listener] : [],
+  );
   const own = ns.kind === 'netns' ? ns.listeners.filter((l) => !isLoopbackAddress(`${l.address}/`)) : [];
   const seen = new Set<string>();
   return [...own, ...targets].filter((l) => {
@@ -126,23 +161,34 @@ function listenersToDraw(t: Topology, ns: TopoNamespace): Listener[] {
 function publishedEdge(p: PublishedPort, index: number, drawn: ReadonlySet<string>, lines: string[]): void {
   const via = p.via && drawn.has(`${p.ns}:${p.via}`) ? p.via : null;
   const from = via ? ifId(p.ns, via) : dotString(`pub:${p.ns}:${index}`);
-  if (!via) lines.push(`  ${from} [shape=cds, style=filled, fillcolor="#f3e5f5", color="${COLORS.published}", label=${dotString(`${p.proto} ${p.address ?? '*'}:${p.port}`)}];`);
+  if (!via)
+    lines.push(
+      `  ${from} [shape=cds, style=filled, fillcolor="#f3e5f5", color="${COLORS.published}", label=${dotString(`${p.proto} ${p.address ?? '*'}:${p.port}`)}];`,
+    );
   const what = `${p.proto} ${p.address ?? '*'}:${p.port}\n→ ${p.to.address}:${p.to.port}`;
   const chains = `(${[...p.chains].sort().join(', ')})`;
   if (!p.target) {
     const nowhere = dotString(`nowhere:${p.ns}:${index}`);
-    lines.push(`  ${nowhere} [shape=box, style="dashed", color="${COLORS.down.line}", label=${dotString(`${p.to.address}:${p.to.port}\nno namespace has this address`)}];`);
-    lines.push(`  ${from} -> ${nowhere} [color="${COLORS.down.line}", style=dashed, label=${edgeLabel(`published port (DNAT)\n${what}\n${chains}`)}];`);
+    lines.push(
+      `  ${nowhere} [shape=box, style="dashed", color="${COLORS.down.line}", label=${dotString(`${p.to.address}:${p.to.port}\nno namespace has this address`)}];`,
+    );
+    lines.push(
+      `  ${from} -> ${nowhere} [color="${COLORS.down.line}", style=dashed, label=${edgeLabel(`published port (DNAT)\n${what}\n${chains}`)}];`,
+    );
     return;
   }
   let to = p.target.listener ? listenerId(p.target.ns, p.target.listener) : ifId(p.target.ns, p.target.interface);
   if (!p.target.listener && !drawn.has(`${p.target.ns}:${p.target.interface}`)) {
     // An address on an interface not drawn (lo): the address itself stands for it.
     to = dotString(`to:${p.ns}:${index}`);
-    lines.push(`  ${to} [shape=box, style="dashed", color="${COLORS.down.line}", label=${dotString(`${p.to.address}:${p.to.port}\non ${p.target.interface} in ${p.target.ns}`)}];`);
+    lines.push(
+      `  ${to} [shape=box, style="dashed", color="${COLORS.down.line}", label=${dotString(`${p.to.address}:${p.to.port}\non ${p.target.interface} in ${p.target.ns}`)}];`,
+    );
   }
   const missing = p.target.listener ? '' : '\nnothing listens there';
-  lines.push(`  ${from} -> ${to} [color="${p.target.listener ? COLORS.published : COLORS.down.line}", fontcolor="${COLORS.published}", penwidth=1.6, style=${p.target.listener ? 'solid' : 'dashed'}, label=${edgeLabel(`published port (DNAT)\n${what}\n${chains}${missing}`)}];`);
+  lines.push(
+    `  ${from} -> ${to} [color="${p.target.listener ? COLORS.published : COLORS.down.line}", fontcolor="${COLORS.published}", penwidth=1.6, style=${p.target.listener ? 'solid' : 'dashed'}, label=${edgeLabel(`published port (DNAT)\n${what}\n${chains}${missing}`)}];`,
+  );
 }
 
 /** The DOT text of a topology; `title` heads the picture (e.g. the target, `lab:default`). */
@@ -156,13 +202,22 @@ export function topologyDot(t: Topology, title: string | null = null): string {
   const drawn = new Set<string>();
   t.namespaces.forEach((ns, n) => {
     // A container's veth enters from above: its name goes below, where no edge crosses it.
-    lines.push(`  subgraph cluster_${n} {`, `    label=${clusterLabel(ns)}; labeljust=l; labelloc=${ns.kind === 'netns' ? 'b' : 't'}; fontsize=12; ${CLUSTER_STYLE[ns.kind]};`);
+    lines.push(
+      `  subgraph cluster_${n} {`,
+      `    label=${clusterLabel(ns)}; labeljust=l; labelloc=${ns.kind === 'netns' ? 'b' : 't'}; fontsize=12; ${CLUSTER_STYLE[ns.kind]};`,
+    );
     for (const i of ns.interfaces.filter(shown)) {
       lines.push(`    ${interfaceNode(ns, i)}`);
       drawn.add(`${ns.name}:${i.name}`);
     }
     for (const l of listenersToDraw(t, ns)) lines.push(`    ${listenerNode(ns.name, l)}`);
-    t.nat.filter((r) => r.ns === ns.name).forEach((r, k) => lines.push(`    ${dotString(`nat:${ns.name}:${k}`)} [shape=note, style=filled, fillcolor="${COLORS.nat.fill}", color="${COLORS.nat.line}", label=${natText(r)}];`));
+    t.nat
+      .filter((r) => r.ns === ns.name)
+      .forEach((r, k) =>
+        lines.push(
+          `    ${dotString(`nat:${ns.name}:${k}`)} [shape=note, style=filled, fillcolor="${COLORS.nat.fill}", color="${COLORS.nat.line}", label=${natText(r)}];`,
+        ),
+      );
     lines.push('  }');
   });
 
@@ -171,28 +226,48 @@ export function topologyDot(t: Topology, title: string | null = null): string {
   t.vethPairs.forEach((p, k) => {
     if (p.b) {
       const [from, to] = side(p.b.ns) < side(p.a.ns) ? [p.b, p.a] : [p.a, p.b];
-      lines.push(`  ${ifId(from.ns, from.name)} -> ${ifId(to.ns, to.name)} [dir=none, penwidth=2.2, color="${COLORS.veth}", label=${edgeLabel('veth pair')}];`);
+      lines.push(
+        `  ${ifId(from.ns, from.name)} -> ${ifId(to.ns, to.name)} [dir=none, penwidth=2.2, color="${COLORS.veth}", label=${edgeLabel('veth pair')}];`,
+      );
       return;
     }
     const peer = dotString(`peer:${k}`);
-    lines.push(`  ${peer} [shape=box, style="rounded,dashed", color="${COLORS.muted}", fontcolor="${COLORS.muted}", label="peer in a namespace\\nwith no name here"];`);
-    lines.push(`  ${ifId(p.a.ns, p.a.name)} -> ${peer} [dir=none, penwidth=2.2, style=dashed, color="${COLORS.veth}", label=${edgeLabel('veth pair')}];`);
+    lines.push(
+      `  ${peer} [shape=box, style="rounded,dashed", color="${COLORS.muted}", fontcolor="${COLORS.muted}", label="peer in a namespace\\nwith no name here"];`,
+    );
+    lines.push(
+      `  ${ifId(p.a.ns, p.a.name)} -> ${peer} [dir=none, penwidth=2.2, style=dashed, color="${COLORS.veth}", label=${edgeLabel('veth pair')}];`,
+    );
   });
   for (const b of t.bridges) {
-    for (const port of b.ports) if (drawn.has(`${b.ns}:${port}`)) lines.push(`  ${ifId(b.ns, b.name)} -> ${ifId(b.ns, port)} [dir=none, style=dashed, color="${COLORS.bridge.line}", fontcolor="${COLORS.bridge.line}", label=${edgeLabel(`port of ${b.name}`)}];`);
+    for (const port of b.ports)
+      if (drawn.has(`${b.ns}:${port}`))
+        lines.push(
+          `  ${ifId(b.ns, b.name)} -> ${ifId(b.ns, port)} [dir=none, style=dashed, color="${COLORS.bridge.line}", fontcolor="${COLORS.bridge.line}", label=${edgeLabel(`port of ${b.name}`)}];`,
+        );
   }
   for (const ns of t.namespaces) {
     // A listener bound to one address sits next to the interface that owns it.
     for (const l of listenersToDraw(t, ns)) {
       const owner = ns.interfaces.find((i) => shown(i) && i.addresses.some((a) => a.split('/')[0] === l.address));
-      if (owner) lines.push(`  ${ifId(ns.name, owner.name)} -> ${listenerId(ns.name, l)} [dir=none, style=dotted, color="${COLORS.listener.line}"];`);
+      if (owner)
+        lines.push(
+          `  ${ifId(ns.name, owner.name)} -> ${listenerId(ns.name, l)} [dir=none, style=dotted, color="${COLORS.listener.line}"];`,
+        );
     }
     // The way a packet crosses this namespace: from the interface of its default route to the others it can
     // reach by routing. Drawn when ip_forward=1; invisible otherwise, still keeping the uplink above the rest.
-    const defaults = [...new Set(ns.routes.filter((r) => r.dst === 'default' && r.dev).map((r) => r.dev!))].filter((d) => drawn.has(`${ns.name}:${d}`));
+    const defaults = [...new Set(ns.routes.filter((r) => r.dst === 'default' && r.dev).map((r) => r.dev!))].filter(
+      (d) => drawn.has(`${ns.name}:${d}`),
+    );
     for (const d of defaults) {
-      for (const i of ns.interfaces.filter((x) => x.name !== d && shown(x) && !isLoopback(x) && !x.master && x.addresses.some((a) => !a.includes(':')))) {
-        const style = ns.ipForward === '1' ? `style=dotted, color="${COLORS.muted}", label=${edgeLabel('routed (ip_forward=1)')}` : 'style=invis';
+      for (const i of ns.interfaces.filter(
+        (x) => x.name !== d && shown(x) && !isLoopback(x) && !x.master && x.addresses.some((a) => !a.includes(':')),
+      )) {
+        const style =
+          ns.ipForward === '1'
+            ? `style=dotted, color="${COLORS.muted}", label=${edgeLabel('routed (ip_forward=1)')}`
+            : 'style=invis';
         lines.push(`  ${ifId(ns.name, d)} -> ${ifId(ns.name, i.name)} [dir=none, ${style}];`);
       }
     }
@@ -201,8 +276,14 @@ export function topologyDot(t: Topology, title: string | null = null): string {
       .forEach((r, k) => {
         const devs = natInterfaces(ns, r).filter((d) => drawn.has(`${ns.name}:${d}`));
         // Beside the interface it rewrites for, not a column of its own.
-        if (devs.length) lines.push(`  { rank=same; ${dotString(`nat:${ns.name}:${k}`)}; ${devs.map((d) => ifId(ns.name, d)).join('; ')}; }`);
-        for (const dev of devs) lines.push(`  ${dotString(`nat:${ns.name}:${k}`)} -> ${ifId(ns.name, dev)} [style=dashed, color="${COLORS.nat.line}", fontcolor="${COLORS.nat.line}", label=${edgeLabel(r.target === 'SNAT' ? 'source NAT' : 'masquerades')}];`);
+        if (devs.length)
+          lines.push(
+            `  { rank=same; ${dotString(`nat:${ns.name}:${k}`)}; ${devs.map((d) => ifId(ns.name, d)).join('; ')}; }`,
+          );
+        for (const dev of devs)
+          lines.push(
+            `  ${dotString(`nat:${ns.name}:${k}`)} -> ${ifId(ns.name, dev)} [style=dashed, color="${COLORS.nat.line}", fontcolor="${COLORS.nat.line}", label=${edgeLabel(r.target === 'SNAT' ? 'source NAT' : 'masquerades')}];`,
+          );
       });
   }
   t.published.forEach((p, k) => publishedEdge(p, k, drawn, lines));

@@ -14,7 +14,11 @@ export interface FreshLabOptions {
  * Runs `fn` with a shell in a new lab that is destroyed afterwards, whatever happens. Unless `keep`, the
  * lab also dies with this process, however it ends (even SIGKILL), so fresh labs never pile up.
  */
-export async function inFreshLab<T>(name: string, options: FreshLabOptions, fn: (target: Target, shell: Shell) => Promise<T>): Promise<T> {
+export async function inFreshLab<T>(
+  name: string,
+  options: FreshLabOptions,
+  fn: (target: Target, shell: Shell) => Promise<T>,
+): Promise<T> {
   const lab = await createLab(name, { ephemeral: !options.keep, command: options.command });
   try {
     const target = labTarget(lab, true);

@@ -9,8 +9,14 @@ import { simpleCommand } from '../core/simpleCommand.js';
  */
 export function parallelScript(lines: readonly string[], dir: string): string {
   const f = (i: number, s: string): string => `${dir}/probe-$$-${i}.${s}`;
-  const start = lines.map((l, i) => `eval ${shellQuote(simpleCommand(l) ? `exec ${l}` : l)} </dev/null >${f(i, 'out')} 2>${f(i, 'err')} & __tsnet_p${i}=$!`);
-  const collect = lines.map((_, i) => `wait $__tsnet_p${i}; printf '\\n@@tsnet-probe ${i} %s\\n%s\\n%s' $? "$(<${f(i, 'out')})" "$(<${f(i, 'err')})"`);
+  const start = lines.map(
+    (l, i) =>
+      `eval ${shellQuote(simpleCommand(l) ? `exec ${l}` : l)} </dev/null >${f(i, 'out')} 2>${f(i, 'err')} & __tsnet_p${i}=$!`,
+  );
+  const collect = lines.map(
+    (_, i) =>
+      `wait $__tsnet_p${i}; printf '\\n@@tsnet-probe ${i} %s\\n%s\\n%s' $? "$(<${f(i, 'out')})" "$(<${f(i, 'err')})"`,
+  );
   return [...start, ...collect].join('\n');
 }
 

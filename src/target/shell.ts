@@ -36,7 +36,8 @@ const BACKGROUND_LIMIT_S = 50;
 /** The bash text that runs one line and reports its status on both streams. Pure. */
 export function framedCommand(n: number, line: string, options: ExecOptions, jobsDir: string | null): string {
   const bg = options.background;
-  if (bg && !jobsDir) return `echo 'background jobs need a lab or the host as target' >&2; __tsnet_rc=2\nprintf '${SEP}TSNET:${n}:%s${SEP}' "$__tsnet_rc"; printf '${SEP}TSNET:${n}${SEP}' >&2\n`;
+  if (bg && !jobsDir)
+    return `echo 'background jobs need a lab or the host as target' >&2; __tsnet_rc=2\nprintf '${SEP}TSNET:${n}:%s${SEP}' "$__tsnet_rc"; printf '${SEP}TSNET:${n}${SEP}' >&2\n`;
   let body: string;
   if (!bg) {
     body = `eval ${shellQuote(line)} </dev/null; __tsnet_rc=$?`;
@@ -79,7 +80,11 @@ interface Pending {
 
 /** Starts `argv… bash` (argv enters the target: nsenter for a lab, nothing for the host). */
 /** `jobsDir` null: write nothing in the target (grading someone else's sandbox); probes then run one by one. */
-export async function openShell(argv: readonly string[], jobsDir: string | null, spawn: Spawner = execaSpawner): Promise<Shell> {
+export async function openShell(
+  argv: readonly string[],
+  jobsDir: string | null,
+  spawn: Spawner = execaSpawner,
+): Promise<Shell> {
   const [cmd, ...args] = [...argv, 'bash', '--noprofile', '--norc'];
   const { child } = await spawn(cmd!, args, { LC_ALL: 'C', LANG: 'C', PATH: pathWithSbin() });
   let out = '';
@@ -124,10 +129,15 @@ export async function openShell(argv: readonly string[], jobsDir: string | null,
   child.stdout!.setEncoding('utf8').on('data', (d: string) => ((out += d), settle()));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => ((err += d), settle()));
   child.on('error', (e) => fail(`cannot start ${cmd}: ${e.message}`));
-  child.on('exit', (code, signal) => fail(`the shell in the target ended (${signal ?? `exit ${code}`})${err.trim() ? `: ${err.trim()}` : ''}`));
+  child.on('exit', (code, signal) =>
+    fail(`the shell in the target ended (${signal ?? `exit ${code}`})${err.trim() ? `: ${err.trim()}` : ''}`),
+  );
   child.stdin!.on('error', () => undefined);
   // Servers started by lessons serve their working directory: give them an empty one, not the user's files.
-  if (jobsDir) child.stdin!.write(`[ -d ${jobsDir}/www ] || mkdir -p ${jobsDir}/www 2>/dev/null; cd ${jobsDir}/www 2>/dev/null || cd /\n`);
+  if (jobsDir)
+    child.stdin!.write(
+      `[ -d ${jobsDir}/www ] || mkdir -p ${jobsDir}/www 2>/dev/null; cd ${jobsDir}/www 2>/dev/null || cd /\n`,
+    );
 
   const pendingOptions = new Map<number, ExecOptions>();
   function next(): void {

@@ -31,7 +31,10 @@ export function parseTargetSpec(text: string): TargetSpec {
   if (lab) return { kind: 'lab', name: validateLabName(lab[1]!) };
   const pid = /^pid:([1-9]\d*)$/.exec(text);
   if (pid) return { kind: 'pid', pid: Number(pid[1]) };
-  throw new UserError(`Unknown target "${text}".`, 'Use --target lab (the default, same as lab:default), lab:NAME, host, or pid:PID.');
+  throw new UserError(
+    `Unknown target "${text}".`,
+    'Use --target lab (the default, same as lab:default), lab:NAME, host, or pid:PID.',
+  );
 }
 
 export function formatSpec(spec: TargetSpec): string {
@@ -40,27 +43,59 @@ export function formatSpec(spec: TargetSpec): string {
 
 /** The target for a live lab. */
 export function labTarget(lab: LabRecord, fresh: boolean): Target {
-  return { spec: { kind: 'lab', name: lab.name }, label: `lab:${lab.name}`, argv: enterArgv(lab), jobsDir: `${LAB_RUN}/jobs`, hasOutside: true, fresh, lab };
+  return {
+    spec: { kind: 'lab', name: lab.name },
+    label: `lab:${lab.name}`,
+    argv: enterArgv(lab),
+    jobsDir: `${LAB_RUN}/jobs`,
+    hasOutside: true,
+    fresh,
+    lab,
+  };
 }
 
 /** Finds (or, for labs when allowed, creates) the target; `newLab` says how to create a missing lab. */
-export async function openTarget(spec: TargetSpec, options: { create: boolean; allowHost: boolean; newLab?: CreateLabOptions }): Promise<Target> {
+export async function openTarget(
+  spec: TargetSpec,
+  options: { create: boolean; allowHost: boolean; newLab?: CreateLabOptions },
+): Promise<Target> {
   const label = formatSpec(spec);
   if (spec.kind === 'host') {
-    if (!options.allowHost) throw new UserError('--target host changes the real network of this machine.', 'It is only done when asked for explicitly with --target host; use a lab (the default) to practise safely.');
-    if (!isRoot()) throw new UserError('--target host needs root.', 'Run it as root (sudo tsnet-learn …), or use a lab (the default), which needs no root.');
+    if (!options.allowHost)
+      throw new UserError(
+        '--target host changes the real network of this machine.',
+        'It is only done when asked for explicitly with --target host; use a lab (the default) to practise safely.',
+      );
+    if (!isRoot())
+      throw new UserError(
+        '--target host needs root.',
+        'Run it as root (sudo tsnet-learn …), or use a lab (the default), which needs no root.',
+      );
     return { spec, label, argv: [], jobsDir: '/run/tsnet-learn/jobs', hasOutside: false, fresh: false, lab: null };
   }
   if (spec.kind === 'pid') {
     if (!isRoot()) throw new UserError(`--target ${label} needs root to enter another process's namespaces.`);
-    if (!existsSync(`/proc/${spec.pid}/ns/net`)) throw new UserError(`No process ${spec.pid}: --target ${label} names a process running inside the network to work on.`, 'A sandbox or container is named by any process inside it, e.g. its main one (docker inspect -f {{.State.Pid}} NAME).');
+    if (!existsSync(`/proc/${spec.pid}/ns/net`))
+      throw new UserError(
+        `No process ${spec.pid}: --target ${label} names a process running inside the network to work on.`,
+        'A sandbox or container is named by any process inside it, e.g. its main one (docker inspect -f {{.State.Pid}} NAME).',
+      );
     // The pid namespace too, so /proc/net inside it is that network's (a sandbox mounts its own /proc).
-    return { spec, label, argv: ['nsenter', '-t', String(spec.pid), '--net', '--mount', '--pid', '--'], jobsDir: null, hasOutside: false, fresh: false, lab: null };
+    return {
+      spec,
+      label,
+      argv: ['nsenter', '-t', String(spec.pid), '--net', '--mount', '--pid', '--'],
+      jobsDir: null,
+      hasOutside: false,
+      fresh: false,
+      lab: null,
+    };
   }
   let lab = findLab(spec.name);
   let fresh = false;
   if (!lab) {
-    if (!options.create) throw new UserError(`No lab named "${spec.name}".`, `Create it with: tsnet-learn lab create ${spec.name}`);
+    if (!options.create)
+      throw new UserError(`No lab named "${spec.name}".`, `Create it with: tsnet-learn lab create ${spec.name}`);
     lab = await createLab(spec.name, options.newLab);
     fresh = true;
   }

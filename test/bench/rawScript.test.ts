@@ -15,7 +15,11 @@ t.test('after a step it reads what the checks read, then waits for its own probe
   const { chain } = await resolveLesson('lesson-7');
   const script = await rawChecks(chain.at(-1)!.steps[1]!.checks);
   t.match(script, /iptables-save/, 'the rules the checks judge');
-  t.match(script, /wait \$p0 \|\| :\nwait \$p1 \|\| :$/, 'each probe waited for by its pid: the server in the background is not');
+  t.match(
+    script,
+    /wait \$p0 \|\| :\nwait \$p1 \|\| :$/,
+    'each probe waited for by its pid: the server in the background is not',
+  );
   t.equal(await rawChecks([]), '');
 });
 

@@ -1,5 +1,12 @@
 import t from 'tap';
-import { ArgReader, CheckSyntaxError, readIfname, readNamespace, tokenizeCheckLine, type Token } from '../../checks/checkLine.js';
+import {
+  ArgReader,
+  CheckSyntaxError,
+  readIfname,
+  readNamespace,
+  tokenizeCheckLine,
+  type Token,
+} from '../../checks/checkLine.js';
 
 const reader = (line: string): ArgReader => new ArgReader(tokenizeCheckLine(line), line.trimEnd().length);
 
@@ -57,9 +64,18 @@ t.test('a # at the start of a token starts a comment; inside a token or quotes i
 });
 
 t.test('an unterminated quote is an error at the opening quote', async (t) => {
-  t.strictSame(thrown(() => tokenizeCheckLine('link br0 hint="ip link')), { message: 'Unexpected end of line, expected a closing `"`', offset: 14 });
-  t.strictSame(thrown(() => tokenizeCheckLine('"')), { message: 'Unexpected end of line, expected a closing `"`', offset: 0 });
-  t.strictSame(thrown(() => tokenizeCheckLine('a "b" "c')), { message: 'Unexpected end of line, expected a closing `"`', offset: 6 });
+  t.strictSame(
+    thrown(() => tokenizeCheckLine('link br0 hint="ip link')),
+    { message: 'Unexpected end of line, expected a closing `"`', offset: 14 },
+  );
+  t.strictSame(
+    thrown(() => tokenizeCheckLine('"')),
+    { message: 'Unexpected end of line, expected a closing `"`', offset: 0 },
+  );
+  t.strictSame(
+    thrown(() => tokenizeCheckLine('a "b" "c')),
+    { message: 'Unexpected end of line, expected a closing `"`', offset: 6 },
+  );
 });
 
 t.test('positional skips key=value options and returns tokens in order', async (t) => {
@@ -70,7 +86,10 @@ t.test('positional skips key=value options and returns tokens in order', async (
 
 t.test('a missing positional is an "Unexpected end of line" at the end offset', async (t) => {
   const r = reader('in=netns0   ');
-  t.strictSame(thrown(() => r.positional('an interface name')), { message: 'Unexpected end of line, expected an interface name', offset: 9 });
+  t.strictSame(
+    thrown(() => r.positional('an interface name')),
+    { message: 'Unexpected end of line, expected an interface name', offset: 9 },
+  );
 });
 
 t.test('optionalPositional returns null when nothing is left', async (t) => {
@@ -117,11 +136,20 @@ t.test('done rejects the first leftover token, at its offset', async (t) => {
   const r = reader('br0 up sideways colour=red');
   r.positional('a name');
   r.flag('up');
-  t.strictSame(thrown(() => r.done('up or down')), { message: 'Unexpected `sideways`, expected up or down', offset: 7 });
+  t.strictSame(
+    thrown(() => r.done('up or down')),
+    { message: 'Unexpected `sideways`, expected up or down', offset: 7 },
+  );
   r.flag('sideways');
-  t.strictSame(thrown(() => r.done('up or down')), { message: 'Unexpected `colour=red`, expected up or down', offset: 16 });
+  t.strictSame(
+    thrown(() => r.done('up or down')),
+    { message: 'Unexpected `colour=red`, expected up or down', offset: 16 },
+  );
   r.option('colour');
-  t.equal(thrown(() => r.done('up or down')), null);
+  t.equal(
+    thrown(() => r.done('up or down')),
+    null,
+  );
 });
 
 t.test('readNamespace defaults to host and takes host, outside or a netns name', async (t) => {
@@ -132,22 +160,38 @@ t.test('readNamespace defaults to host and takes host, outside or a netns name',
 });
 
 t.test('readNamespace rejects a path at the value offset', async (t) => {
-  t.strictSame(thrown(() => readNamespace(reader('br0 in=/run/netns/x'), 'in')), {
-    message: 'Unexpected namespace `/run/netns/x`, expected host, outside or a netns name',
-    offset: 7,
-  });
-  t.strictSame(thrown(() => readNamespace(reader('br0 in='), 'in')), {
-    message: 'Unexpected namespace ``, expected host, outside or a netns name',
-    offset: 7,
-  });
+  t.strictSame(
+    thrown(() => readNamespace(reader('br0 in=/run/netns/x'), 'in')),
+    {
+      message: 'Unexpected namespace `/run/netns/x`, expected host, outside or a netns name',
+      offset: 7,
+    },
+  );
+  t.strictSame(
+    thrown(() => readNamespace(reader('br0 in='), 'in')),
+    {
+      message: 'Unexpected namespace ``, expected host, outside or a netns name',
+      offset: 7,
+    },
+  );
 });
 
 t.test('readIfname takes up to 15 characters of letters, digits, . _ @ -', async (t) => {
   t.equal(readIfname({ text: 'veth0', offset: 0 }), 'veth0');
   t.equal(readIfname({ text: 'br-1.100_x@y', offset: 0 }), 'br-1.100_x@y');
   t.equal(readIfname({ text: 'a'.repeat(15), offset: 0 }), 'a'.repeat(15));
-  const message = (name: string): string => `Unexpected interface name \`${name}\`, expected at most 15 letters, digits, '.', '_' or '-'`;
-  t.strictSame(thrown(() => readIfname({ text: 'a'.repeat(16), offset: 3 })), { message: message('a'.repeat(16)), offset: 3 });
-  t.strictSame(thrown(() => readIfname({ text: 'br 0', offset: 5 })), { message: message('br 0'), offset: 5 });
-  t.strictSame(thrown(() => readIfname({ text: 'a/b', offset: 0 })), { message: message('a/b'), offset: 0 });
+  const message = (name: string): string =>
+    `Unexpected interface name \`${name}\`, expected at most 15 letters, digits, '.', '_' or '-'`;
+  t.strictSame(
+    thrown(() => readIfname({ text: 'a'.repeat(16), offset: 3 })),
+    { message: message('a'.repeat(16)), offset: 3 },
+  );
+  t.strictSame(
+    thrown(() => readIfname({ text: 'br 0', offset: 5 })),
+    { message: message('br 0'), offset: 5 },
+  );
+  t.strictSame(
+    thrown(() => readIfname({ text: 'a/b', offset: 0 })),
+    { message: message('a/b'), offset: 0 },
+  );
 });

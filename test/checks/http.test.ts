@@ -11,7 +11,6 @@ const notFound = readFileSync(new URL('../fixtures/http/http-server-404.html', i
 // What curl 7.88 prints (stderr merged) when nothing listens: the error, then `-w '\n%{http_code}'`.
 const refused = "curl: (7) Failed to connect to 172.16.0.2 port 5000 after 0 ms: Couldn't connect to server\n\n000";
 
-
 t.test('splitCurlOutput takes the last line as the status and the rest as the body', async (t) => {
   t.strictSame(splitCurlOutput(`${listing}\n200`), { body: listing, status: 200 });
   t.strictSame(splitCurlOutput('hello\n\n404'), { body: 'hello\n', status: 404 });
@@ -42,30 +41,52 @@ t.test('a directory listing with status 200 passes, with its size and title', as
     message: `status 200, ${listing.length} bytes: "Directory listing for /"`,
     passes: true,
   });
-  t.strictSame(env.calls, [{ line: "curl -sS --connect-timeout 2 -m 5 -w '\\n%{http_code}' http://172.16.0.2:5000/ 2>&1", ns: 'outside' }]);
+  t.strictSame(env.calls, [
+    { line: "curl -sS --connect-timeout 2 -m 5 -w '\\n%{http_code}' http://172.16.0.2:5000/ 2>&1", ns: 'outside' },
+  ]);
   t.strictSame(env.asked, ['172.16.0.2 from outside']);
 });
 
 t.test('contains= passes when the body has the text and fails when it lacks it', async (t) => {
-  t.equal((await probe('http http://172.18.0.10:5000/ contains="Directory listing"', playback([{ exitCode: 0, output: `${listing}\n200` }]))).ok, true);
-  t.strictSame(await probe('http http://172.18.0.10:5000/ contains=hello', playback([{ exitCode: 0, output: `${listing}\n200` }])), {
-    ok: false,
-    message: 'status 200, but the body lacks "hello"',
-    passes: false,
-  });
+  t.equal(
+    (
+      await probe(
+        'http http://172.18.0.10:5000/ contains="Directory listing"',
+        playback([{ exitCode: 0, output: `${listing}\n200` }]),
+      )
+    ).ok,
+    true,
+  );
+  t.strictSame(
+    await probe('http http://172.18.0.10:5000/ contains=hello', playback([{ exitCode: 0, output: `${listing}\n200` }])),
+    {
+      ok: false,
+      message: 'status 200, but the body lacks "hello"',
+      passes: false,
+    },
+  );
 });
 
 t.test('another status than the expected one fails', async (t) => {
-  t.strictSame(await probe('http http://172.18.0.10:5000/missing', playback([{ exitCode: 0, output: `${notFound}\n404` }])), {
-    ok: false,
-    message: 'status 404, expected 200',
-    passes: false,
-  });
-  t.strictSame(await probe('http http://172.18.0.10:5000/missing status=404', playback([{ exitCode: 0, output: `${notFound}\n404` }])), {
-    ok: true,
-    message: `status 404, ${notFound.length} bytes: "Error response"`,
-    passes: true,
-  });
+  t.strictSame(
+    await probe('http http://172.18.0.10:5000/missing', playback([{ exitCode: 0, output: `${notFound}\n404` }])),
+    {
+      ok: false,
+      message: 'status 404, expected 200',
+      passes: false,
+    },
+  );
+  t.strictSame(
+    await probe(
+      'http http://172.18.0.10:5000/missing status=404',
+      playback([{ exitCode: 0, output: `${notFound}\n404` }]),
+    ),
+    {
+      ok: true,
+      message: `status 404, ${notFound.length} bytes: "Error response"`,
+      passes: true,
+    },
+  );
 });
 
 t.test('html fails on a body that is not HTML', async (t) => {
@@ -81,7 +102,7 @@ t.test('html fails on a body that is not HTML', async (t) => {
   });
 });
 
-t.test('a connection failure reports curl\'s own error line', async (t) => {
+t.test("a connection failure reports curl's own error line", async (t) => {
   t.strictSame(await probe('http http://172.16.0.2:5000/ from=outside', playback([{ exitCode: 7, output: refused }])), {
     ok: false,
     message: "curl: (7) Failed to connect to 172.16.0.2 port 5000 after 0 ms: Couldn't connect to server",
@@ -90,24 +111,38 @@ t.test('a connection failure reports curl\'s own error line', async (t) => {
 });
 
 t.test('a failure without a curl: line reports the exit code', async (t) => {
-  t.strictSame(await probe('http http://172.16.0.2:5000/', playback([{ exitCode: 127, output: 'bash: curl: command not found\n000' }])), {
-    ok: false,
-    message: 'curl exited 127',
-    passes: false,
-  });
+  t.strictSame(
+    await probe(
+      'http http://172.16.0.2:5000/',
+      playback([{ exitCode: 127, output: 'bash: curl: command not found\n000' }]),
+    ),
+    {
+      ok: false,
+      message: 'curl exited 127',
+      passes: false,
+    },
+  );
 });
 
 t.test('fails passes when curl cannot connect, after a single attempt', async (t) => {
   const env = playback([{ exitCode: 7, output: refused }]);
   t.equal((await probe('http http://172.16.0.2:5000/ fails', env)).passes, true);
   t.equal(env.calls.length, 1);
-  t.equal((await probe('http http://172.16.0.2:5000/ fails', playback([{ exitCode: 0, output: `${listing}\n200` }]))).passes, false);
+  t.equal(
+    (await probe('http http://172.16.0.2:5000/ fails', playback([{ exitCode: 0, output: `${listing}\n200` }]))).passes,
+    false,
+  );
 });
 
 t.test('a refused destination is skipped without running curl', async (t) => {
   const why = 'host has no outside world to send from; run it in a lab to test this';
   const env = playback([], why);
-  t.strictSame(await probe('http http://203.0.113.1/ from=outside', env), { ok: false, message: why, skip: why, passes: false });
+  t.strictSame(await probe('http http://203.0.113.1/ from=outside', env), {
+    ok: false,
+    message: why,
+    skip: why,
+    passes: false,
+  });
   t.strictSame(env.calls, []);
   t.strictSame(env.asked, ['203.0.113.1 from outside']);
 });
@@ -116,11 +151,16 @@ t.test('a refused destination is skipped without running curl', async (t) => {
 t.test('a URL with a single quote is passed to curl as one word', async (t) => {
   const env = playback([{ exitCode: 0, output: 'x\n200' }]);
   await probe("http http://172.18.0.10:5000/it's", env);
-  t.equal(env.calls[0]?.line, "curl -sS --connect-timeout 2 -m 5 -w '\\n%{http_code}' 'http://172.18.0.10:5000/it'\\''s' 2>&1");
+  t.equal(
+    env.calls[0]?.line,
+    "curl -sS --connect-timeout 2 -m 5 -w '\\n%{http_code}' 'http://172.18.0.10:5000/it'\\''s' 2>&1",
+  );
 });
 
 t.test('the parsed arguments, title and needs', async (t) => {
-  const parsed = parseCheckLine('http http://172.16.0.2:5000/ from=outside status=200 html contains="Directory listing"')!;
+  const parsed = parseCheckLine(
+    'http http://172.16.0.2:5000/ from=outside status=200 html contains="Directory listing"',
+  )!;
   t.strictSame(parsed.args, {
     url: 'http://172.16.0.2:5000/',
     host: '172.16.0.2',
@@ -131,18 +171,37 @@ t.test('the parsed arguments, title and needs', async (t) => {
     fails: false,
   });
   t.equal(parsed.title, 'GET http://172.16.0.2:5000/ from the outside world returns 200 with HTML');
-  t.equal(parseCheckLine('http http://172.18.0.10:5000/ fails')!.title, 'GET http://172.18.0.10:5000/ from the host does not answer');
+  t.equal(
+    parseCheckLine('http http://172.18.0.10:5000/ fails')!.title,
+    'GET http://172.18.0.10:5000/ from the host does not answer',
+  );
   t.strictSame(checkKinds.http!.needs(parsed.args), [{ ns: 'outside', part: 'links' }]);
 });
 
 t.test('a non-http URL, a bad status or a leftover word is a syntax error', async (t) => {
-  t.strictSame(syntaxError('http ftp://172.16.0.2/'), { message: 'Unexpected `ftp://172.16.0.2/`, expected an http:// URL', offset: 5 });
-  t.strictSame(syntaxError('http 172.16.0.2:5000'), { message: 'Unexpected `172.16.0.2:5000`, expected an http:// URL', offset: 5 });
-  t.strictSame(syntaxError('http http://x/ status=99'), { message: 'Unexpected status `99`, expected an HTTP status such as 200', offset: 22 });
-  t.strictSame(syntaxError('http http://x/ status=600'), { message: 'Unexpected status `600`, expected an HTTP status such as 200', offset: 22 });
-  t.strictSame(syntaxError('http http://x/ twice'), { message: 'Unexpected `twice`, expected from=, status=, html, contains= or fails', offset: 15 });
+  t.strictSame(syntaxError('http ftp://172.16.0.2/'), {
+    message: 'Unexpected `ftp://172.16.0.2/`, expected an http:// URL',
+    offset: 5,
+  });
+  t.strictSame(syntaxError('http 172.16.0.2:5000'), {
+    message: 'Unexpected `172.16.0.2:5000`, expected an http:// URL',
+    offset: 5,
+  });
+  t.strictSame(syntaxError('http http://x/ status=99'), {
+    message: 'Unexpected status `99`, expected an HTTP status such as 200',
+    offset: 22,
+  });
+  t.strictSame(syntaxError('http http://x/ status=600'), {
+    message: 'Unexpected status `600`, expected an HTTP status such as 200',
+    offset: 22,
+  });
+  t.strictSame(syntaxError('http http://x/ twice'), {
+    message: 'Unexpected `twice`, expected from=, status=, html, contains= or fails',
+    offset: 15,
+  });
   t.strictSame(syntaxError('http html'), {
-    message: 'Unexpected end of line, expected a URL such as http://172.16.0.2:5000/ (usage: http URL [from=NS] [status=N] [html] [contains=TEXT] [fails])',
+    message:
+      'Unexpected end of line, expected a URL such as http://172.16.0.2:5000/ (usage: http URL [from=NS] [status=N] [html] [contains=TEXT] [fails])',
     offset: 9,
   });
 });

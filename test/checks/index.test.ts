@@ -3,7 +3,17 @@ import { checkKinds, parseCheckLine } from '../../checks/index.js';
 import { syntaxError } from '../helpers/snapshot.js';
 
 t.test('every kind in the lesson format is registered under its own name', async (t) => {
-  t.strictSame(Object.keys(checkKinds), ['netns', 'link', 'addr', 'route', 'sysctl', 'rule', 'listening', 'ping', 'http']);
+  t.strictSame(Object.keys(checkKinds), [
+    'netns',
+    'link',
+    'addr',
+    'route',
+    'sysctl',
+    'rule',
+    'listening',
+    'ping',
+    'http',
+  ]);
   for (const [name, kind] of Object.entries(checkKinds)) {
     t.equal(kind.kind, name);
     t.ok(kind.usage.startsWith(`${name} `), `${name} usage starts with the kind`);
@@ -53,25 +63,39 @@ t.test('a trailing comment is ignored', async (t) => {
 });
 
 t.test('an unknown kind is reported at the offset of the kind, listing the known kinds', async (t) => {
-  const expected = 'Unexpected check kind `bridge`, expected one of netns, link, addr, route, sysctl, rule, listening, ping, http';
+  const expected =
+    'Unexpected check kind `bridge`, expected one of netns, link, addr, route, sysctl, rule, listening, ping, http';
   t.strictSame(syntaxError('bridge br0 up'), { message: expected, offset: 0 });
   t.strictSame(syntaxError('  bridge br0 up'), { message: expected, offset: 2 });
 });
 
 t.test('points must be a whole number, reported at the value', async (t) => {
-  t.strictSame(syntaxError('netns netns0 points=two'), { message: 'Unexpected points `two`, expected a whole number', offset: 20 });
-  t.strictSame(syntaxError('netns netns0 points=-1'), { message: 'Unexpected points `-1`, expected a whole number', offset: 20 });
-  t.strictSame(syntaxError('netns netns0 points=1.5'), { message: 'Unexpected points `1.5`, expected a whole number', offset: 20 });
+  t.strictSame(syntaxError('netns netns0 points=two'), {
+    message: 'Unexpected points `two`, expected a whole number',
+    offset: 20,
+  });
+  t.strictSame(syntaxError('netns netns0 points=-1'), {
+    message: 'Unexpected points `-1`, expected a whole number',
+    offset: 20,
+  });
+  t.strictSame(syntaxError('netns netns0 points=1.5'), {
+    message: 'Unexpected points `1.5`, expected a whole number',
+    offset: 20,
+  });
   t.equal(parseCheckLine('netns netns0 points=0')?.points, 0);
 });
 
 t.test('an id with a space or a quote is reported at the value', async (t) => {
-  t.strictSame(syntaxError('netns netns0 id="a b"'), { message: 'Unexpected id `a b`, expected letters, digits and . : / _ -', offset: 16 });
+  t.strictSame(syntaxError('netns netns0 id="a b"'), {
+    message: 'Unexpected id `a b`, expected letters, digits and . : / _ -',
+    offset: 16,
+  });
 });
 
 t.test('"Unexpected end of line" errors from a kind get its usage appended', async (t) => {
   t.strictSame(syntaxError('addr'), {
-    message: 'Unexpected end of line, expected an address such as 172.18.0.10/16 (usage: addr CIDR dev=NAME [in=NS] [absent])',
+    message:
+      'Unexpected end of line, expected an address such as 172.18.0.10/16 (usage: addr CIDR dev=NAME [in=NS] [absent])',
     offset: 4,
   });
   t.strictSame(syntaxError('addr 172.18.0.1/16   '), {
@@ -89,15 +113,24 @@ t.test('other errors from a kind keep their message and offset, without the usag
     message: 'Unexpected address `172.18.0.1`, expected IPv4 with a prefix length such as 172.18.0.10/16',
     offset: 5,
   });
-  t.strictSame(syntaxError('netns netns0 extra'), { message: 'Unexpected `extra`, expected `absent` or nothing', offset: 13 });
+  t.strictSame(syntaxError('netns netns0 extra'), {
+    message: 'Unexpected `extra`, expected `absent` or nothing',
+    offset: 13,
+  });
 });
 
 t.test('an unknown option is left over and reported where it stands', async (t) => {
-  t.strictSame(syntaxError('netns netns0 colour=red'), { message: 'Unexpected `colour=red`, expected `absent` or nothing', offset: 13 });
+  t.strictSame(syntaxError('netns netns0 colour=red'), {
+    message: 'Unexpected `colour=red`, expected `absent` or nothing',
+    offset: 13,
+  });
 });
 
 t.test('an unterminated quote is a syntax error at the quote', async (t) => {
-  t.strictSame(syntaxError('link br0 up hint="ip link set'), { message: 'Unexpected end of line, expected a closing `"`', offset: 17 });
+  t.strictSame(syntaxError('link br0 up hint="ip link set'), {
+    message: 'Unexpected end of line, expected a closing `"`',
+    offset: 17,
+  });
 });
 
 t.test('transient marks a claim that holds only right after its step', async (t) => {

@@ -6,9 +6,21 @@ const after4 = snapshotOf('after-lesson-4');
 const after7 = snapshotOf('after-lesson-7');
 
 t.test('a link with the claimed type and state passes, described in the message', async (t) => {
-  t.strictSame(judge('link veth0 type=veth up', after4), { ok: true, message: 'veth0 (veth), up, operstate UP', passes: true });
-  t.strictSame(judge('link br0 type=bridge up', after7), { ok: true, message: 'br0 (bridge), up, operstate UP', passes: true });
-  t.strictSame(judge('link ceth0 in=netns0 type=veth up', after4), { ok: true, message: 'ceth0 (veth), up, operstate UP', passes: true });
+  t.strictSame(judge('link veth0 type=veth up', after4), {
+    ok: true,
+    message: 'veth0 (veth), up, operstate UP',
+    passes: true,
+  });
+  t.strictSame(judge('link br0 type=bridge up', after7), {
+    ok: true,
+    message: 'br0 (bridge), up, operstate UP',
+    passes: true,
+  });
+  t.strictSame(judge('link ceth0 in=netns0 type=veth up', after4), {
+    ok: true,
+    message: 'ceth0 (veth), up, operstate UP',
+    passes: true,
+  });
 });
 
 t.test('a link of another type fails; a device without linkinfo is a plain device', async (t) => {
@@ -17,11 +29,19 @@ t.test('a link of another type fails; a device without linkinfo is a plain devic
     message: 'veth0 is a veth, not a bridge (veth0 (veth), up, operstate UP, master br0)',
     passes: false,
   });
-  t.strictSame(judge('link lo type=veth', after4), { ok: false, message: 'lo is a plain device, not a veth (lo, up, operstate UNKNOWN)', passes: false });
+  t.strictSame(judge('link lo type=veth', after4), {
+    ok: false,
+    message: 'lo is a plain device, not a veth (lo, up, operstate UNKNOWN)',
+    passes: false,
+  });
 });
 
 t.test('down fails on a link that is up', async (t) => {
-  t.strictSame(judge('link veth0 down', after4), { ok: false, message: 'veth0 is up (veth0 (veth), up, operstate UP)', passes: false });
+  t.strictSame(judge('link veth0 down', after4), {
+    ok: false,
+    message: 'veth0 is up (veth0 (veth), up, operstate UP)',
+    passes: false,
+  });
 });
 
 t.test('up fails and down passes on a link that is administratively down', async (t) => {
@@ -30,13 +50,25 @@ t.test('up fails and down passes on a link that is administratively down', async
   const veth1 = s.spaces.host!.links!.find((l) => l.name === 'veth1')!;
   veth1.up = false;
   veth1.operstate = 'DOWN';
-  t.strictSame(judge('link veth1 up', s), { ok: false, message: 'veth1 is down (veth1 (veth), down, operstate DOWN)', passes: false });
+  t.strictSame(judge('link veth1 up', s), {
+    ok: false,
+    message: 'veth1 is down (veth1 (veth), down, operstate DOWN)',
+    passes: false,
+  });
   t.strictSame(judge('link veth1 down', s), { ok: true, message: 'veth1 (veth), down, operstate DOWN', passes: true });
 });
 
 t.test('master= passes once the veth is on the bridge (lesson 7), not before (lesson 4)', async (t) => {
-  t.strictSame(judge('link veth0 master=br0', after7), { ok: true, message: 'veth0 (veth), up, operstate UP, master br0', passes: true });
-  t.strictSame(judge('link veth0 master=br0', after4), { ok: false, message: 'veth0 is not attached to br0 (veth0 (veth), up, operstate UP)', passes: false });
+  t.strictSame(judge('link veth0 master=br0', after7), {
+    ok: true,
+    message: 'veth0 (veth), up, operstate UP, master br0',
+    passes: true,
+  });
+  t.strictSame(judge('link veth0 master=br0', after4), {
+    ok: false,
+    message: 'veth0 is not attached to br0 (veth0 (veth), up, operstate UP)',
+    passes: false,
+  });
 });
 
 t.test('a veth on another bridge names both', async (t) => {
@@ -48,34 +80,65 @@ t.test('a veth on another bridge names both', async (t) => {
 });
 
 t.test('nomaster passes on a free veth and fails on one attached to a bridge', async (t) => {
-  t.strictSame(judge('link veth0 nomaster', after4), { ok: true, message: 'veth0 (veth), up, operstate UP', passes: true });
-  t.strictSame(judge('link veth0 nomaster', after7), { ok: false, message: 'veth0 is on br0 (veth0 (veth), up, operstate UP, master br0)', passes: false });
+  t.strictSame(judge('link veth0 nomaster', after4), {
+    ok: true,
+    message: 'veth0 (veth), up, operstate UP',
+    passes: true,
+  });
+  t.strictSame(judge('link veth0 nomaster', after7), {
+    ok: false,
+    message: 'veth0 is on br0 (veth0 (veth), up, operstate UP, master br0)',
+    passes: false,
+  });
 });
 
 t.test('several wrong properties are all listed', async (t) => {
   const s = snapshotOf('after-lesson-4');
   s.spaces.host!.links!.find((l) => l.name === 'veth0')!.up = false;
-  t.equal(judge('link veth0 type=bridge up master=br0', s).message, 'veth0 is a veth, not a bridge, is down, is not attached to br0 (veth0 (veth), down, operstate UP)');
+  t.equal(
+    judge('link veth0 type=bridge up master=br0', s).message,
+    'veth0 is a veth, not a bridge, is down, is not attached to br0 (veth0 (veth), down, operstate UP)',
+  );
 });
 
 t.test('a link that does not exist fails; with absent it passes', async (t) => {
   t.strictSame(judge('link br0', after4), { ok: false, message: 'br0 does not exist in the host', passes: false });
-  t.strictSame(judge('link br0 absent', after4), { ok: false, message: 'br0 does not exist in the host', passes: true });
-  t.strictSame(judge('link veth0 in=netns0', after4), { ok: false, message: 'veth0 does not exist in netns netns0', passes: false });
+  t.strictSame(judge('link br0 absent', after4), {
+    ok: false,
+    message: 'br0 does not exist in the host',
+    passes: true,
+  });
+  t.strictSame(judge('link veth0 in=netns0', after4), {
+    ok: false,
+    message: 'veth0 does not exist in netns netns0',
+    passes: false,
+  });
 });
 
 t.test('absent fails when the link exists, whatever its other properties', async (t) => {
-  t.strictSame(judge('link br0 absent', after7), { ok: true, message: 'br0 (bridge), up, operstate UP exists in the host', passes: false });
+  t.strictSame(judge('link br0 absent', after7), {
+    ok: true,
+    message: 'br0 (bridge), up, operstate UP exists in the host',
+    passes: false,
+  });
   t.equal(judge('link br0 type=veth absent', after7).passes, false);
 });
 
 t.test('a link in a missing namespace fails with "netns X does not exist"', async (t) => {
-  t.strictSame(judge('link ceth0 in=nosuch', after4), { ok: false, message: 'netns nosuch does not exist', passes: false });
+  t.strictSame(judge('link ceth0 in=nosuch', after4), {
+    ok: false,
+    message: 'netns nosuch does not exist',
+    passes: false,
+  });
 });
 
 t.test('the links of the outside world are judged too', async (t) => {
   t.equal(judge('link eth0 in=outside type=veth up', after7).ok, true);
-  t.strictSame(judge('link br0 in=outside', after7), { ok: false, message: 'br0 does not exist in the outside world', passes: false });
+  t.strictSame(judge('link br0 in=outside', after7), {
+    ok: false,
+    message: 'br0 does not exist in the outside world',
+    passes: false,
+  });
 });
 
 t.test('the title lists what is claimed', async (t) => {
@@ -86,14 +149,25 @@ t.test('the title lists what is claimed', async (t) => {
 });
 
 t.test('bad names, types, masters and leftovers are syntax errors at their offsets', async (t) => {
-  const ifname = (x: string): string => `Unexpected interface name \`${x}\`, expected at most 15 letters, digits, '.', '_' or '-'`;
+  const ifname = (x: string): string =>
+    `Unexpected interface name \`${x}\`, expected at most 15 letters, digits, '.', '_' or '-'`;
   t.strictSame(syntaxError('link'), {
-    message: 'Unexpected end of line, expected an interface name (usage: link NAME [in=NS] [type=KIND] [up|down] [master=BR|nomaster] [absent])',
+    message:
+      'Unexpected end of line, expected an interface name (usage: link NAME [in=NS] [type=KIND] [up|down] [master=BR|nomaster] [absent])',
     offset: 4,
   });
   t.strictSame(syntaxError('link averyverylongname0'), { message: ifname('averyverylongname0'), offset: 5 });
-  t.strictSame(syntaxError('link veth0 type=Veth'), { message: 'Unexpected link type `Veth`, expected a kind such as veth or bridge', offset: 16 });
+  t.strictSame(syntaxError('link veth0 type=Veth'), {
+    message: 'Unexpected link type `Veth`, expected a kind such as veth or bridge',
+    offset: 16,
+  });
   t.strictSame(syntaxError('link veth0 master=br/0'), { message: ifname('br/0'), offset: 18 });
-  t.strictSame(syntaxError('link veth0 sideways'), { message: 'Unexpected `sideways`, expected in=, type=, up, down, master=, nomaster or absent', offset: 11 });
-  t.strictSame(syntaxError('link veth0 in=../x'), { message: 'Unexpected namespace `../x`, expected host, outside or a netns name', offset: 14 });
+  t.strictSame(syntaxError('link veth0 sideways'), {
+    message: 'Unexpected `sideways`, expected in=, type=, up, down, master=, nomaster or absent',
+    offset: 11,
+  });
+  t.strictSame(syntaxError('link veth0 in=../x'), {
+    message: 'Unexpected namespace `../x`, expected host, outside or a netns name',
+    offset: 14,
+  });
 });

@@ -8,7 +8,9 @@ const after7 = snapshotOf('after-lesson-7');
 
 t.test('the server of lesson 7 is the one LISTEN socket of netns0; its TIME_WAIT connections are not', async (t) => {
   // 0A0012AC:1388 is 172.18.0.10:5000 (address in little-endian byte order, port in hex).
-  t.strictSame(parseProcNet(sectionOf('after-lesson-7', 'listening', 'netns0')), [{ proto: 'tcp', address: '172.18.0.10', port: 5000 }]);
+  t.strictSame(parseProcNet(sectionOf('after-lesson-7', 'listening', 'netns0')), [
+    { proto: 'tcp', address: '172.18.0.10', port: 5000 },
+  ]);
 });
 
 t.test('a namespace where nothing listens gives no listeners (headers only)', async (t) => {
@@ -41,25 +43,53 @@ t.test('addresses and ports are converted from hex, for IPv4 and IPv6', async (t
 });
 
 t.test('a listener on its address passes', async (t) => {
-  t.strictSame(judge('listening tcp 172.18.0.10:5000 in=netns0', after7), { ok: true, message: 'listening on 172.18.0.10:5000', passes: true });
+  t.strictSame(judge('listening tcp 172.18.0.10:5000 in=netns0', after7), {
+    ok: true,
+    message: 'listening on 172.18.0.10:5000',
+    passes: true,
+  });
 });
 
 t.test('*:PORT accepts a listener on any address', async (t) => {
-  t.strictSame(judge('listening tcp *:5000 in=netns0', after7), { ok: true, message: 'listening on 172.18.0.10:5000', passes: true });
+  t.strictSame(judge('listening tcp *:5000 in=netns0', after7), {
+    ok: true,
+    message: 'listening on 172.18.0.10:5000',
+    passes: true,
+  });
 });
 
 t.test('a listener on another address of the same port fails, naming where it listens', async (t) => {
-  t.strictSame(judge('listening tcp 127.0.0.1:5000 in=netns0', after7), { ok: false, message: 'port 5000 listens only on 172.18.0.10', passes: false });
+  t.strictSame(judge('listening tcp 127.0.0.1:5000 in=netns0', after7), {
+    ok: false,
+    message: 'port 5000 listens only on 172.18.0.10',
+    passes: false,
+  });
 });
 
 t.test('the wrong protocol, the wrong namespace or before the server started: nothing listens', async (t) => {
-  t.strictSame(judge('listening udp 172.18.0.10:5000 in=netns0', after7), { ok: false, message: 'nothing listens on udp port 5000 in netns netns0', passes: false });
-  t.strictSame(judge('listening tcp 172.18.0.10:5000', after7), { ok: false, message: 'nothing listens on tcp port 5000 in the host', passes: false });
-  t.strictSame(judge('listening tcp 172.18.0.10:5000 in=netns0', after4), { ok: false, message: 'nothing listens on tcp port 5000 in netns netns0', passes: false });
+  t.strictSame(judge('listening udp 172.18.0.10:5000 in=netns0', after7), {
+    ok: false,
+    message: 'nothing listens on udp port 5000 in netns netns0',
+    passes: false,
+  });
+  t.strictSame(judge('listening tcp 172.18.0.10:5000', after7), {
+    ok: false,
+    message: 'nothing listens on tcp port 5000 in the host',
+    passes: false,
+  });
+  t.strictSame(judge('listening tcp 172.18.0.10:5000 in=netns0', after4), {
+    ok: false,
+    message: 'nothing listens on tcp port 5000 in netns netns0',
+    passes: false,
+  });
 });
 
 t.test('a missing namespace fails', async (t) => {
-  t.strictSame(judge('listening tcp *:5000 in=nosuch', after7), { ok: false, message: 'netns nosuch does not exist', passes: false });
+  t.strictSame(judge('listening tcp *:5000 in=nosuch', after7), {
+    ok: false,
+    message: 'netns nosuch does not exist',
+    passes: false,
+  });
 });
 
 t.test('a wildcard listener covers a specific address', async (t) => {
@@ -81,7 +111,10 @@ t.test('the title names protocol, address and namespace', async (t) => {
 });
 
 t.test('a protocol other than tcp or udp is rejected at its offset', async (t) => {
-  t.strictSame(syntaxError('listening sctp 1.2.3.4:5'), { message: 'Unexpected `sctp`, expected tcp or udp', offset: 10 });
+  t.strictSame(syntaxError('listening sctp 1.2.3.4:5'), {
+    message: 'Unexpected `sctp`, expected tcp or udp',
+    offset: 10,
+  });
 });
 
 t.test('an address without a port, a bad address or a port over 65535 is rejected', async (t) => {
@@ -89,9 +122,13 @@ t.test('an address without a port, a bad address or a port over 65535 is rejecte
   t.strictSame(syntaxError('listening tcp 172.18.0.10'), { message: message('172.18.0.10'), offset: 14 });
   t.strictSame(syntaxError('listening tcp 172.18.0.300:80'), { message: message('172.18.0.300:80'), offset: 14 });
   t.strictSame(syntaxError('listening tcp *:70000'), { message: message('*:70000'), offset: 14 });
-  t.strictSame(syntaxError('listening udp 1.2.3.4:53 extra'), { message: 'Unexpected `extra`, expected in= or nothing', offset: 25 });
+  t.strictSame(syntaxError('listening udp 1.2.3.4:53 extra'), {
+    message: 'Unexpected `extra`, expected in= or nothing',
+    offset: 25,
+  });
   t.strictSame(syntaxError('listening tcp'), {
-    message: 'Unexpected end of line, expected ADDR:PORT such as 172.18.0.10:5000 (usage: listening tcp|udp ADDR:PORT [in=NS])',
+    message:
+      'Unexpected end of line, expected ADDR:PORT such as 172.18.0.10:5000 (usage: listening tcp|udp ADDR:PORT [in=NS])',
     offset: 13,
   });
 });

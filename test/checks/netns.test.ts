@@ -10,16 +10,28 @@ t.test('a namespace listed by ip netns exists', async (t) => {
 });
 
 t.test('a namespace that is not listed fails, naming the ones that are', async (t) => {
-  t.strictSame(judge('netns nosuch', after4), { ok: false, message: 'nosuch is not listed by ip netns (listed: netns1, netns0)', passes: false });
+  t.strictSame(judge('netns nosuch', after4), {
+    ok: false,
+    message: 'nosuch is not listed by ip netns (listed: netns1, netns0)',
+    passes: false,
+  });
 });
 
 t.test('with no namespace at all the message says none', async (t) => {
-  t.strictSame(judge('netns netns0', { netns: [], spaces: {} }), { ok: false, message: 'netns0 is not listed by ip netns (listed: none)', passes: false });
+  t.strictSame(judge('netns netns0', { netns: [], spaces: {} }), {
+    ok: false,
+    message: 'netns0 is not listed by ip netns (listed: none)',
+    passes: false,
+  });
 });
 
 t.test('absent turns the claim around', async (t) => {
   t.equal(judge('netns nosuch absent', after4).passes, true);
-  t.strictSame(judge('netns netns0 absent', after4), { ok: true, message: 'netns0 is listed by ip netns', passes: false });
+  t.strictSame(judge('netns netns0 absent', after4), {
+    ok: true,
+    message: 'netns0 is listed by ip netns',
+    passes: false,
+  });
 });
 
 t.test('the title and needs follow the arguments', async (t) => {
@@ -29,10 +41,16 @@ t.test('the title and needs follow the arguments', async (t) => {
 });
 
 t.test('a missing name, a bad name or a leftover word is a syntax error at its offset', async (t) => {
-  t.strictSame(syntaxError('netns'), { message: 'Unexpected end of line, expected a namespace name (usage: netns NAME [absent])', offset: 5 });
+  t.strictSame(syntaxError('netns'), {
+    message: 'Unexpected end of line, expected a namespace name (usage: netns NAME [absent])',
+    offset: 5,
+  });
   t.strictSame(syntaxError('netns a/b'), {
     message: "Unexpected namespace name `a/b`, expected letters, digits, '.', '_' or '-'",
     offset: 6,
   });
-  t.strictSame(syntaxError('netns netns0 gone'), { message: 'Unexpected `gone`, expected `absent` or nothing', offset: 13 });
+  t.strictSame(syntaxError('netns netns0 gone'), {
+    message: 'Unexpected `gone`, expected `absent` or nothing',
+    offset: 13,
+  });
 });

@@ -11,10 +11,13 @@ function recorded(name: string): { exitCode: number; output: string } {
   return { exitCode: Number(exit?.[1] ?? 0), output: lines.filter((l) => !/^(\$ |\[exit )/.test(l)).join('\n') };
 }
 
-
 t.test('a reply on the first try passes after one ping from the namespace', async (t) => {
   const env = playback([recorded('ping-success.txt')]);
-  t.strictSame(await probe('ping 172.18.0.10 from=netns1', env), { ok: true, message: '2/2 replies, avg 0.33 ms', passes: true });
+  t.strictSame(await probe('ping 172.18.0.10 from=netns1', env), {
+    ok: true,
+    message: '2/2 replies, avg 0.33 ms',
+    passes: true,
+  });
   t.strictSame(env.calls, [{ line: 'ping -c 1 -W 0.5 172.18.0.10', ns: 'netns1' }]);
   t.strictSame(env.asked, ['172.18.0.10 from netns1']);
 });
@@ -28,7 +31,11 @@ t.test('a lost first packet is retried once, and the second reply passes', async
 
 t.test('no reply on either try fails with the loss', async (t) => {
   const env = playback([recorded('ping-100-loss.txt'), recorded('ping-100-loss.txt')]);
-  t.strictSame(await probe('ping 172.18.0.10', env), { ok: false, message: 'no reply: 100% packet loss', passes: false });
+  t.strictSame(await probe('ping 172.18.0.10', env), {
+    ok: false,
+    message: 'no reply: 100% packet loss',
+    passes: false,
+  });
   t.equal(env.calls.length, 2);
 });
 
@@ -44,13 +51,21 @@ t.test('an unanswered ARP (host unreachable) is retried too, and says so', async
 
 t.test('an unreachable network is not retried', async (t) => {
   const env = playback([recorded('ping-net-unreachable.txt')]);
-  t.strictSame(await probe('ping 10.0.0.2 from=outside', env), { ok: false, message: 'Network is unreachable', passes: false });
+  t.strictSame(await probe('ping 10.0.0.2 from=outside', env), {
+    ok: false,
+    message: 'Network is unreachable',
+    passes: false,
+  });
   t.equal(env.calls.length, 1);
 });
 
 t.test('fails uses one short attempt and passes when nothing comes back', async (t) => {
   const env = playback([recorded('ping-100-loss.txt')]);
-  t.strictSame(await probe('ping 172.18.0.10 from=outside fails', env), { ok: false, message: 'no reply: 100% packet loss', passes: true });
+  t.strictSame(await probe('ping 172.18.0.10 from=outside fails', env), {
+    ok: false,
+    message: 'no reply: 100% packet loss',
+    passes: true,
+  });
   t.equal(env.calls.length, 1);
   t.equal(env.calls[0]!.ns, 'outside');
   // A shorter wait than the 1 s of a positive check: silence on this machine is conclusive.
@@ -61,7 +76,11 @@ t.test('fails uses one short attempt and passes when nothing comes back', async 
 
 t.test('fails does not pass when a reply comes back', async (t) => {
   const env = playback([recorded('ping-success.txt')]);
-  t.strictSame(await probe('ping 172.18.0.10 fails', env), { ok: true, message: '2/2 replies, avg 0.33 ms', passes: false });
+  t.strictSame(await probe('ping 172.18.0.10 fails', env), {
+    ok: true,
+    message: '2/2 replies, avg 0.33 ms',
+    passes: false,
+  });
 });
 
 t.test('a refused destination is skipped without sending anything', async (t) => {
@@ -75,7 +94,9 @@ t.test('a refused destination is skipped without sending anything', async (t) =>
 t.test('the title and needs follow from= and fails', async (t) => {
   t.equal(parseCheckLine('ping 172.18.0.1 from=netns0')!.title, 'netns netns0 can ping 172.18.0.1');
   t.equal(parseCheckLine('ping 172.18.0.10 from=outside fails')!.title, 'the outside world cannot ping 172.18.0.10');
-  t.strictSame(checkKinds.ping!.needs(parseCheckLine('ping 172.18.0.1 from=netns0')!.args), [{ ns: 'netns0', part: 'links' }]);
+  t.strictSame(checkKinds.ping!.needs(parseCheckLine('ping 172.18.0.1 from=netns0')!.args), [
+    { ns: 'netns0', part: 'links' },
+  ]);
 });
 
 t.test('a host name, a missing address or a leftover word is a syntax error', async (t) => {
@@ -84,5 +105,8 @@ t.test('a host name, a missing address or a leftover word is a syntax error', as
     message: 'Unexpected end of line, expected an IPv4 address (usage: ping ADDR [from=NS] [fails])',
     offset: 16,
   });
-  t.strictSame(syntaxError('ping 172.18.0.1 twice'), { message: 'Unexpected `twice`, expected from= or fails', offset: 16 });
+  t.strictSame(syntaxError('ping 172.18.0.1 twice'), {
+    message: 'Unexpected `twice`, expected from= or fails',
+    offset: 16,
+  });
 });

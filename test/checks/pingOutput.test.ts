@@ -8,63 +8,136 @@ const fixtures = new URL('../fixtures/ping/', import.meta.url);
 const shared = new URL('../../../shared/samples/ping/', import.meta.url);
 const sample = (name: string): string => readFileSync(new URL(name, fixtures), 'utf8');
 
-const noSummary = { host: null, address: null, transmitted: null, received: null, errors: 0, lossPercent: null, rttMs: null, reached: false };
+const noSummary = {
+  host: null,
+  address: null,
+  transmitted: null,
+  received: null,
+  errors: 0,
+  lossPercent: null,
+  rttMs: null,
+  reached: false,
+};
 
 const expected: Record<string, { summary: PingSummary; text: string }> = {
   'ping-success.txt': {
     summary: {
-      host: '10.0.0.3', address: '10.0.0.3', transmitted: 2, received: 2, errors: 0, lossPercent: 0,
-      rttMs: { min: 0.092, avg: 0.328, max: 0.565, mdev: 0.236 }, reached: true, problem: null, errorLine: null,
+      host: '10.0.0.3',
+      address: '10.0.0.3',
+      transmitted: 2,
+      received: 2,
+      errors: 0,
+      lossPercent: 0,
+      rttMs: { min: 0.092, avg: 0.328, max: 0.565, mdev: 0.236 },
+      reached: true,
+      problem: null,
+      errorLine: null,
     },
     text: '2/2 replies, avg 0.33 ms',
   },
   'ping-success-q.txt': {
     summary: {
-      host: '10.0.0.3', address: '10.0.0.3', transmitted: 2, received: 2, errors: 0, lossPercent: 0,
-      rttMs: { min: 0.082, avg: 0.122, max: 0.162, mdev: 0.04 }, reached: true, problem: null, errorLine: null,
+      host: '10.0.0.3',
+      address: '10.0.0.3',
+      transmitted: 2,
+      received: 2,
+      errors: 0,
+      lossPercent: 0,
+      rttMs: { min: 0.082, avg: 0.122, max: 0.162, mdev: 0.04 },
+      reached: true,
+      problem: null,
+      errorLine: null,
     },
     text: '2/2 replies, avg 0.12 ms',
   },
   'ping-loopback.txt': {
     summary: {
-      host: '127.0.0.1', address: '127.0.0.1', transmitted: 2, received: 2, errors: 0, lossPercent: 0,
-      rttMs: { min: 0.014, avg: 0.028, max: 0.042, mdev: 0.014 }, reached: true, problem: null, errorLine: null,
+      host: '127.0.0.1',
+      address: '127.0.0.1',
+      transmitted: 2,
+      received: 2,
+      errors: 0,
+      lossPercent: 0,
+      rttMs: { min: 0.014, avg: 0.028, max: 0.042, mdev: 0.014 },
+      reached: true,
+      problem: null,
+      errorLine: null,
     },
     text: '2/2 replies, avg 0.03 ms',
   },
   'ping-partial-loss.txt': {
     summary: {
-      host: '10.0.0.3', address: '10.0.0.3', transmitted: 4, received: 2, errors: 0, lossPercent: 50,
-      rttMs: { min: 0.087, avg: 0.118, max: 0.149, mdev: 0.031 }, reached: true, problem: 'partial-loss', errorLine: null,
+      host: '10.0.0.3',
+      address: '10.0.0.3',
+      transmitted: 4,
+      received: 2,
+      errors: 0,
+      lossPercent: 50,
+      rttMs: { min: 0.087, avg: 0.118, max: 0.149, mdev: 0.031 },
+      reached: true,
+      problem: 'partial-loss',
+      errorLine: null,
     },
     text: '2/4 replies (50% loss)',
   },
   'ping-100-loss.txt': {
     summary: {
-      host: '10.0.0.3', address: '10.0.0.3', transmitted: 2, received: 0, errors: 0, lossPercent: 100,
-      rttMs: null, reached: false, problem: 'no-reply', errorLine: null,
+      host: '10.0.0.3',
+      address: '10.0.0.3',
+      transmitted: 2,
+      received: 0,
+      errors: 0,
+      lossPercent: 100,
+      rttMs: null,
+      reached: false,
+      problem: 'no-reply',
+      errorLine: null,
     },
     text: 'no reply: 100% packet loss',
   },
   // ARP gives up after ~3 s, later than `-c 2 -W 1` ends: a missing on-link host looks like plain loss.
   'ping-host-unreach-arp-W1.txt': {
     summary: {
-      host: '10.0.0.99', address: '10.0.0.99', transmitted: 2, received: 0, errors: 0, lossPercent: 100,
-      rttMs: null, reached: false, problem: 'no-reply', errorLine: null,
+      host: '10.0.0.99',
+      address: '10.0.0.99',
+      transmitted: 2,
+      received: 0,
+      errors: 0,
+      lossPercent: 100,
+      rttMs: null,
+      reached: false,
+      problem: 'no-reply',
+      errorLine: null,
     },
     text: 'no reply: 100% packet loss',
   },
   'ping-host-unreach-arp-c5.txt': {
     summary: {
-      host: '10.0.0.99', address: '10.0.0.99', transmitted: 5, received: 0, errors: 2, lossPercent: 100,
-      rttMs: null, reached: false, problem: 'host-unreachable', errorLine: 'From 10.0.0.2 icmp_seq=1 Destination Host Unreachable',
+      host: '10.0.0.99',
+      address: '10.0.0.99',
+      transmitted: 5,
+      received: 0,
+      errors: 2,
+      lossPercent: 100,
+      rttMs: null,
+      reached: false,
+      problem: 'host-unreachable',
+      errorLine: 'From 10.0.0.2 icmp_seq=1 Destination Host Unreachable',
     },
     text: 'no reply: Destination Host Unreachable (from 10.0.0.2)',
   },
   'ping-host-unreach-icmp.txt': {
     summary: {
-      host: '172.16.0.99', address: '172.16.0.99', transmitted: 2, received: 0, errors: 2, lossPercent: 100,
-      rttMs: null, reached: false, problem: 'host-unreachable', errorLine: 'From 10.0.0.1 icmp_seq=1 Destination Host Unreachable',
+      host: '172.16.0.99',
+      address: '172.16.0.99',
+      transmitted: 2,
+      received: 0,
+      errors: 2,
+      lossPercent: 100,
+      rttMs: null,
+      reached: false,
+      problem: 'host-unreachable',
+      errorLine: 'From 10.0.0.1 icmp_seq=1 Destination Host Unreachable',
     },
     text: 'no reply: Destination Host Unreachable (from 10.0.0.1)',
   },
@@ -73,15 +146,27 @@ const expected: Record<string, { summary: PingSummary; text: string }> = {
     text: 'Network is unreachable',
   },
   'ping-unknown-host-files.txt': {
-    summary: { ...noSummary, problem: 'unknown-host', errorLine: 'ping: no-such-host.invalid: Name or service not known' },
+    summary: {
+      ...noSummary,
+      problem: 'unknown-host',
+      errorLine: 'ping: no-such-host.invalid: Name or service not known',
+    },
     text: 'cannot resolve no-such-host.invalid: Name or service not known',
   },
   'ping-unknown-host-dns.txt': {
-    summary: { ...noSummary, problem: 'unknown-host', errorLine: 'ping: no-such-host.invalid: Temporary failure in name resolution' },
+    summary: {
+      ...noSummary,
+      problem: 'unknown-host',
+      errorLine: 'ping: no-such-host.invalid: Temporary failure in name resolution',
+    },
     text: 'cannot resolve no-such-host.invalid: Temporary failure in name resolution',
   },
   'ping-unknown-host-dns-real-resolvconf.txt': {
-    summary: { ...noSummary, problem: 'unknown-host', errorLine: 'ping: no-such-host.invalid: Temporary failure in name resolution' },
+    summary: {
+      ...noSummary,
+      problem: 'unknown-host',
+      errorLine: 'ping: no-such-host.invalid: Temporary failure in name resolution',
+    },
     text: 'cannot resolve no-such-host.invalid: Temporary failure in name resolution',
   },
 };
@@ -103,7 +188,13 @@ const sha256 = (text: string): string => createHash('sha256').update(text).diges
 t.test('the fixtures are unchanged copies of the shared samples', async (t) => {
   t.strictSame([...sums.keys()].sort(), readdirSync(fixtures).sort());
   for (const [name, sum] of sums) t.equal(sha256(sample(name)), sum, `${name} is the sample as captured`);
-  if (existsSync(shared)) for (const name of readdirSync(shared)) t.equal(sha256(readFileSync(new URL(name, shared), 'utf8')), sums.get(name), `../shared/samples/ping/${name} is what was copied`);
+  if (existsSync(shared))
+    for (const name of readdirSync(shared))
+      t.equal(
+        sha256(readFileSync(new URL(name, shared), 'utf8')),
+        sums.get(name),
+        `../shared/samples/ping/${name} is what was copied`,
+      );
 });
 
 for (const [name, { summary, text }] of Object.entries(expected)) {
@@ -139,7 +230,14 @@ t.test('stderr merged before stdout still yields the summary and the error', asy
     '2 packets transmitted, 1 received, 50% packet loss, time 1001ms',
   ].join('\r\n');
   const s = parsePingOutput(out);
-  t.match(s, { host: '10.0.0.3', transmitted: 2, received: 1, errors: 0, lossPercent: 50, problem: 'network-unreachable' });
+  t.match(s, {
+    host: '10.0.0.3',
+    transmitted: 2,
+    received: 1,
+    errors: 0,
+    lossPercent: 50,
+    problem: 'network-unreachable',
+  });
   t.equal(s.errorLine, 'ping: sendmsg: Network is unreachable');
 });
 
@@ -171,7 +269,9 @@ t.test('a host name is kept apart from its address and warnings are not errors',
 });
 
 t.test('replies without a summary (ping interrupted) still count as reached', async (t) => {
-  const s = parsePingOutput('PING 10.0.0.3 (10.0.0.3) 56(84) bytes of data.\n64 bytes from 10.0.0.3: icmp_seq=1 ttl=64 time=0.1 ms\n');
+  const s = parsePingOutput(
+    'PING 10.0.0.3 (10.0.0.3) 56(84) bytes of data.\n64 bytes from 10.0.0.3: icmp_seq=1 ttl=64 time=0.1 ms\n',
+  );
   t.match(s, { transmitted: null, reached: true, problem: null });
   t.equal(describePing(s), 'replies received');
 });

@@ -8,7 +8,20 @@ t.test('parseIPv4 reads a dotted quad as a 32-bit unsigned number', async (t) =>
 });
 
 t.test('parseIPv4 rejects anything that is not four octets of 0-255', async (t) => {
-  for (const text of ['', '1.2.3', '1.2.3.4.5', '256.0.0.1', '1.2.3.-4', 'a.b.c.d', ' 1.2.3.4', '1.2.3.4 ', '1..3.4', '1.2.3.1000', '172.18.0.0/16', '::1']) {
+  for (const text of [
+    '',
+    '1.2.3',
+    '1.2.3.4.5',
+    '256.0.0.1',
+    '1.2.3.-4',
+    'a.b.c.d',
+    ' 1.2.3.4',
+    '1.2.3.4 ',
+    '1..3.4',
+    '1.2.3.1000',
+    '172.18.0.0/16',
+    '::1',
+  ]) {
     t.equal(parseIPv4(text), null, JSON.stringify(text));
   }
 });
@@ -20,7 +33,17 @@ t.test('parseCidr reads an address with a prefix length; a bare address is a /32
 });
 
 t.test('parseCidr rejects bad addresses and prefix lengths', async (t) => {
-  for (const text of ['', '172.18.0.10/', '172.18.0.10/33', '172.18.0.10/-1', '172.18.0.10/1/2', '172.18.0.10/x', '172.18.0/16', '172.18.0.10/016', 'default']) {
+  for (const text of [
+    '',
+    '172.18.0.10/',
+    '172.18.0.10/33',
+    '172.18.0.10/-1',
+    '172.18.0.10/1/2',
+    '172.18.0.10/x',
+    '172.18.0/16',
+    '172.18.0.10/016',
+    'default',
+  ]) {
     t.equal(parseCidr(text), null, text);
   }
 });

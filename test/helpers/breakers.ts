@@ -26,7 +26,8 @@ const bashIn = (ns: string, line: string): string => inNamespace(`bash -c ${shel
  */
 function keepingRoutes(ns: string, breakLine: string, undoLine: string): Breaker {
   const file = `${KEEP}/routes-${ns}`;
-  const each = (cmd: string): string => `sed 's/ linkdown//' ${file} | while read -r r; do ip route ${cmd} $r 2>/dev/null; done`;
+  const each = (cmd: string): string =>
+    `sed 's/ linkdown//' ${file} | while read -r r; do ip route ${cmd} $r 2>/dev/null; done`;
   return {
     breakLine: bashIn(ns, `mkdir -p ${KEEP}; ip route show > ${file}; ${breakLine}`),
     mendLine: bashIn(ns, `${undoLine}; ${each('del')}; ${each('append')}; ${each('append')}; true`),
@@ -55,7 +56,11 @@ export function breakerFor(decl: CheckDecl): Breaker | null {
     case 'link': {
       const name = str(a, 'name');
       if (a.state === 'up') return keepingRoutes(ns, `ip link set ${name} down`, `ip link set ${name} up`);
-      if (typeof a.master === 'string' && a.master) return { breakLine: inNamespace(`ip link set ${name} nomaster`, ns), mendLine: inNamespace(`ip link set ${name} master ${a.master}`, ns) };
+      if (typeof a.master === 'string' && a.master)
+        return {
+          breakLine: inNamespace(`ip link set ${name} nomaster`, ns),
+          mendLine: inNamespace(`ip link set ${name} master ${a.master}`, ns),
+        };
       // A veth in a netns goes back to the host (pid 1 is the lab's init): not there, but not gone.
       if (ns !== 'host') return { breakLine: inNamespace(`ip link set ${name} netns 1`, ns), mendLine: null };
       return { breakLine: `ip link delete ${name}`, mendLine: null };
@@ -68,25 +73,43 @@ export function breakerFor(decl: CheckDecl): Breaker | null {
       // "Exactly N routes": one more breaks that claim and no other.
       if (typeof a.count === 'number') {
         const extra = `${str(a, 'dst')} via 172.16.0.1 dev eth0 metric 77`;
-        return { breakLine: inNamespace(`ip route append ${extra}`, ns), mendLine: inNamespace(`ip route del ${extra}`, ns) };
+        return {
+          breakLine: inNamespace(`ip route append ${extra}`, ns),
+          mendLine: inNamespace(`ip route del ${extra}`, ns),
+        };
       }
       return keepingRoutes(ns, `ip route del ${str(a, 'dst')}${a.dev ? ` dev ${str(a, 'dev')}` : ''}`, 'true');
     }
     case 'sysctl': {
       const file = `/proc/sys/${str(a, 'key').replace(/\./g, '/')}`;
-      return { breakLine: bashIn(ns, `echo ${str(a, 'value') === '1' ? 0 : 1} > ${file}`), mendLine: bashIn(ns, `echo ${str(a, 'value')} > ${file}`) };
+      return {
+        breakLine: bashIn(ns, `echo ${str(a, 'value') === '1' ? 0 : 1} > ${file}`),
+        mendLine: bashIn(ns, `echo ${str(a, 'value')} > ${file}`),
+      };
     }
     case 'rule': {
       const spec = `${str(a, 'chain')} ${(a.spec as string[]).map(shellQuote).join(' ')}`;
-      return { breakLine: inNamespace(`iptables -t ${str(a, 'table')} -D ${spec}`, ns), mendLine: inNamespace(`iptables -t ${str(a, 'table')} -A ${spec}`, ns) };
+      return {
+        breakLine: inNamespace(`iptables -t ${str(a, 'table')} -D ${spec}`, ns),
+        mendLine: inNamespace(`iptables -t ${str(a, 'table')} -A ${spec}`, ns),
+      };
     }
     case 'listening':
-      return { breakLine: bashIn(ns, `kill $(ss -Hlnp${a.proto === 'udp' ? 'u' : 't'} 'sport = :${str(a, 'port')}' | grep -o 'pid=[0-9]*' | cut -d= -f2)`), mendLine: null };
+      return {
+        breakLine: bashIn(
+          ns,
+          `kill $(ss -Hlnp${a.proto === 'udp' ? 'u' : 't'} 'sport = :${str(a, 'port')}' | grep -o 'pid=[0-9]*' | cut -d= -f2)`,
+        ),
+        mendLine: null,
+      };
     case 'ping':
       return blockTraffic(str(a, 'from'), `-p icmp -m conntrack --ctorigdst ${str(a, 'address')}`);
     case 'http': {
       const url = new URL(str(a, 'url'));
-      return blockTraffic(str(a, 'from'), `-p tcp -m conntrack --ctorigdst ${url.hostname} --ctorigdstport ${url.port || '80'}`);
+      return blockTraffic(
+        str(a, 'from'),
+        `-p tcp -m conntrack --ctorigdst ${url.hostname} --ctorigdstport ${url.port || '80'}`,
+      );
     }
     default:
       return null;

@@ -3,7 +3,10 @@ import { checkKinds, parseCheckLine } from '../../checks/index.js';
 import type { ProbeEnv, Verdict } from '../../checks/types.js';
 
 /** A ProbeEnv that plays back recorded outputs, one per exec, and remembers what was run where. */
-export function playback(outputs: { exitCode: number; output: string }[], refuse: string | null = null): ProbeEnv & { calls: { line: string; ns: string }[]; asked: string[] } {
+export function playback(
+  outputs: { exitCode: number; output: string }[],
+  refuse: string | null = null,
+): ProbeEnv & { calls: { line: string; ns: string }[]; asked: string[] } {
   const calls: { line: string; ns: string }[] = [];
   const asked: string[] = [];
   return {

@@ -39,7 +39,8 @@ export function recordedShell(snapshot: string, reach: Reach = () => true): Reco
     if (/\bping\b/.test(line)) return ok ? { exitCode: 0, output: PING_REPLY } : { exitCode: 1, output: PING_SILENCE };
     // The lab's outside server tells each client its address: the lab host's, once masqueraded.
     const body = line.includes('203.0.113.1') ? 'you are 172.16.0.2\n' : PAGE;
-    if (/\bcurl\b/.test(line)) return ok ? { exitCode: 0, output: `${body}\n200` } : { exitCode: 7, output: 'curl: (7) Failed to connect\n000' };
+    if (/\bcurl\b/.test(line))
+      return ok ? { exitCode: 0, output: `${body}\n200` } : { exitCode: 7, output: 'curl: (7) Failed to connect\n000' };
     throw new Error(`unexpected probe: ${line}`);
   };
   const shell: RecordedShell = {
@@ -60,4 +61,12 @@ export function recordedShell(snapshot: string, reach: Reach = () => true): Reco
 }
 
 /** A lab target for recorded shells: every address inside it may be probed. */
-export const recordedLab: Target = { spec: { kind: 'lab', name: 'recorded' }, label: 'lab:recorded', argv: [], jobsDir: '/run/tsnet/jobs', hasOutside: true, fresh: false, lab: null };
+export const recordedLab: Target = {
+  spec: { kind: 'lab', name: 'recorded' },
+  label: 'lab:recorded',
+  argv: [],
+  jobsDir: '/run/tsnet/jobs',
+  hasOutside: true,
+  fresh: false,
+  lab: null,
+};

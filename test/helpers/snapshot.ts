@@ -17,7 +17,9 @@ const PARTS: readonly Part[] = ['links', 'routes', 'sysctl', 'iptables', 'listen
 /** The needs the fixtures were collected with: every part of every space, plus the netns list. */
 export const fixtureNeeds: Need[] = [
   { ns: 'host', part: 'netns' },
-  ...SPACES.flatMap((ns) => PARTS.map((part): Need => (part === 'sysctl' ? { ns, part, key: 'net.ipv4.ip_forward' } : { ns, part }))),
+  ...SPACES.flatMap((ns) =>
+    PARTS.map((part): Need => (part === 'sysctl' ? { ns, part, key: 'net.ipv4.ip_forward' } : { ns, part })),
+  ),
 ];
 
 /** The raw output of the snapshot script, as captured in a lab after running lessons up to N. */

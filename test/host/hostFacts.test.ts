@@ -15,13 +15,28 @@ const fp: Footprint = {
     { name: 'd0', type: 'dummy', lesson: 'l', line: '' },
   ],
   sysctls: ['net.ipv4.ip_forward', 'net.ipv4.nosuch'],
-  iptables: ['iptables -t nat -A POSTROUTING -s 172.18.0.0/16 ! -o br0 -j MASQUERADE', 'iptables -t nat -A PREROUTING -p tcp --dport 5000 -j NOSUCHTARGET'],
+  iptables: [
+    'iptables -t nat -A POSTROUTING -s 172.18.0.0/16 ! -o br0 -j MASQUERADE',
+    'iptables -t nat -A PREROUTING -p tcp --dport 5000 -j NOSUCHTARGET',
+  ],
 };
 const probes = featureProbes(fp);
-const captured = (name: string): string => readFileSync(new URL(`../fixtures/hostFacts/${name}.txt`, import.meta.url), 'utf8');
+const captured = (name: string): string =>
+  readFileSync(new URL(`../fixtures/hostFacts/${name}.txt`, import.meta.url), 'utf8');
 
 t.test('the probes are the link types, the iptables lines and the sysctls of the lessons', async (t) => {
-  t.strictSame(probes.map((p) => p.feature), ['bridge links', 'veth links', 'dummy links', `the iptables rule \`${fp.iptables[0]}\``, `the iptables rule \`${fp.iptables[1]}\``, 'net.ipv4.ip_forward', 'net.ipv4.nosuch']);
+  t.strictSame(
+    probes.map((p) => p.feature),
+    [
+      'bridge links',
+      'veth links',
+      'dummy links',
+      `the iptables rule \`${fp.iptables[0]}\``,
+      `the iptables rule \`${fp.iptables[1]}\``,
+      'net.ipv4.ip_forward',
+      'net.ipv4.nosuch',
+    ],
+  );
   t.match(probes[0]!.line, /^ip link add tsnet-probe0 type bridge$/);
   t.notMatch(probes[5]!.line, />\s*\/proc\/sys/, 'a sysctl is only tested for being writable, never written');
   t.match(probes[5]!.line, /^test -w \/proc\/sys\/net\/ipv4\/ip_forward /);
@@ -30,14 +45,21 @@ t.test('the probes are the link types, the iptables lines and the sysctls of the
 t.test('the probes run inside a throwaway network namespace', async (t) => {
   const script = hostFactsScript(probes);
   t.match(script, /unshare --net bash -c '/);
-  t.notMatch(script.split('unshare --net')[0], /ip link add|iptables -t/, 'nothing before the unshare changes anything');
+  t.notMatch(
+    script.split('unshare --net')[0],
+    /ip link add|iptables -t/,
+    'nothing before the unshare changes anything',
+  );
 });
 
 t.test('legacy rules beside an nf_tables iptables are found, with their DROP policy', async (t) => {
   const f = parseHostFacts(captured('legacy-rules-and-missing-features'), probes);
   t.equal(f.backend, 'nf_tables');
   t.equal(f.other?.backend, 'legacy');
-  t.strictSame(f.other?.tables.filter?.rules.map((r) => r.line), ['-A INPUT -s 192.0.2.1/32 -j ACCEPT']);
+  t.strictSame(
+    f.other?.tables.filter?.rules.map((r) => r.line),
+    ['-A INPUT -s 192.0.2.1/32 -j ACCEPT'],
+  );
   t.equal(f.other?.tables.filter?.policies.FORWARD, 'DROP');
 });
 

@@ -11,16 +11,40 @@ t.test('the destinations of ping and curl lines are found, wrappers and all', as
   t.same(destinationsOf('ip addr add 172.16.0.2/24 dev eth0'), [], 'only ping and curl send traffic');
 });
 
-t.test('traffic off this machine is refused, to the container subnet, loopback and local addresses allowed', async (t) => {
-  const lesson = (lines: string[]): Lesson => ({
-    id: 'l',
-    title: 'l',
-    prerequisites: [],
-    summary: '',
-    file: 'l.md',
-    steps: [{ index: 1, title: 's', prose: '', paragraphs: [], kind: 'observe', checks: [], position: { line: 1, column: 1 }, commands: lines.map((line) => ({ line, context: null, role: 'run', mayFail: false, background: null, observes: true, position: { line: 1, column: 1 } })) }],
-  });
-  const chain = [lesson(['ping -c 2 172.18.0.11', 'curl 127.0.0.1:5000', 'curl 172.16.0.2:5000'])];
-  t.same(unsafeTraffic(chain, new Set(['172.16.0.2'])), []);
-  t.same(unsafeTraffic(chain, new Set(['192.0.2.7'])), [{ lesson: 'l', line: 'curl 172.16.0.2:5000', address: '172.16.0.2' }]);
-});
+t.test(
+  'traffic off this machine is refused, to the container subnet, loopback and local addresses allowed',
+  async (t) => {
+    const lesson = (lines: string[]): Lesson => ({
+      id: 'l',
+      title: 'l',
+      prerequisites: [],
+      summary: '',
+      file: 'l.md',
+      steps: [
+        {
+          index: 1,
+          title: 's',
+          prose: '',
+          paragraphs: [],
+          kind: 'observe',
+          checks: [],
+          position: { line: 1, column: 1 },
+          commands: lines.map((line) => ({
+            line,
+            context: null,
+            role: 'run',
+            mayFail: false,
+            background: null,
+            observes: true,
+            position: { line: 1, column: 1 },
+          })),
+        },
+      ],
+    });
+    const chain = [lesson(['ping -c 2 172.18.0.11', 'curl 127.0.0.1:5000', 'curl 172.16.0.2:5000'])];
+    t.same(unsafeTraffic(chain, new Set(['172.16.0.2'])), []);
+    t.same(unsafeTraffic(chain, new Set(['192.0.2.7'])), [
+      { lesson: 'l', line: 'curl 172.16.0.2:5000', address: '172.16.0.2' },
+    ]);
+  },
+);

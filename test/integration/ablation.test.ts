@@ -23,7 +23,10 @@ t.test('test --ablate: every lesson passes, every step is verified and every che
   const r = await box.run(['test', '--ablate', '--jobs', '2', '--format', 'json']);
   t.equal(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout) as CourseTest;
-  t.same(report.lessons.map((l) => [l.lesson, l.status]), [1, 2, 3, 4, 5, 6, 7].map((n) => [`lesson-${n}`, 'passed']));
+  t.same(
+    report.lessons.map((l) => [l.lesson, l.status]),
+    [1, 2, 3, 4, 5, 6, 7].map((n) => [`lesson-${n}`, 'passed']),
+  );
   t.same(report.ablation, [], 'no check passes whichever step is left out, no step goes unverified');
   const list = await box.run(['lab', 'list']);
   t.match(list.stdout, /No labs/, 'every lab of the run was destroyed');
@@ -44,6 +47,13 @@ t.test('a check that cannot fail makes test --ablate exit 1, naming it', async (
   const r = await box.run(['test', 'test/fixtures/lessons/cannot-fail/lesson.md', '--ablate', '--format', 'json']);
   t.equal(r.code, 1, r.stderr);
   const report = JSON.parse(r.stdout) as CourseTest;
-  t.same(report.lessons.map((l) => l.status), ['passed'], 'the lesson itself passes');
-  t.same(report.ablation?.map((f) => [f.kind, f.id]), [['check-cannot-fail', 'always-true']]);
+  t.same(
+    report.lessons.map((l) => l.status),
+    ['passed'],
+    'the lesson itself passes',
+  );
+  t.same(
+    report.ablation?.map((f) => [f.kind, f.id]),
+    [['check-cannot-fail', 'always-true']],
+  );
 });

@@ -24,7 +24,8 @@ function expected(name: string): Expected {
     const run = /^# run: (\S+)$/.exec(line);
     if (run) runArg = run[1]!;
     const m = /^(\S+):(\d+):(\d+) (\S+) (.+)$/.exec(line);
-    if (m && !line.startsWith('#')) messages.push({ file: `${dir}/${m[1]}`, line: Number(m[2]), column: Number(m[3]), rule: m[4]!, reason: m[5]! });
+    if (m && !line.startsWith('#'))
+      messages.push({ file: `${dir}/${m[1]}`, line: Number(m[2]), column: Number(m[3]), rule: m[4]!, reason: m[5]! });
   }
   return { runArg, messages };
 }
@@ -53,30 +54,40 @@ t.test('the corpus has at least 20 kinds of malformed lessons', async (t) => {
 });
 
 // `test` on a few: it resolves lessons the same way, and must refuse before making any lab.
-const alsoTest = new Set(['many-problems', 'prerequisite-cycle', 'sudo', 'iptables-flush', 'step-without-check', 'stray-shell']);
+const alsoTest = new Set([
+  'many-problems',
+  'prerequisite-cycle',
+  'sudo',
+  'iptables-flush',
+  'step-without-check',
+  'stray-shell',
+]);
 
 for (const name of cases) {
-  t.test(`${name}: lint, run${alsoTest.has(name) ? ' and test' : ''} refuse it with positioned messages and run nothing`, async (t) => {
-    const box = sandbox();
-    t.teardown(() => box.cleanup());
-    const e = expected(name);
-    const dir = join(REPO, ROOT, name);
-    const files = readdirSync(dir)
-      .filter((f) => f.endsWith('.md'))
-      .sort()
-      .map((f) => `${ROOT}/${name}/${f}`);
-    // The case's directory is the catalog: prerequisites and duplicate ids are judged within it.
-    const env = { TSNET_LESSONS: dir };
-    const [lint, run, test] = await Promise.all([
-      box.run(['lint', ...files]),
-      box.run(['run', e.runArg], { env }),
-      alsoTest.has(name) ? box.run(['test', e.runArg], { env }) : Promise.resolve(null),
-    ]);
-    assertMessages(t, lint, e, 'lint');
-    assertMessages(t, run, e, 'run');
-    t.match(run.stderr, /nothing was run/);
-    if (test) assertMessages(t, test, e, 'test');
-    t.ok(existsSync(box.stateDir), 'the state directory is still there');
-    t.same(readdirSync(box.stateDir), [], 'and empty: no lab was ever created');
-  });
+  t.test(
+    `${name}: lint, run${alsoTest.has(name) ? ' and test' : ''} refuse it with positioned messages and run nothing`,
+    async (t) => {
+      const box = sandbox();
+      t.teardown(() => box.cleanup());
+      const e = expected(name);
+      const dir = join(REPO, ROOT, name);
+      const files = readdirSync(dir)
+        .filter((f) => f.endsWith('.md'))
+        .sort()
+        .map((f) => `${ROOT}/${name}/${f}`);
+      // The case's directory is the catalog: prerequisites and duplicate ids are judged within it.
+      const env = { TSNET_LESSONS: dir };
+      const [lint, run, test] = await Promise.all([
+        box.run(['lint', ...files]),
+        box.run(['run', e.runArg], { env }),
+        alsoTest.has(name) ? box.run(['test', e.runArg], { env }) : Promise.resolve(null),
+      ]);
+      assertMessages(t, lint, e, 'lint');
+      assertMessages(t, run, e, 'run');
+      t.match(run.stderr, /nothing was run/);
+      if (test) assertMessages(t, test, e, 'test');
+      t.ok(existsSync(box.stateDir), 'the state directory is still there');
+      t.same(readdirSync(box.stateDir), [], 'and empty: no lab was ever created');
+    },
+  );
 }

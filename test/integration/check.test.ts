@@ -17,7 +17,23 @@ interface Graded {
 
 /** Starts a student's sandbox with `mistake` applied; resolves with its pid once built. Killed at teardown. */
 function studentSandbox(t: Tap.Test, mistake: string): Promise<number> {
-  const child = spawn('unshare', ['--net', '--mount', '--pid', '--fork', '--kill-child', '--mount-proc', '--propagation', 'private', 'bash', SANDBOX, mistake], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    'unshare',
+    [
+      '--net',
+      '--mount',
+      '--pid',
+      '--fork',
+      '--kill-child',
+      '--mount-proc',
+      '--propagation',
+      'private',
+      'bash',
+      SANDBOX,
+      mistake,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   t.teardown(() => {
     child.kill('SIGKILL');
   });
@@ -28,7 +44,11 @@ function studentSandbox(t: Tap.Test, mistake: string): Promise<number> {
     child.stdout.on('data', (d: Buffer) => {
       out += d;
       if (out.includes('ready')) {
-        const pid = Number(spawnSync('cat', [`/proc/${child.pid}/task/${child.pid}/children`], { encoding: 'utf8' }).stdout.trim().split(/\s+/)[0]);
+        const pid = Number(
+          spawnSync('cat', [`/proc/${child.pid}/task/${child.pid}/children`], { encoding: 'utf8' })
+            .stdout.trim()
+            .split(/\s+/)[0],
+        );
         resolve(pid);
       }
     });
@@ -44,26 +64,56 @@ t.test('a network typed by hand in a sandbox passes check lesson-7 through its p
   t.equal(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout) as Graded;
   t.equal(report.passed, true);
-  t.same(report.lessons.map((l) => l.id), ['lesson-5', 'lesson-6', 'lesson-7'], 'grouped by lesson, prerequisites first');
+  t.same(
+    report.lessons.map((l) => l.id),
+    ['lesson-5', 'lesson-6', 'lesson-7'],
+    'grouped by lesson, prerequisites first',
+  );
   const statuses = report.lessons.flatMap((l) => l.checks.map((c) => c.status));
   t.notOk(statuses.includes('fail'));
   t.ok(statuses.filter((s) => s === 'pass').length >= 20, 'the state and the local probes pass');
   const skipped = report.lessons.flatMap((l) => l.checks).filter((c) => c.status === 'skip');
   t.ok(skipped.length > 0, 'probes that need the lab outside world are skipped, not passed');
-  for (const c of skipped) t.match(c.message, /outside world|not an address of this machine/, `${c.id} says why it was skipped`);
+  for (const c of skipped)
+    t.match(c.message, /outside world|not an address of this machine/, `${c.id} says why it was skipped`);
   t.equal(report.earned, report.possible, 'skips count neither way');
 });
 
 // Each single mistake a student could make: the run fails, and the first broken link names the fix.
 const MISTAKES: [string, string, RegExp, RegExp][] = [
-  ['MASQUERADE missing', 'iptables -t nat -D POSTROUTING -s 172.18.0.0/16 ! -o br0 -j MASQUERADE', /^lesson-6:4\.1$/, /MASQUERADE/],
+  [
+    'MASQUERADE missing',
+    'iptables -t nat -D POSTROUTING -s 172.18.0.0/16 ! -o br0 -j MASQUERADE',
+    /^lesson-6:4\.1$/,
+    /MASQUERADE/,
+  ],
   ['ip_forward off', 'echo 0 > /proc/sys/net/ipv4/ip_forward', /^lesson-6:2\.1$/, /ip_forward/],
   ['veth0 down', 'ip link set veth0 down', /^lesson-5:4\.1$/, /ip link set veth0/],
   ['veth1 not on the bridge', 'ip link set veth1 nomaster', /^lesson-5:4\.2$/, /master br0/],
-  ['no default route in netns1', 'nsenter --net=/run/netns/netns1 ip route del default', /^lesson-6:3\.2$/, /ip route add default via 172\.18\.0\.1/],
-  ['DNAT to the wrong port', 'iptables -t nat -R PREROUTING 1 -d 172.16.0.2 -p tcp --dport 5000 -j DNAT --to-destination 172.18.0.10:5001', /^lesson-7:2\.1$/, /PREROUTING/],
-  ['bridge without its address', 'ip addr del 172.18.0.1/16 dev br0', /^lesson-6:1\.1$/, /ip addr add 172\.18\.0\.1\/16 dev br0/],
-  ['FORWARD policy DROP, as Docker leaves it', 'iptables -P FORWARD DROP', /^lesson-5:5\.\d$/, /iptables -I FORWARD -i br0 -j ACCEPT/],
+  [
+    'no default route in netns1',
+    'nsenter --net=/run/netns/netns1 ip route del default',
+    /^lesson-6:3\.2$/,
+    /ip route add default via 172\.18\.0\.1/,
+  ],
+  [
+    'DNAT to the wrong port',
+    'iptables -t nat -R PREROUTING 1 -d 172.16.0.2 -p tcp --dport 5000 -j DNAT --to-destination 172.18.0.10:5001',
+    /^lesson-7:2\.1$/,
+    /PREROUTING/,
+  ],
+  [
+    'bridge without its address',
+    'ip addr del 172.18.0.1/16 dev br0',
+    /^lesson-6:1\.1$/,
+    /ip addr add 172\.18\.0\.1\/16 dev br0/,
+  ],
+  [
+    'FORWARD policy DROP, as Docker leaves it',
+    'iptables -P FORWARD DROP',
+    /^lesson-5:5\.\d$/,
+    /iptables -I FORWARD -i br0 -j ACCEPT/,
+  ],
   [
     '172.18.0.0/16 taken by another network',
     'ip link add dock0 type veth peer name dock1; ip link set dock1 up; ip link set dock0 up; ip route del 172.18.0.0/16 dev br0; ip addr add 172.18.99.1/16 dev dock0; ip route add 172.18.0.0/16 dev br0 src 172.18.0.1 metric 100',
@@ -105,7 +155,9 @@ t.test('--format tap is read by the TAP parser and --format junit is well-formed
   const tap = await box.run(['check', '7', '--target', `pid:${pid}`, '--format', 'tap']);
   t.equal(tap.code, 1);
   const result = await new Promise<{ ok: boolean; count: number; fail: number; skip: number }>((resolve) => {
-    const p = new Parser((res) => resolve(res as unknown as { ok: boolean; count: number; fail: number; skip: number }));
+    const p = new Parser((res) =>
+      resolve(res as unknown as { ok: boolean; count: number; fail: number; skip: number }),
+    );
     p.end(tap.stdout);
   });
   t.equal(result.ok, false);
@@ -113,7 +165,14 @@ t.test('--format tap is read by the TAP parser and --format junit is well-formed
   t.ok(result.fail >= 1);
   t.ok(result.skip >= 1);
   const junit = await box.run(['check', '7', '--target', `pid:${pid}`, '--format', 'junit']);
-  const xml = spawnSync('python3', ['-c', 'import sys, xml.dom.minidom as m; d = m.parseString(sys.stdin.read()); print(len(d.getElementsByTagName("testcase")), len(d.getElementsByTagName("failure")))'], { input: junit.stdout, encoding: 'utf8' });
+  const xml = spawnSync(
+    'python3',
+    [
+      '-c',
+      'import sys, xml.dom.minidom as m; d = m.parseString(sys.stdin.read()); print(len(d.getElementsByTagName("testcase")), len(d.getElementsByTagName("failure")))',
+    ],
+    { input: junit.stdout, encoding: 'utf8' },
+  );
   t.equal(xml.status, 0, `python's XML parser accepts it ${xml.stderr}`);
   const [cases, failures] = xml.stdout.trim().split(' ').map(Number);
   t.ok(cases! >= 25);
@@ -125,7 +184,20 @@ t.test('check never changes what it grades', async (t) => {
   t.teardown(() => box.cleanup());
   const pid = await studentSandbox(t, '');
   const state = (): string =>
-    spawnSync('nsenter', ['-t', String(pid), '--net', '--mount', '--', 'bash', '-c', 'ip -o link; ip -o -4 addr; ip route; iptables-save | grep -v "^#" | sed "s/\\[[0-9:]*\\]//"; ls -laR /run; cat /proc/sys/net/ipv4/ip_forward'], { encoding: 'utf8' }).stdout;
+    spawnSync(
+      'nsenter',
+      [
+        '-t',
+        String(pid),
+        '--net',
+        '--mount',
+        '--',
+        'bash',
+        '-c',
+        'ip -o link; ip -o -4 addr; ip route; iptables-save | grep -v "^#" | sed "s/\\[[0-9:]*\\]//"; ls -laR /run; cat /proc/sys/net/ipv4/ip_forward',
+      ],
+      { encoding: 'utf8' },
+    ).stdout;
   const before = state();
   await box.run(['check', '7', '--target', `pid:${pid}`]);
   t.equal(state(), before);

@@ -48,7 +48,10 @@ t.test('a pid target that names no process exits 2 with how to name one, and mak
   for (const command of ['run', 'check']) {
     const r = await box.run([command, '1', '--target', 'pid:99999999']);
     t.equal(r.code, 2, command);
-    t.match(r.stderr, /No process 99999999: --target pid:99999999 names a process running inside the network to work on/);
+    t.match(
+      r.stderr,
+      /No process 99999999: --target pid:99999999 names a process running inside the network to work on/,
+    );
     t.match(r.stderr, /docker inspect/);
     t.equal(r.stdout, '', 'nothing ran');
   }
@@ -96,8 +99,13 @@ t.test('--target host refuses a lesson whose curl would leave the machine, befor
   // A sandbox stands in for the host: a fresh network namespace that does not own 172.16.0.2.
   const box = sandbox();
   t.teardown(() => box.cleanup());
-  const r = await box.run(['run', '7', '--target', 'host'], { wrap: ['unshare', '--net', '--mount', '--propagation', 'private', '--'] });
+  const r = await box.run(['run', '7', '--target', 'host'], {
+    wrap: ['unshare', '--net', '--mount', '--propagation', 'private', '--'],
+  });
   t.equal(r.code, 2, r.stderr);
-  t.match(r.stderr, /`curl 172\.16\.0\.2:5000` \(lesson-7\) would send traffic to 172\.16\.0\.2, which is not an address of this machine/);
+  t.match(
+    r.stderr,
+    /`curl 172\.16\.0\.2:5000` \(lesson-7\) would send traffic to 172\.16\.0\.2, which is not an address of this machine/,
+  );
   t.match(r.stderr, /Run it in a lab/);
 });

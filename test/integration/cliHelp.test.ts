@@ -5,7 +5,22 @@ import { sandbox } from './harness.js';
 t.test('every command and subcommand has --help with examples', async (t) => {
   const box = sandbox();
   t.teardown(() => box.cleanup());
-  const commands = [[], ['run'], ['check'], ['learn'], ['graph'], ['test'], ['lint'], ['list'], ['show'], ['lab'], ['lab', 'create'], ['lab', 'shell'], ['lab', 'destroy'], ['lab', 'list']];
+  const commands = [
+    [],
+    ['run'],
+    ['check'],
+    ['learn'],
+    ['graph'],
+    ['test'],
+    ['lint'],
+    ['list'],
+    ['show'],
+    ['lab'],
+    ['lab', 'create'],
+    ['lab', 'shell'],
+    ['lab', 'destroy'],
+    ['lab', 'list'],
+  ];
   await Promise.all(
     commands.map(async (c) => {
       const r = await box.run([...c, '--help']);

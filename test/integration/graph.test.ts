@@ -12,7 +12,9 @@ t.teardown(() => box.cleanup());
 /** Runs bash inside the lab, as `tsnet-learn lab shell` would (the tests run as root: no user namespace). */
 function inLab(script: string): string {
   const { initPid } = JSON.parse(readFileSync(join(box.stateDir, 'labs', 'g.json'), 'utf8')) as { initPid: number };
-  const r = spawnSync('nsenter', ['-t', String(initPid), '--net', '--mount', '--pid', '--', 'bash', '-c', script], { encoding: 'utf8' });
+  const r = spawnSync('nsenter', ['-t', String(initPid), '--net', '--mount', '--pid', '--', 'bash', '-c', script], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`in the lab: ${script}: ${r.stderr}`);
   return r.stdout;
 }
@@ -36,7 +38,14 @@ function labState(): string {
 
 /** The text a viewer shows: every <text> element of the SVG, read by Python's XML parser (which also proves it well-formed). */
 function svgText(svg: string): { ok: boolean; text: string; error: string } {
-  const r = spawnSync('python3', ['-c', 'import sys, xml.dom.minidom as m; d = m.parseString(sys.stdin.buffer.read()); print("\\n".join("".join(c.data for c in e.childNodes if c.nodeType == c.TEXT_NODE) for e in d.getElementsByTagName("text")))'], { input: svg, encoding: 'utf8' });
+  const r = spawnSync(
+    'python3',
+    [
+      '-c',
+      'import sys, xml.dom.minidom as m; d = m.parseString(sys.stdin.buffer.read()); print("\\n".join("".join(c.data for c in e.childNodes if c.nodeType == c.TEXT_NODE) for e in d.getElementsByTagName("text")))',
+    ],
+    { input: svg, encoding: 'utf8' },
+  );
   return { ok: r.status === 0, text: r.stdout, error: r.stderr };
 }
 
@@ -47,17 +56,42 @@ t.before(async () => {
 
 t.test('graph -o x.svg draws the finished lesson 7 and changes nothing in the lab', async (t) => {
   const before = labState();
-  t.match(before, /== netns0[\s\S]*172\.18\.0\.10\/16[\s\S]*MASQUERADE[\s\S]*python3/, 'the comparison sees the netns, the rules and the server');
+  t.match(
+    before,
+    /== netns0[\s\S]*172\.18\.0\.10\/16[\s\S]*MASQUERADE[\s\S]*python3/,
+    'the comparison sees the netns, the rules and the server',
+  );
   const out = join(box.stateDir, 'x.svg');
   const r = await box.run(['graph', '--target', 'lab:g', '-o', out]);
   t.equal(r.code, 0, r.stderr);
-  t.match(r.stdout, /Wrote the network of lab:g to .*x\.svg \(4 namespaces, 3 veth pairs, 1 bridge, 1 published port\)/);
+  t.match(
+    r.stdout,
+    /Wrote the network of lab:g to .*x\.svg \(4 namespaces, 3 veth pairs, 1 bridge, 1 published port\)/,
+  );
   const svg = svgText(readFileSync(out, 'utf8'));
   t.ok(svg.ok, `Python's XML parser reads it ${svg.error}`);
-  for (const s of ['br0', 'veth0', 'veth1', 'ceth0', 'ceth1', 'netns0', 'netns1', '172.18.0.10', '172.18.0.20', '172.16.0.2', '5000', 'MASQUERADE', 'default via 172.18.0.1']) {
+  for (const s of [
+    'br0',
+    'veth0',
+    'veth1',
+    'ceth0',
+    'ceth1',
+    'netns0',
+    'netns1',
+    '172.18.0.10',
+    '172.18.0.20',
+    '172.16.0.2',
+    '5000',
+    'MASQUERADE',
+    'default via 172.18.0.1',
+  ]) {
     t.ok(svg.text.includes(s), `the picture shows ${s}`);
   }
-  t.match(svg.text, /tcp 172\.16\.0\.2:5000\n.*→ 172\.18\.0\.10:5000/, 'the published port, from the host address to the container');
+  t.match(
+    svg.text,
+    /tcp 172\.16\.0\.2:5000\n.*→ 172\.18\.0\.10:5000/,
+    'the published port, from the host address to the container',
+  );
   t.match(svg.text, /listening\ntcp 172\.18\.0\.10:5000/, 'the socket it reaches');
   t.equal(labState(), before, 'links, addresses, routes, rules, files and processes are as they were');
 });
@@ -76,7 +110,10 @@ t.test('graph -o x.dot writes Graphviz source; piped without -o it prints SVG', 
 });
 
 t.test('on a terminal it prints a summary and how to get the picture', async (t) => {
-  const r = spawnSync('script', ['-qec', `${process.execPath} ${CLI} graph --target lab:g`, '/dev/null'], { env: cliEnv(box.stateDir), encoding: 'utf8' });
+  const r = spawnSync('script', ['-qec', `${process.execPath} ${CLI} graph --target lab:g`, '/dev/null'], {
+    env: cliEnv(box.stateDir),
+    encoding: 'utf8',
+  });
   t.equal(r.status, 0, r.stderr);
   t.match(r.stdout, /lab:g\r?\nhost {2}ip_forward=1/);
   t.match(r.stdout, /veth0 \(veth\) {2}up {2}↔ netns0\/ceth0 {2}port of br0/);

@@ -1,6 +1,16 @@
 // Running the real CLI in tests: each test gets its own lab records directory and destroys every lab it made.
 import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { Socket } from 'node:net';
 import { join, relative } from 'node:path';
@@ -64,7 +74,11 @@ export interface Sandbox {
 
 /** The CLI's environment as a user would have it: without tap's coverage loader (which writes into the checkout). */
 export function cliEnv(stateDir: string): NodeJS.ProcessEnv {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_OPTIONS' && !k.startsWith('TAP') && !k.startsWith('_TAPJS')));
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => k !== 'NODE_OPTIONS' && !k.startsWith('TAP') && !k.startsWith('_TAPJS'),
+    ),
+  );
   return { ...inherited, TSNET_STATE_DIR: stateDir, NO_COLOR: '1' };
 }
 
@@ -76,8 +90,12 @@ function checkoutFor(uid: number, into: string): string {
   const probe = spawnSync('setpriv', [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', 'test', '-r', CLI]);
   if (probe.status === 0) return REPO;
   const copy = join(into, 'checkout');
-  for (const part of ['dist', 'lessons', 'package.json', 'test/fixtures']) cpSync(join(REPO, part), join(copy, part), { recursive: true });
-  const runtime = execFileSync('npm', ['ls', '--omit=dev', '--parseable', '--all'], { cwd: REPO, encoding: 'utf8' }).trim().split('\n').slice(1);
+  for (const part of ['dist', 'lessons', 'package.json', 'test/fixtures'])
+    cpSync(join(REPO, part), join(copy, part), { recursive: true });
+  const runtime = execFileSync('npm', ['ls', '--omit=dev', '--parseable', '--all'], { cwd: REPO, encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .slice(1);
   for (const dir of runtime) cpSync(dir, join(copy, relative(REPO, dir)), { recursive: true });
   execFileSync('chmod', ['-R', 'a+rX', into]);
   return copy;
@@ -85,7 +103,9 @@ function checkoutFor(uid: number, into: string): string {
 
 /** tap re-adds its loader to NODE_OPTIONS of every child; the user could not read it from a private clone. */
 function asUserArgv(uid: number | undefined): string[] {
-  return uid === undefined ? [] : ['env', '-u', 'NODE_OPTIONS', 'setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups'];
+  return uid === undefined
+    ? []
+    : ['env', '-u', 'NODE_OPTIONS', 'setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups'];
 }
 
 /** Every process running with this state directory in its environment: a lab's, or a CLI's, directly started or not. */
@@ -110,8 +130,13 @@ export function processesWith(stateDir: string): number[] {
  * session, so a kill of this process group spares it; the sandbox's cleanup kills it first.
  */
 function watchdog(stateDir: string): ChildProcess {
-  const script = 'read -r _; for e in /proc/[0-9]*/environ; do grep -qzxF "TSNET_STATE_DIR=$1" "$e" 2>/dev/null && kill -9 "${e//[^0-9]/}" 2>/dev/null; done; rm -rf -- "$1"';
-  const dog = spawn('bash', ['-c', script, 'watchdog', stateDir], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+  const script =
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: bash parameter expansion, not a template.
+    'read -r _; for e in /proc/[0-9]*/environ; do grep -qzxF "TSNET_STATE_DIR=$1" "$e" 2>/dev/null && kill -9 "${e//[^0-9]/}" 2>/dev/null; done; rm -rf -- "$1"';
+  const dog = spawn('bash', ['-c', script, 'watchdog', stateDir], {
+    stdio: ['pipe', 'ignore', 'ignore'],
+    detached: true,
+  });
   // Neither the watchdog nor its pipe keeps this process alive.
   dog.unref();
   (dog.stdin as Socket).unref();
@@ -129,15 +154,24 @@ export function sandbox(owner?: number): Sandbox {
     stateDir,
     command(args, options = {}) {
       const env = { ...cliEnv(stateDir), ...options.env };
-      return { argv: [...(options.wrap ?? []), ...asUserArgv(options.asUser), process.execPath, cli, ...args], env, cwd: checkout };
+      return {
+        argv: [...(options.wrap ?? []), ...asUserArgv(options.asUser), process.execPath, cli, ...args],
+        env,
+        cwd: checkout,
+      };
     },
     run(args, options = {}) {
       const { argv, env, cwd } = box.command(args, options);
       return new Promise((resolve) => {
-        const child = execFile(argv[0]!, argv.slice(1), { env, cwd, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-          const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-          resolve({ code, stdout, stderr });
-        });
+        const child = execFile(
+          argv[0]!,
+          argv.slice(1),
+          { env, cwd, maxBuffer: 64 * 1024 * 1024 },
+          (error, stdout, stderr) => {
+            const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+            resolve({ code, stdout, stderr });
+          },
+        );
         child.stdin?.end(options.input ?? '');
       });
     },
@@ -149,7 +183,10 @@ export function sandbox(owner?: number): Sandbox {
       const cliPid = (): number => {
         if (!options.wrap) return child.pid!;
         try {
-          return Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/)[0]) || child.pid!;
+          return (
+            Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/)[0]) ||
+            child.pid!
+          );
         } catch {
           return child.pid!;
         }
@@ -159,7 +196,9 @@ export function sandbox(owner?: number): Sandbox {
       const watchers = new Set<() => void>();
       child.stdout.setEncoding('utf8').on('data', (d: string) => ((out += d), watchers.forEach((w) => w())));
       child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-      const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+      const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.on('exit', (code, signal) => resolve({ code, signal })),
+      );
       return {
         pid: child.pid!,
         stdout: () => out,
@@ -178,9 +217,14 @@ export function sandbox(owner?: number): Sandbox {
           return new Promise<void>((resolve, reject) => {
             const done = (e?: Error): void => (watchers.delete(check), clearTimeout(timer), e ? reject(e) : resolve());
             const check = (): void => void (seen(out) && done());
-            const timer = setTimeout(() => done(new Error(`not seen within ${timeoutMs} ms; output so far:\n${out}\n${err}`)), timeoutMs);
+            const timer = setTimeout(
+              () => done(new Error(`not seen within ${timeoutMs} ms; output so far:\n${out}\n${err}`)),
+              timeoutMs,
+            );
             watchers.add(check);
-            void exit.then((e) => done(new Error(`the CLI exited (${e.signal ?? e.code}) first; output:\n${out}\n${err}`)));
+            void exit.then((e) =>
+              done(new Error(`the CLI exited (${e.signal ?? e.code}) first; output:\n${out}\n${err}`)),
+            );
             check();
           });
         },
@@ -236,7 +280,11 @@ export interface Terminal {
 export function terminal(box: Sandbox, args: string[], options: RunOptions = {}): Terminal {
   const { argv, env, cwd } = box.command(args, options);
   const quoted = argv.map(shellQuote).join(' ');
-  const child = spawn('script', ['-qfec', quoted, '/dev/null'], { env: { ...env, SHELL: '/bin/bash', TERM: 'xterm' }, cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('script', ['-qfec', quoted, '/dev/null'], {
+    env: { ...env, SHELL: '/bin/bash', TERM: 'xterm' },
+    cwd,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let text = '';
   let cursor = 0;
   const waiters = new Set<() => void>();
@@ -270,12 +318,16 @@ export function terminal(box: Sandbox, args: string[], options: RunOptions = {})
           finish(null);
           resolve(text.slice(0, cursor));
         }
-        const timer = setTimeout(() => finish(new Error(`timed out waiting for ${re}; the terminal shows:\n${text.slice(cursor)}`)), timeoutMs);
+        const timer = setTimeout(
+          () => finish(new Error(`timed out waiting for ${re}; the terminal shows:\n${text.slice(cursor)}`)),
+          timeoutMs,
+        );
         waiters.add(check);
         check();
         void exited.then(() => {
           check();
-          if (!settled) finish(new Error(`the CLI exited while waiting for ${re}; the terminal shows:\n${text.slice(cursor)}`));
+          if (!settled)
+            finish(new Error(`the CLI exited while waiting for ${re}; the terminal shows:\n${text.slice(cursor)}`));
         });
       });
     },
@@ -367,7 +419,9 @@ export function hostNetwork(): Record<string, string> {
     links: sh('ip', ['-o', 'link', 'show']).replace(/ +link\/.*$/gm, ''),
     addresses: sh('ip', ['-o', 'addr', 'show']),
     routes: sh('ip', ['route', 'show', 'table', 'all']),
-    iptables: sh('iptables-save', []).replace(/^#.*$/gm, '').replace(/\[\d+:\d+\]/g, ''),
+    iptables: sh('iptables-save', [])
+      .replace(/^#.*$/gm, '')
+      .replace(/\[\d+:\d+\]/g, ''),
     ipForward: readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8'),
   };
 }

@@ -1,7 +1,15 @@
 // What the signal tests share: lesson 7's steps as `run` shows them, and the proof that nothing is left.
 import type { Test } from 'tap';
 import { resolveLesson } from '../../src/lesson/catalog.js';
-import { commandLine, eventually, hostNetwork, processesOfLab, stillRunning, type ProcessId, type Sandbox } from './harness.js';
+import {
+  commandLine,
+  eventually,
+  hostNetwork,
+  processesOfLab,
+  stillRunning,
+  type ProcessId,
+  type Sandbox,
+} from './harness.js';
 
 const { chain } = await resolveLesson('lesson-7');
 /** Every step of lesson 7 and its prerequisites, in the order `run 7` takes them in a new lab. */
@@ -22,10 +30,19 @@ export async function runUntilStep(box: Sandbox, name: string, k: number, extra:
 }
 
 /** Nothing of the sandbox is left: no record, no process anywhere, and the host network as before. */
-export async function assertNothingLeft(t: Test, box: Sandbox, before: Record<string, string>, lab: readonly ProcessId[]): Promise<void> {
+export async function assertNothingLeft(
+  t: Test,
+  box: Sandbox,
+  before: Record<string, string>,
+  lab: readonly ProcessId[],
+): Promise<void> {
   t.same(Object.keys(box.records()), [], 'no lab record is left');
   await eventually(() => box.processes().length === 0 && stillRunning(lab).length === 0);
   t.same(box.processes().map(commandLine), [], 'no process that the run started survives on the machine');
   t.same(stillRunning(lab), [], 'no process the lab had survives');
-  t.same(hostNetwork(), before, 'the host network (netns, links, addresses, routes, iptables, ip_forward) is as before');
+  t.same(
+    hostNetwork(),
+    before,
+    'the host network (netns, links, addresses, routes, iptables, ip_forward) is as before',
+  );
 }

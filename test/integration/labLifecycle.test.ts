@@ -2,7 +2,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { eventually, hostNetwork, pidNamespaceOf, processesInPidNamespace, processesOfLab, sandbox, stillRunning } from './harness.js';
+import {
+  eventually,
+  hostNetwork,
+  pidNamespaceOf,
+  processesInPidNamespace,
+  processesOfLab,
+  sandbox,
+  stillRunning,
+} from './harness.js';
 
 t.test('running lesson 7 in a lab and destroying it leaves the host exactly as it was', async (t) => {
   const box = sandbox();
@@ -30,7 +38,10 @@ t.test('running the same lesson twice in one lab works and duplicates nothing', 
   t.equal(first.code, 0, first.stderr);
   const second = await box.run(['run', '7', '--target', 'lab:twice', '--format', 'json']);
   t.equal(second.code, 0, second.stderr);
-  const report = JSON.parse(second.stdout) as { lessons: { id: string; status: string }[]; checks: { status: string; message: string }[] };
+  const report = JSON.parse(second.stdout) as {
+    lessons: { id: string; status: string }[];
+    checks: { status: string; message: string }[];
+  };
   t.same(
     report.lessons.map((l) => [l.id, l.status]),
     [
@@ -40,13 +51,20 @@ t.test('running the same lesson twice in one lab works and duplicates nothing', 
     ],
     'what is already in place is not applied again',
   );
-  t.notOk(report.checks.some((c) => /copies/.test(c.message)), 'no iptables rule was appended twice');
+  t.notOk(
+    report.checks.some((c) => /copies/.test(c.message)),
+    'no iptables rule was appended twice',
+  );
   const pretty = await box.run(['run', '7', '--target', 'lab:twice']);
   t.equal(pretty.code, 0);
   t.match(pretty.stdout, /lesson-7 is already complete/);
   const again = await box.run(['run', '7', '--target', 'lab:twice', '--from-scratch', '--format', 'json']);
   t.equal(again.code, 0, again.stderr);
-  t.same((JSON.parse(again.stdout) as { lessons: { status: string }[] }).lessons.map((l) => l.status), ['passed', 'passed', 'passed'], '--from-scratch applies everything again in a new lab');
+  t.same(
+    (JSON.parse(again.stdout) as { lessons: { status: string }[] }).lessons.map((l) => l.status),
+    ['passed', 'passed', 'passed'],
+    '--from-scratch applies everything again in a new lab',
+  );
 });
 
 t.test('run after a half-finished lesson continues where the learner stopped', async (t) => {
@@ -56,7 +74,13 @@ t.test('run after a half-finished lesson continues where the learner stopped', a
   const r = await box.run(['run', '6', '--target', 'lab:half', '--format', 'json']);
   t.equal(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout) as { lessons: { id: string; status: string }[] };
-  t.same(report.lessons.map((l) => [l.id, l.status]), [['lesson-5', 'satisfied'], ['lesson-6', 'passed']]);
+  t.same(
+    report.lessons.map((l) => [l.id, l.status]),
+    [
+      ['lesson-5', 'satisfied'],
+      ['lesson-6', 'passed'],
+    ],
+  );
 });
 
 t.test('a check that contradicts its commands fails the run with exit 1, naming the check', async (t) => {

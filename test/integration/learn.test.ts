@@ -8,78 +8,89 @@ for (const [who, uid] of [
   ['root', undefined],
   ['an unprivileged user', NOBODY],
 ] as const) {
-  t.test(`typing lesson 3 in learn turns its step done, shows a failing check and its hint, and announces the end (${who})`, async (t) => {
-    if (uid === undefined && !isRoot()) t.fail('the root half of this test must run as root');
-    const box = sandbox(uid);
-    t.teardown(() => box.cleanup());
-    const lab = 'it-learn';
-    const term = terminal(box, ['learn', '3', '--lab', lab], { asUser: uid });
-    const prompt = (label: string): RegExp => new RegExp(`\\[lab:${lab} ${label}\\] [^\\n]*[#$] $`);
+  t.test(
+    `typing lesson 3 in learn turns its step done, shows a failing check and its hint, and announces the end (${who})`,
+    async (t) => {
+      if (uid === undefined && !isRoot()) t.fail('the root half of this test must run as root');
+      const box = sandbox(uid);
+      t.teardown(() => box.cleanup());
+      const lab = 'it-learn';
+      const term = terminal(box, ['learn', '3', '--lab', lab], { asUser: uid });
+      const prompt = (label: string): RegExp => new RegExp(`\\[lab:${lab} ${label}\\] [^\\n]*[#$] $`);
 
-    await term.waitFor(/✓ lesson-1 applied[\s\S]*✓ lesson-2 applied/);
-    await term.waitFor(/━━ lesson-3 · step 1 of 1 · Configure netns0 from the inside ━━/);
-    await term.waitFor(/✗ step 1 of 1 · 0 of 5 checks hold · failing: lo exists in netns netns0: up/);
-    await term.waitFor(prompt('lesson-3 1/1'));
+      await term.waitFor(/✓ lesson-1 applied[\s\S]*✓ lesson-2 applied/);
+      await term.waitFor(/━━ lesson-3 · step 1 of 1 · Configure netns0 from the inside ━━/);
+      await term.waitFor(/✗ step 1 of 1 · 0 of 5 checks hold · failing: lo exists in netns netns0: up/);
+      await term.waitFor(prompt('lesson-3 1/1'));
 
-    term.type('echo "dir=$TSNET_LEARN_DIR"');
-    const dir = /dir=(\/\S+)/.exec(await term.waitFor(/dir=\/\S+\n/))?.[1];
-    t.ok(dir && existsSync(dir), 'the private directory exists while learning');
+      term.type('echo "dir=$TSNET_LEARN_DIR"');
+      const dir = /dir=(\/\S+)/.exec(await term.waitFor(/dir=\/\S+\n/))?.[1];
+      t.ok(dir && existsSync(dir), 'the private directory exists while learning');
 
-    term.type('nsenter --net=/run/netns/netns0 bash');
-    await term.waitFor(prompt('lesson-3 1/1 netns0'));
+      term.type('nsenter --net=/run/netns/netns0 bash');
+      await term.waitFor(prompt('lesson-3 1/1 netns0'));
 
-    term.type('ip link set lo up');
-    await term.waitFor(/what changed:\n\s+~ link lo: down → up \(netns netns0\)/);
-    await term.waitFor(/✗ step 1 of 1 · 1 of 5 checks hold/);
-    await term.waitFor(prompt('lesson-3 1/1 netns0'));
+      term.type('ip link set lo up');
+      await term.waitFor(/what changed:\n\s+~ link lo: down → up \(netns netns0\)/);
+      await term.waitFor(/✗ step 1 of 1 · 1 of 5 checks hold/);
+      await term.waitFor(prompt('lesson-3 1/1 netns0'));
 
-    term.type('ip link set ceth0 up');
-    await term.waitFor(/2 of 5 checks hold/);
-    await term.waitFor(prompt('lesson-3 1/1 netns0'));
+      term.type('ip link set ceth0 up');
+      await term.waitFor(/2 of 5 checks hold/);
+      await term.waitFor(prompt('lesson-3 1/1 netns0'));
 
-    // A wrong address: the check says what is there instead.
-    term.type('ip addr add 172.18.0.100/16 dev ceth0');
-    await term.waitFor(/\+ address 172\.18\.0\.100\/16 on ceth0 \(netns netns0\)/);
-    await term.waitFor(/✗ step 1 of 1 · 2 of 5 checks hold · failing: ceth0 in netns netns0 has 172\.18\.0\.10\/16 — ceth0 has 172\.18\.0\.100\/16 \(hint\)/);
-    await term.waitFor(prompt('lesson-3 1/1 netns0'));
-    term.type('hint');
-    await term.waitFor(/hint: inside netns0: ip addr add 172\.18\.0\.10\/16 dev ceth0/);
-    await term.waitFor(prompt('lesson-3 1/1 netns0'));
+      // A wrong address: the check says what is there instead.
+      term.type('ip addr add 172.18.0.100/16 dev ceth0');
+      await term.waitFor(/\+ address 172\.18\.0\.100\/16 on ceth0 \(netns netns0\)/);
+      await term.waitFor(
+        /✗ step 1 of 1 · 2 of 5 checks hold · failing: ceth0 in netns netns0 has 172\.18\.0\.10\/16 — ceth0 has 172\.18\.0\.100\/16 \(hint\)/,
+      );
+      await term.waitFor(prompt('lesson-3 1/1 netns0'));
+      term.type('hint');
+      await term.waitFor(/hint: inside netns0: ip addr add 172\.18\.0\.10\/16 dev ceth0/);
+      await term.waitFor(prompt('lesson-3 1/1 netns0'));
 
-    // Ctrl-C stops the learner's command, not learn: the next command is judged as before.
-    // The job prints a word that the typed line does not contain once it is running in the foreground.
-    term.type(`bash -c 'echo run""ning; exec sleep 60'`);
-    await term.waitFor(/^running$/m);
-    term.press('\x03');
-    await term.waitFor(prompt('lesson-3 1/1 netns0'));
+      // Ctrl-C stops the learner's command, not learn: the next command is judged as before.
+      // The job prints a word that the typed line does not contain once it is running in the foreground.
+      term.type(`bash -c 'echo run""ning; exec sleep 60'`);
+      await term.waitFor(/^running$/m);
+      term.press('\x03');
+      await term.waitFor(prompt('lesson-3 1/1 netns0'));
 
-    term.type('ip addr del 172.18.0.100/16 dev ceth0');
-    await term.waitFor(/- address 172\.18\.0\.100\/16 on ceth0/);
-    await term.waitFor(prompt('lesson-3 1/1 netns0'));
-    term.type('ip addr add 172.18.0.10/16 dev ceth0');
-    await term.waitFor(/✓ step 1 done: Configure netns0 from the inside/);
-    await term.waitFor(/✓ right now: netns0 has no route beyond 172\.18\.0\.0\/16 yet/);
-    await term.waitFor(/★ lesson-3 complete: Configure the namespace and ping the host/);
-    await term.waitFor(/still inside netns0: type exit/);
-    await term.waitFor(/Next: tsnet-learn learn lesson-4 --lab it-learn/);
-    await term.waitFor(prompt('lesson-3 done netns0'));
+      term.type('ip addr del 172.18.0.100/16 dev ceth0');
+      await term.waitFor(/- address 172\.18\.0\.100\/16 on ceth0/);
+      await term.waitFor(prompt('lesson-3 1/1 netns0'));
+      term.type('ip addr add 172.18.0.10/16 dev ceth0');
+      await term.waitFor(/✓ step 1 done: Configure netns0 from the inside/);
+      await term.waitFor(/✓ right now: netns0 has no route beyond 172\.18\.0\.0\/16 yet/);
+      await term.waitFor(/★ lesson-3 complete: Configure the namespace and ping the host/);
+      await term.waitFor(/still inside netns0: type exit/);
+      await term.waitFor(/Next: tsnet-learn learn lesson-4 --lab it-learn/);
+      await term.waitFor(prompt('lesson-3 done netns0'));
 
-    term.type('exit');
-    await term.waitFor(prompt('lesson-3 done'));
-    term.type('exit');
-    await term.waitFor(/Left lab "it-learn" with lesson-3 complete\. The lab keeps what you built\.[\s\S]*Remove it: tsnet-learn lab destroy it-learn/);
-    t.equal(await term.exited, 0, 'learn exits 0 when the learner leaves');
-    t.notOk(existsSync(dir!), 'the private directory is removed');
+      term.type('exit');
+      await term.waitFor(prompt('lesson-3 done'));
+      term.type('exit');
+      await term.waitFor(
+        /Left lab "it-learn" with lesson-3 complete\. The lab keeps what you built\.[\s\S]*Remove it: tsnet-learn lab destroy it-learn/,
+      );
+      t.equal(await term.exited, 0, 'learn exits 0 when the learner leaves');
+      t.notOk(existsSync(dir!), 'the private directory is removed');
 
-    // The lab stays, with what the learner built: grading it passes.
-    const graded = await box.run(['check', '3', '--target', `lab:${lab}`, '--format', 'json'], { asUser: uid });
-    t.equal(graded.code, 0, `check lesson-3 passes on what was typed${graded.code ? ` ${graded.stdout.slice(0, 2000)}` : ''}`);
-    // Coming back to a finished lesson: nothing to do, no shell.
-    const again = await box.run(['learn', '3', '--lab', lab], { asUser: uid });
-    t.equal(again.code, 0);
-    t.match(again.stdout, /lesson-3 is already complete in lab "it-learn": every check holds\.[\s\S]*--from-scratch/);
-    t.match((await box.run(['lab', 'destroy', lab], { asUser: uid })).stdout, /Destroyed lab/);
-  });
+      // The lab stays, with what the learner built: grading it passes.
+      const graded = await box.run(['check', '3', '--target', `lab:${lab}`, '--format', 'json'], { asUser: uid });
+      t.equal(
+        graded.code,
+        0,
+        `check lesson-3 passes on what was typed${graded.code ? ` ${graded.stdout.slice(0, 2000)}` : ''}`,
+      );
+      // Coming back to a finished lesson: nothing to do, no shell.
+      const again = await box.run(['learn', '3', '--lab', lab], { asUser: uid });
+      t.equal(again.code, 0);
+      t.match(again.stdout, /lesson-3 is already complete in lab "it-learn": every check holds\.[\s\S]*--from-scratch/);
+      t.match((await box.run(['lab', 'destroy', lab], { asUser: uid })).stdout, /Destroyed lab/);
+    },
+  );
 }
 
 t.test('learn refuses a lesson that does not exist, changing nothing', async (t) => {

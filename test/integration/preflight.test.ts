@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import t from 'tap';
 import { NOBODY, isRoot, sandbox } from './harness.js';
 
-const emptyState = (dir: string): boolean => !existsSync(join(dir, 'labs')) || readdirSync(join(dir, 'labs')).length === 0;
+const emptyState = (dir: string): boolean =>
+  !existsSync(join(dir, 'labs')) || readdirSync(join(dir, 'labs')).length === 0;
 
 /** A directory of links to every program in /usr/bin but `tool`: a PATH on which the tool is not installed. */
 function pathWithout(tool: string): { dir: string; cleanup: () => void } {
@@ -18,7 +19,17 @@ function pathWithout(tool: string): { dir: string; cleanup: () => void } {
 
 // The CLI also looks in /usr/sbin and /sbin (often missing from a user's PATH): hiding iptables, which
 // lives there, takes a private mount namespace with an empty /usr/sbin, as on a machine without it.
-const withoutSbin = ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', 'mount -t tmpfs tsnet-empty /usr/sbin && exec "$@"', 'sh'];
+const withoutSbin = [
+  'unshare',
+  '--mount',
+  '--propagation',
+  'private',
+  '--',
+  'sh',
+  '-c',
+  'mount -t tmpfs tsnet-empty /usr/sbin && exec "$@"',
+  'sh',
+];
 
 const cases = [
   { tool: 'ping', pkg: 'iputils-ping', missing: 'ping', wrap: [] as string[] },
@@ -28,19 +39,26 @@ const cases = [
 ];
 
 for (const c of cases) {
-  t.test(`without ${c.tool}, run and lab create name it and the package that installs it, and create nothing`, { skip: !isRoot() && c.wrap.length ? 'hiding /usr/sbin needs root' : false }, async (t) => {
-    const box = sandbox();
-    const path = pathWithout(c.tool);
-    t.teardown(() => (box.cleanup(), path.cleanup()));
-    for (const args of [['run', '1'], ['lab', 'create', 'nope']]) {
-      const r = await box.run(args, { env: { PATH: path.dir }, wrap: c.wrap });
-      t.equal(r.code, 2, `${args.join(' ')} exits 2`);
-      t.match(r.stderr, `tsnet-learn: Missing tools: ${c.missing}.`);
-      t.match(r.stderr, `Install them (as root): apt-get install -y ${c.pkg}\n`);
-      t.notMatch(r.stderr, /internal error/);
-      t.ok(emptyState(box.stateDir), 'no lab was created');
-    }
-  });
+  t.test(
+    `without ${c.tool}, run and lab create name it and the package that installs it, and create nothing`,
+    { skip: !isRoot() && c.wrap.length ? 'hiding /usr/sbin needs root' : false },
+    async (t) => {
+      const box = sandbox();
+      const path = pathWithout(c.tool);
+      t.teardown(() => (box.cleanup(), path.cleanup()));
+      for (const args of [
+        ['run', '1'],
+        ['lab', 'create', 'nope'],
+      ]) {
+        const r = await box.run(args, { env: { PATH: path.dir }, wrap: c.wrap });
+        t.equal(r.code, 2, `${args.join(' ')} exits 2`);
+        t.match(r.stderr, `tsnet-learn: Missing tools: ${c.missing}.`);
+        t.match(r.stderr, `Install them (as root): apt-get install -y ${c.pkg}\n`);
+        t.notMatch(r.stderr, /internal error/);
+        t.ok(emptyState(box.stateDir), 'no lab was created');
+      }
+    },
+  );
 }
 
 /**
@@ -60,40 +78,81 @@ rm -f "$fifo"
 wait $pid`;
 const noUserns = ['bash', '-c', NO_USERNS, 'bash'];
 
-t.test('an ordinary user where user.max_user_namespaces is 0 is told that setting, before anything is made', { skip: isRoot() ? false : 'building the sandbox needs root' }, async (t) => {
-  const hostValue = readFileSync('/proc/sys/user/max_user_namespaces', 'utf8');
-  const proof = spawnSync(noUserns[0]!, [...noUserns.slice(1), 'setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', 'unshare', '--user', '--map-root-user', 'true'], { encoding: 'utf8' });
-  t.not(proof.status, 0, 'in the sandbox, nobody really cannot create a user namespace');
-  t.match(proof.stderr, /No space left on device/);
+t.test(
+  'an ordinary user where user.max_user_namespaces is 0 is told that setting, before anything is made',
+  { skip: isRoot() ? false : 'building the sandbox needs root' },
+  async (t) => {
+    const hostValue = readFileSync('/proc/sys/user/max_user_namespaces', 'utf8');
+    const proof = spawnSync(
+      noUserns[0]!,
+      [
+        ...noUserns.slice(1),
+        'setpriv',
+        `--reuid=${NOBODY}`,
+        `--regid=${NOBODY}`,
+        '--clear-groups',
+        'unshare',
+        '--user',
+        '--map-root-user',
+        'true',
+      ],
+      { encoding: 'utf8' },
+    );
+    t.not(proof.status, 0, 'in the sandbox, nobody really cannot create a user namespace');
+    t.match(proof.stderr, /No space left on device/);
 
-  const box = sandbox(NOBODY);
-  t.teardown(() => box.cleanup());
-  for (const args of [['run', '1'], ['lab', 'create']]) {
-    const r = await box.run(args, { asUser: NOBODY, wrap: noUserns });
-    t.equal(r.code, 2, `${args.join(' ')} exits 2`);
-    t.match(r.stderr, 'tsnet-learn: Cannot create a lab: user namespaces are limited to none here (user.max_user_namespaces = 0).');
-    t.match(r.stderr, 'sysctl -w user.max_user_namespaces=10000');
-    t.notMatch(r.stderr, /No space left on device|internal error/, 'the setting is named up front, not guessed from a failure');
-    t.ok(emptyState(box.stateDir), 'no lab was created');
-  }
-  t.equal(readFileSync('/proc/sys/user/max_user_namespaces', 'utf8'), hostValue, "the host's own limit is unchanged");
-});
+    const box = sandbox(NOBODY);
+    t.teardown(() => box.cleanup());
+    for (const args of [
+      ['run', '1'],
+      ['lab', 'create'],
+    ]) {
+      const r = await box.run(args, { asUser: NOBODY, wrap: noUserns });
+      t.equal(r.code, 2, `${args.join(' ')} exits 2`);
+      t.match(
+        r.stderr,
+        'tsnet-learn: Cannot create a lab: user namespaces are limited to none here (user.max_user_namespaces = 0).',
+      );
+      t.match(r.stderr, 'sysctl -w user.max_user_namespaces=10000');
+      t.notMatch(
+        r.stderr,
+        /No space left on device|internal error/,
+        'the setting is named up front, not guessed from a failure',
+      );
+      t.ok(emptyState(box.stateDir), 'no lab was created');
+    }
+    t.equal(readFileSync('/proc/sys/user/max_user_namespaces', 'utf8'), hostValue, "the host's own limit is unchanged");
+  },
+);
 
-t.test('as root a lab needs no user namespace, so the setting does not stop it', { skip: isRoot() ? false : 'needs root' }, async (t) => {
-  const box = sandbox();
-  t.teardown(() => box.cleanup());
-  const r = await box.run(['lab', 'create', 'asroot'], { wrap: noUserns });
-  t.equal(r.code, 0, r.stderr);
-  t.match(r.stdout, /Created lab "asroot"/);
-  t.equal((await box.run(['lab', 'destroy', 'asroot'], { wrap: noUserns })).code, 0);
-});
+t.test(
+  'as root a lab needs no user namespace, so the setting does not stop it',
+  { skip: isRoot() ? false : 'needs root' },
+  async (t) => {
+    const box = sandbox();
+    t.teardown(() => box.cleanup());
+    const r = await box.run(['lab', 'create', 'asroot'], { wrap: noUserns });
+    t.equal(r.code, 0, r.stderr);
+    t.match(r.stdout, /Created lab "asroot"/);
+    t.equal((await box.run(['lab', 'destroy', 'asroot'], { wrap: noUserns })).code, 0);
+  },
+);
 
-t.test("an ordinary user's PATH without /usr/sbin: the iptables the preflight found there is the one the lesson runs", async (t) => {
-  const box = sandbox(NOBODY);
-  t.teardown(() => box.cleanup());
-  const r = await box.run(['run', '6', '--target', 'lab:userpath', '--format', 'json'], { asUser: isRoot() ? NOBODY : undefined, env: { PATH: '/usr/local/bin:/usr/bin:/bin' } });
-  t.equal(r.code, 0, r.stderr);
-  const report = JSON.parse(r.stdout) as { checks: { id: string; status: string }[] };
-  t.ok(report.checks.some((c) => c.id === 'lesson-6:4.1' && c.status === 'passed'), 'the MASQUERADE rule was added and found');
-  t.equal((await box.run(['lab', 'destroy', 'userpath'], { asUser: isRoot() ? NOBODY : undefined })).code, 0);
-});
+t.test(
+  "an ordinary user's PATH without /usr/sbin: the iptables the preflight found there is the one the lesson runs",
+  async (t) => {
+    const box = sandbox(NOBODY);
+    t.teardown(() => box.cleanup());
+    const r = await box.run(['run', '6', '--target', 'lab:userpath', '--format', 'json'], {
+      asUser: isRoot() ? NOBODY : undefined,
+      env: { PATH: '/usr/local/bin:/usr/bin:/bin' },
+    });
+    t.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as { checks: { id: string; status: string }[] };
+    t.ok(
+      report.checks.some((c) => c.id === 'lesson-6:4.1' && c.status === 'passed'),
+      'the MASQUERADE rule was added and found',
+    );
+    t.equal((await box.run(['lab', 'destroy', 'userpath'], { asUser: isRoot() ? NOBODY : undefined })).code, 0);
+  },
+);

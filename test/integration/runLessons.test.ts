@@ -24,7 +24,8 @@ for (const [who, uid] of [
   ['an unprivileged user', NOBODY],
 ] as const) {
   t.test(`every lesson passes in a fresh lab as ${who}`, async (t) => {
-    if (uid === undefined && !isRoot()) t.fail('the root half of this test must run as root (the README test command does)');
+    if (uid === undefined && !isRoot())
+      t.fail('the root half of this test must run as root (the README test command does)');
     const box = sandbox(uid);
     t.teardown(() => box.cleanup());
     // Lessons run side by side, each in its own lab: labs must not interfere.
@@ -33,22 +34,40 @@ for (const [who, uid] of [
         const lab = `it-${n}`;
         const r = await box.run(['run', String(n), '--target', `lab:${lab}`, '--format', 'json'], { asUser: uid });
         const report = JSON.parse(r.stdout || '{}') as Report;
-        const notPassed = (report.checks ?? []).filter((c) => c.status !== 'passed').map((c) => `${c.id}: ${c.message}`);
+        const notPassed = (report.checks ?? [])
+          .filter((c) => c.status !== 'passed')
+          .map((c) => `${c.id}: ${c.message}`);
         t.equal(r.code, 0, `lesson-${n} exits 0 (${r.stderr.trim() || notPassed.join('; ')})`);
         t.equal(report.passed, true, `lesson-${n} reports passed`);
         t.same(notPassed, [], `every check of lesson-${n} and its prerequisites passed`);
         t.equal(report.target, `lab:${lab}`);
         for (const step of report.steps ?? []) {
           const expected = CHANGES[`${step.lesson}:${step.index}`];
-          if (expected && step.status === 'passed') t.same(step.changes?.filter((c) => expected.includes(c)), expected, `${step.lesson} step ${step.index} shows what it changed`);
-          if (step.status === 'passed' && step.changes?.some((c) => c.includes('fe80'))) t.fail('IPv6 link-local noise in what changed');
+          if (expected && step.status === 'passed')
+            t.same(
+              step.changes?.filter((c) => expected.includes(c)),
+              expected,
+              `${step.lesson} step ${step.index} shows what it changed`,
+            );
+          if (step.status === 'passed' && step.changes?.some((c) => c.includes('fe80')))
+            t.fail('IPv6 link-local noise in what changed');
         }
         // The lab a lesson built is what grading that lesson expects: check passes on it.
-        const graded = await box.run(['check', String(n), '--target', `lab:${lab}`, '--format', 'json'], { asUser: uid });
+        const graded = await box.run(['check', String(n), '--target', `lab:${lab}`, '--format', 'json'], {
+          asUser: uid,
+        });
         const failing = graded.stdout.startsWith('{')
-          ? (JSON.parse(graded.stdout) as { lessons: { checks: { id: string; status: string; message: string }[] }[] }).lessons.flatMap((l) => l.checks).filter((c) => c.status === 'fail')
+          ? (
+              JSON.parse(graded.stdout) as { lessons: { checks: { id: string; status: string; message: string }[] }[] }
+            ).lessons
+              .flatMap((l) => l.checks)
+              .filter((c) => c.status === 'fail')
           : [];
-        t.equal(graded.code, 0, `check lesson-${n} passes on the lab run built ${graded.stderr}${failing.map((c) => `${c.id}: ${c.message}`).join('; ')}`);
+        t.equal(
+          graded.code,
+          0,
+          `check lesson-${n} passes on the lab run built ${graded.stderr}${failing.map((c) => `${c.id}: ${c.message}`).join('; ')}`,
+        );
         const destroyed = await box.run(['lab', 'destroy', lab], { asUser: uid });
         t.match(destroyed.stdout, /Destroyed lab/);
       }),

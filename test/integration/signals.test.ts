@@ -3,11 +3,25 @@
 // lab record, no process, no netns, link, rule or sysctl change.
 // Every step of `run` with both signals: test/slow/signalsAtEveryStep.test.ts.
 import t from 'tap';
-import { commandLine, eventually, hostNetwork, labRuns, NOBODY, processesOfLab, sandbox, stillRunning, type ProcessId, type Sandbox } from './harness.js';
+import {
+  commandLine,
+  eventually,
+  hostNetwork,
+  labRuns,
+  NOBODY,
+  processesOfLab,
+  sandbox,
+  stillRunning,
+  type ProcessId,
+  type Sandbox,
+} from './harness.js';
 import { assertNothingLeft, EXIT_CODE, runUntilStep, SERVER_STEP, STEPS } from './interrupts.js';
 
 t.test('with --keep, an interrupted run keeps its lab as it was; lab destroy then removes every trace', async (t) => {
-  for (const [k, signal] of [[1, 'SIGINT'], [SERVER_STEP + 1, 'SIGTERM']] as const) {
+  for (const [k, signal] of [
+    [1, 'SIGINT'],
+    [SERVER_STEP + 1, 'SIGTERM'],
+  ] as const) {
     await t.test(`${signal} during ${STEPS[k - 1]}`, async (t) => {
       const box = sandbox();
       t.teardown(() => box.cleanup());
@@ -35,31 +49,49 @@ t.test("a lab that existed before the run holds the learner's work: an interrupt
   t.ok(server, 'the run had started the web server in the lab');
   cli.kill('SIGTERM');
   t.equal((await cli.exit).code, 143, cli.stderr());
-  t.match(cli.stderr(), /the lab "mine" existed before this run, so it stays, with what was done so far \(`tsnet-learn lab destroy mine` removes it\)/);
-  t.ok(stillRunning(lab).some((c) => c.includes('-m http.server')), 'the lab still runs, with the web server the lesson started');
+  t.match(
+    cli.stderr(),
+    /the lab "mine" existed before this run, so it stays, with what was done so far \(`tsnet-learn lab destroy mine` removes it\)/,
+  );
+  t.ok(
+    stillRunning(lab).some((c) => c.includes('-m http.server')),
+    'the lab still runs, with the web server the lesson started',
+  );
   t.match((await box.run(['lab', 'list'])).stdout, /^mine +running/m);
   t.equal((await box.run(['lab', 'destroy', 'mine'])).code, 0);
   await assertNothingLeft(t, box, before, lab);
 });
 
-t.test('SIGKILL of run takes the lab it was building with it; lab list names the orphan and lab destroy removes it', async (t) => {
-  const box = sandbox();
-  t.teardown(() => box.cleanup());
-  const before = hostNetwork();
-  const { cli, lab, server } = await runUntilStep(box, 'killed', SERVER_STEP + 1);
-  t.ok(server, 'the lab was running the web server');
-  cli.kill('SIGKILL');
-  t.equal((await cli.exit).signal, 'SIGKILL');
-  await eventually(() => box.processes().length === 0 && stillRunning(lab).length === 0);
-  t.same(box.processes().map(commandLine), [], 'no process of the lab outlives the CLI, not even the web server');
-  t.same(stillRunning(lab), []);
-  const list = await box.run(['lab', 'list']);
-  t.match(list.stdout, new RegExp(`^killed +orphaned: \`tsnet-learn run lesson-7\` \\(pid ${cli.pid}\\) was killed, and the lab ended with it; \`tsnet-learn lab destroy killed\` removes the record`, 'm'));
-  t.match(list.stdout, /`tsnet-learn lab prune` removes every orphaned or gone lab/);
-  t.match((await box.run(['lab', 'destroy', 'killed'])).stdout, /Lab "killed" was no longer running; removed its record/);
-  t.match((await box.run(['lab', 'list'])).stdout, /No labs/);
-  await assertNothingLeft(t, box, before, lab);
-});
+t.test(
+  'SIGKILL of run takes the lab it was building with it; lab list names the orphan and lab destroy removes it',
+  async (t) => {
+    const box = sandbox();
+    t.teardown(() => box.cleanup());
+    const before = hostNetwork();
+    const { cli, lab, server } = await runUntilStep(box, 'killed', SERVER_STEP + 1);
+    t.ok(server, 'the lab was running the web server');
+    cli.kill('SIGKILL');
+    t.equal((await cli.exit).signal, 'SIGKILL');
+    await eventually(() => box.processes().length === 0 && stillRunning(lab).length === 0);
+    t.same(box.processes().map(commandLine), [], 'no process of the lab outlives the CLI, not even the web server');
+    t.same(stillRunning(lab), []);
+    const list = await box.run(['lab', 'list']);
+    t.match(
+      list.stdout,
+      new RegExp(
+        `^killed +orphaned: \`tsnet-learn run lesson-7\` \\(pid ${cli.pid}\\) was killed, and the lab ended with it; \`tsnet-learn lab destroy killed\` removes the record`,
+        'm',
+      ),
+    );
+    t.match(list.stdout, /`tsnet-learn lab prune` removes every orphaned or gone lab/);
+    t.match(
+      (await box.run(['lab', 'destroy', 'killed'])).stdout,
+      /Lab "killed" was no longer running; removed its record/,
+    );
+    t.match((await box.run(['lab', 'list'])).stdout, /No labs/);
+    await assertNothingLeft(t, box, before, lab);
+  },
+);
 
 t.test('as an ordinary user, in a rootless lab, SIGINT destroys the lab and SIGKILL takes it along', async (t) => {
   const box = sandbox(NOBODY);
@@ -76,7 +108,10 @@ t.test('as an ordinary user, in a rootless lab, SIGINT destroys the lab and SIGK
   await killed.cli.exit;
   await eventually(() => box.processes().length === 0 && stillRunning(killed.lab).length === 0);
   t.same(box.processes().map(commandLine), [], 'no process of the rootless lab outlives the CLI');
-  t.match((await box.run(['lab', 'list'], { asUser: NOBODY })).stdout, /^killed +orphaned: `tsnet-learn run lesson-7`/m);
+  t.match(
+    (await box.run(['lab', 'list'], { asUser: NOBODY })).stdout,
+    /^killed +orphaned: `tsnet-learn run lesson-7`/m,
+  );
   t.match((await box.run(['lab', 'prune'], { asUser: NOBODY })).stdout, /Removed "killed"/);
   await assertNothingLeft(t, box, before, killed.lab);
 });
@@ -96,15 +131,37 @@ t.test('SIGKILL of run --keep leaves the lab running for the learner', async (t)
 
 /** The processes of every lab recorded now, added to `seen`. */
 function collectLabs(box: Sandbox, seen: ProcessId[]): void {
-  for (const r of Object.values(box.records())) for (const p of processesOfLab(r.initPid)) if (!seen.some((s) => s.pid === p.pid && s.startTime === p.startTime)) seen.push(p);
+  for (const r of Object.values(box.records()))
+    for (const p of processesOfLab(r.initPid))
+      if (!seen.some((s) => s.pid === p.pid && s.startTime === p.startTime)) seen.push(p);
 }
 
 /** Moments of `test` to interrupt, each something visible from outside: its output or its lab records. */
 const TEST_POINTS = [
-  { when: 'as it starts, while its labs are being built', args: ['test', '5', '6', '7', '--jobs', '2'], signal: 'SIGINT', seen: (_: Sandbox, out: string) => /^Testing /m.test(out) },
-  { when: 'once its labs run lessons', args: ['test', '5', '6', '7', '--jobs', '2'], signal: 'SIGTERM', seen: (box: Sandbox) => Object.keys(box.records()).length >= 2 },
-  { when: 'after a lesson has passed', args: ['test', '5', '6', '7', '--jobs', '2'], signal: 'SIGINT', seen: (_: Sandbox, out: string) => /^✔ lesson-/m.test(out) },
-  { when: 'during ablation', args: ['test', '7', '--ablate', '--jobs', '2'], signal: 'SIGTERM', seen: (box: Sandbox) => Object.keys(box.records()).some((n) => n.startsWith('ablate-')) },
+  {
+    when: 'as it starts, while its labs are being built',
+    args: ['test', '5', '6', '7', '--jobs', '2'],
+    signal: 'SIGINT',
+    seen: (_: Sandbox, out: string) => /^Testing /m.test(out),
+  },
+  {
+    when: 'once its labs run lessons',
+    args: ['test', '5', '6', '7', '--jobs', '2'],
+    signal: 'SIGTERM',
+    seen: (box: Sandbox) => Object.keys(box.records()).length >= 2,
+  },
+  {
+    when: 'after a lesson has passed',
+    args: ['test', '5', '6', '7', '--jobs', '2'],
+    signal: 'SIGINT',
+    seen: (_: Sandbox, out: string) => /^✔ lesson-/m.test(out),
+  },
+  {
+    when: 'during ablation',
+    args: ['test', '7', '--ablate', '--jobs', '2'],
+    signal: 'SIGTERM',
+    seen: (box: Sandbox) => Object.keys(box.records()).some((n) => n.startsWith('ablate-')),
+  },
 ] as const;
 
 t.test('SIGINT or SIGTERM at several points of test destroys every lab of the run', async (t) => {
@@ -119,9 +176,11 @@ t.test('SIGINT or SIGTERM at several points of test destroys every lab of the ru
       await new Promise<void>((resolve, reject) => {
         const tick = setInterval(() => {
           collectLabs(box, labs);
-          if (point.seen(box, cli.stdout())) (clearInterval(tick), resolve());
+          if (point.seen(box, cli.stdout())) clearInterval(tick), resolve();
         }, 10);
-        void cli.exit.then(() => (clearInterval(tick), reject(new Error(`test ended first:\n${cli.stdout()}\n${cli.stderr()}`))));
+        void cli.exit.then(
+          () => (clearInterval(tick), reject(new Error(`test ended first:\n${cli.stdout()}\n${cli.stderr()}`))),
+        );
       });
       cli.kill(point.signal);
       t.equal((await cli.exit).code, EXIT_CODE[point.signal], cli.stderr());
@@ -149,27 +208,36 @@ t.test('test --keep keeps the labs of the interrupted lessons, names them, and l
   await assertNothingLeft(t, box, before, labs);
 });
 
-t.test('SIGKILL of test takes its labs with it; lab list shows what is left, and the next test sweeps it', async (t) => {
-  const box = sandbox();
-  t.teardown(() => box.cleanup());
-  const before = hostNetwork();
-  const cli = box.start(['test', '5', '6', '7', '--jobs', '2']);
-  await eventually(() => Object.keys(box.records()).length >= 2, 60_000);
-  const labs: ProcessId[] = [];
-  collectLabs(box, labs);
-  cli.kill('SIGKILL');
-  await cli.exit;
-  await eventually(() => box.processes().length === 0 && stillRunning(labs).length === 0);
-  t.same(box.processes().map(commandLine), [], 'no lab outlives the killed test');
-  t.same(stillRunning(labs), []);
-  const list = await box.run(['lab', 'list']);
-  t.match(list.stdout, new RegExp(`^test-${cli.pid}-\\d +orphaned: \`tsnet-learn test lesson-\\d\` \\(pid ${cli.pid}\\) was killed, and the lab ended with it`, 'm'));
-  const next = await box.run(['test', '1', '--format', 'json']);
-  t.equal(next.code, 0, next.stderr);
-  t.match(next.stderr, new RegExp(`removed \\d lab records? left by a killed earlier run \\(pid ${cli.pid}\\)`));
-  t.match((await box.run(['lab', 'list'])).stdout, /No labs/, "the killed run's records do not pile up");
-  await assertNothingLeft(t, box, before, labs);
-});
+t.test(
+  'SIGKILL of test takes its labs with it; lab list shows what is left, and the next test sweeps it',
+  async (t) => {
+    const box = sandbox();
+    t.teardown(() => box.cleanup());
+    const before = hostNetwork();
+    const cli = box.start(['test', '5', '6', '7', '--jobs', '2']);
+    await eventually(() => Object.keys(box.records()).length >= 2, 60_000);
+    const labs: ProcessId[] = [];
+    collectLabs(box, labs);
+    cli.kill('SIGKILL');
+    await cli.exit;
+    await eventually(() => box.processes().length === 0 && stillRunning(labs).length === 0);
+    t.same(box.processes().map(commandLine), [], 'no lab outlives the killed test');
+    t.same(stillRunning(labs), []);
+    const list = await box.run(['lab', 'list']);
+    t.match(
+      list.stdout,
+      new RegExp(
+        `^test-${cli.pid}-\\d +orphaned: \`tsnet-learn test lesson-\\d\` \\(pid ${cli.pid}\\) was killed, and the lab ended with it`,
+        'm',
+      ),
+    );
+    const next = await box.run(['test', '1', '--format', 'json']);
+    t.equal(next.code, 0, next.stderr);
+    t.match(next.stderr, new RegExp(`removed \\d lab records? left by a killed earlier run \\(pid ${cli.pid}\\)`));
+    t.match((await box.run(['lab', 'list'])).stdout, /No labs/, "the killed run's records do not pile up");
+    await assertNothingLeft(t, box, before, labs);
+  },
+);
 
 t.test('lab prune removes orphans and stale records, never a lab that runs', async (t) => {
   const box = sandbox();

@@ -5,7 +5,17 @@ import type { CheckDecl, Lesson } from '../../src/lesson/lesson.js';
 
 const decl = (source: string, id: string, transient = false): CheckDecl => {
   const p = parseCheckLine(source)!;
-  return { id, kind: p.kind, args: p.args, title: p.title, points: p.points, hint: p.hint, transient, source, position: { line: 1, column: 1 } };
+  return {
+    id,
+    kind: p.kind,
+    args: p.args,
+    title: p.title,
+    points: p.points,
+    hint: p.hint,
+    transient,
+    source,
+    position: { line: 1, column: 1 },
+  };
 };
 
 const lesson = (id: string, checks: CheckDecl[]): Lesson => ({
@@ -14,7 +24,18 @@ const lesson = (id: string, checks: CheckDecl[]): Lesson => ({
   prerequisites: [],
   summary: '',
   file: `${id}.md`,
-  steps: [{ index: 1, title: 's', prose: '', paragraphs: [], kind: 'change', commands: [], checks, position: { line: 1, column: 1 } }],
+  steps: [
+    {
+      index: 1,
+      title: 's',
+      prose: '',
+      paragraphs: [],
+      kind: 'change',
+      commands: [],
+      checks,
+      position: { line: 1, column: 1 },
+    },
+  ],
 });
 
 t.test('--var host_ip is the only variable, and must be an address', async (t) => {
@@ -31,13 +52,23 @@ t.test('host_ip replaces the tutorial address in a check and its title', async (
   t.match(s.title, /192\.0\.2\.7/);
   t.equal((s.args as { host: string }).host, '192.0.2.7');
   t.equal(substitute(d, {}), d, 'nothing to substitute: the same check');
-  const rule = substitute(decl('rule nat PREROUTING -d 172.16.0.2 -p tcp --dport 5000 -j DNAT --to-destination 172.18.0.10:5000', 'r'), { host_ip: '192.0.2.7' });
+  const rule = substitute(
+    decl('rule nat PREROUTING -d 172.16.0.2 -p tcp --dport 5000 -j DNAT --to-destination 172.18.0.10:5000', 'r'),
+    { host_ip: '192.0.2.7' },
+  );
   t.same((rule.args as { spec: string[] }).spec.slice(0, 2), ['-d', '192.0.2.7']);
-  t.equal(substitute(decl('ping 172.16.0.20', 'p'), { host_ip: '192.0.2.7' }).source, 'ping 172.16.0.20', 'a longer address is left alone');
+  t.equal(
+    substitute(decl('ping 172.16.0.20', 'p'), { host_ip: '192.0.2.7' }).source,
+    'ping 172.16.0.20',
+    'a longer address is left alone',
+  );
 });
 
 t.test('grading leaves transient checks out and --only keeps the last lesson', async (t) => {
-  const chain = [lesson('a', [decl('netns x', 'a1'), decl('ping 1.2.3.4 fails', 'a2', true)]), lesson('b', [decl('netns y', 'b1')])];
+  const chain = [
+    lesson('a', [decl('netns x', 'a1'), decl('ping 1.2.3.4 fails', 'a2', true)]),
+    lesson('b', [decl('netns y', 'b1')]),
+  ];
   t.same(
     gradedChecks(chain, false).map((g) => [g.lesson.id, g.decls.map((d) => d.decl.id)]),
     [
@@ -45,5 +76,8 @@ t.test('grading leaves transient checks out and --only keeps the last lesson', a
       ['b', ['b1']],
     ],
   );
-  t.same(gradedChecks(chain, true).map((g) => g.lesson.id), ['b']);
+  t.same(
+    gradedChecks(chain, true).map((g) => g.lesson.id),
+    ['b'],
+  );
 });

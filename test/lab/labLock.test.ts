@@ -20,13 +20,17 @@ t.test('creators of different labs at once never trip over the shared locks dire
   // which another process may be just about to write into.
   const script = `const { lockLab } = await import(${JSON.stringify(LOCK)}); for (let i = 0; i < 40; i++) (await lockLab(process.argv[1]))();`;
   const codes = await Promise.all(
-    Array.from({ length: 8 }, (_, i) =>
-      new Promise<{ code: number | null; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, ['--input-type=module', '-e', script, `lab${i}`], { env: { ...process.env, NODE_OPTIONS: '', TSNET_STATE_DIR: state } });
-        let stderr = '';
-        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        child.on('exit', (code) => resolve({ code, stderr }));
-      }),
+    Array.from(
+      { length: 8 },
+      (_, i) =>
+        new Promise<{ code: number | null; stderr: string }>((resolve) => {
+          const child = spawn(process.execPath, ['--input-type=module', '-e', script, `lab${i}`], {
+            env: { ...process.env, NODE_OPTIONS: '', TSNET_STATE_DIR: state },
+          });
+          let stderr = '';
+          child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+          child.on('exit', (code) => resolve({ code, stderr }));
+        }),
     ),
   );
   for (const [i, r] of codes.entries()) t.equal(r.code, 0, `creator ${i}: ${r.stderr}`);
@@ -49,7 +53,9 @@ interface Claimant {
 function claimant(t: Tap.Test, stateDir: string, call: string, hold: boolean): Promise<Claimant> {
   return new Promise((resolve) => {
     const script = `const lock = await import(${JSON.stringify(LOCK)}); try { lock.${call}; } catch (e) { process.stderr.write(e.message + '\\n' + e.help); process.exit(2); } process.stdout.write('claimed\\n'); ${hold ? "process.stdin.on('data', () => process.exit(0));" : ''}`;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, NODE_OPTIONS: '', TSNET_STATE_DIR: stateDir } });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env, NODE_OPTIONS: '', TSNET_STATE_DIR: stateDir },
+    });
     const exited = new Promise((r) => child.once('exit', r));
     const release = async (): Promise<void> => void (child.stdin.end('go\n'), await exited);
     let stderr = '';
@@ -69,27 +75,49 @@ t.test('a lab claimed by a command that changes it is refused to a second one, n
   t.equal(second.code, 2, 'the second is refused');
   t.match(second.stderr, /Lab "mine" is in use by `tsnet-learn run lesson-7` \(pid \d+\)/);
   t.match(second.stderr, /--target lab:OTHER/);
-  t.equal((await claimant(t, state, "claimLab('other', 'tsnet-learn learn lesson-3')", false)).code, 0, 'another lab is free');
+  t.equal(
+    (await claimant(t, state, "claimLab('other', 'tsnet-learn learn lesson-3')", false)).code,
+    0,
+    'another lab is free',
+  );
   // The first one ends: the lab is free again, and nothing is left behind once the next one ends too.
   await first.release();
-  t.equal((await claimant(t, state, "claimLab('mine', 'tsnet-learn learn lesson-3')", false)).code, 0, 'free once the first has ended');
+  t.equal(
+    (await claimant(t, state, "claimLab('mine', 'tsnet-learn learn lesson-3')", false)).code,
+    0,
+    'free once the first has ended',
+  );
   t.notOk(existsSync(join(state, 'locks')), 'no claim and no empty directory is left');
 });
 
-t.test('this machine is claimed as a lab is, apart from every lab: a second host command is refused, naming the first', async (t) => {
-  const state = stateDir(t);
-  const first = await claimant(t, state, "claimHost('tsnet-learn run lesson-7 --target host')", true);
-  t.equal(first.code, null, 'the first one has it');
-  const reset = await claimant(t, state, "claimHost('tsnet-learn reset --target host')", false);
-  t.equal(reset.code, 2, 'the second is refused');
-  t.match(reset.stderr, /This machine's network is being changed by `tsnet-learn run lesson-7 --target host` \(pid \d+\)/);
-  t.match(reset.stderr, /lose track of what reset must undo/);
-  // Even a lab named like the claim: labs and this machine never share one.
-  t.equal((await claimant(t, state, "claimLab('host', 'tsnet-learn run lesson-1')", false)).code, 0, 'a lab is free meanwhile');
-  await first.release();
-  t.equal((await claimant(t, state, "claimHost('tsnet-learn reset --target host')", false)).code, 0, 'free once the first has ended');
-  t.notOk(existsSync(join(state, 'locks')), 'no claim and no empty directory is left');
-});
+t.test(
+  'this machine is claimed as a lab is, apart from every lab: a second host command is refused, naming the first',
+  async (t) => {
+    const state = stateDir(t);
+    const first = await claimant(t, state, "claimHost('tsnet-learn run lesson-7 --target host')", true);
+    t.equal(first.code, null, 'the first one has it');
+    const reset = await claimant(t, state, "claimHost('tsnet-learn reset --target host')", false);
+    t.equal(reset.code, 2, 'the second is refused');
+    t.match(
+      reset.stderr,
+      /This machine's network is being changed by `tsnet-learn run lesson-7 --target host` \(pid \d+\)/,
+    );
+    t.match(reset.stderr, /lose track of what reset must undo/);
+    // Even a lab named like the claim: labs and this machine never share one.
+    t.equal(
+      (await claimant(t, state, "claimLab('host', 'tsnet-learn run lesson-1')", false)).code,
+      0,
+      'a lab is free meanwhile',
+    );
+    await first.release();
+    t.equal(
+      (await claimant(t, state, "claimHost('tsnet-learn reset --target host')", false)).code,
+      0,
+      'free once the first has ended',
+    );
+    t.notOk(existsSync(join(state, 'locks')), 'no claim and no empty directory is left');
+  },
+);
 
 t.test('the claim of a process that is gone is taken over', async (t) => {
   const state = stateDir(t);
@@ -97,7 +125,10 @@ t.test('the claim of a process that is gone is taken over', async (t) => {
   // pid 999999 with a start time no process has: killed long ago.
   writeFileSync(join(state, 'locks', 'mine.busy'), '999999 1 tsnet-learn run lesson-7\n');
   const script = `const { claimLab } = await import(${JSON.stringify(LOCK)}); claimLab('mine', 'tsnet-learn run lesson-1'); process.stdout.write('claimed');`;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, NODE_OPTIONS: '', TSNET_STATE_DIR: state }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    env: { ...process.env, NODE_OPTIONS: '', TSNET_STATE_DIR: state },
+    encoding: 'utf8',
+  });
   t.equal(r.status, 0, r.stderr);
   t.equal(r.stdout, 'claimed');
 });

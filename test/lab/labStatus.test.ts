@@ -18,25 +18,44 @@ const record = (over: Partial<LabRecord> = {}): LabRecord => ({
 t.test('a lab whose creator still runs and will remove it is in use, and is never pruned', async (t) => {
   t.equal(labStatus(record(), true, true), 'in-use');
   t.notOk(prunable('in-use'));
-  t.match(describeLab(record(), 'in-use', true), /in use +by `tsnet-learn test lesson-3` \(pid 4242\), which removes it/);
+  t.match(
+    describeLab(record(), 'in-use', true),
+    /in use +by `tsnet-learn test lesson-3` \(pid 4242\), which removes it/,
+  );
 });
 
 t.test('an ephemeral lab whose creator was killed is an orphan, alive or not, and says how to remove it', async (t) => {
   t.equal(labStatus(record(), true, false), 'orphaned');
   t.equal(labStatus(record(), false, false), 'orphaned');
   t.ok(prunable('orphaned'));
-  t.match(describeLab(record(), 'orphaned', false), /orphaned: `tsnet-learn test lesson-3` \(pid 4242\) was killed, and the lab ended with it; `tsnet-learn lab destroy test-4242-0` removes the record/);
-  t.match(describeLab(record(), 'orphaned', true), /was killed and left it running; `tsnet-learn lab destroy test-4242-0` removes it/);
+  t.match(
+    describeLab(record(), 'orphaned', false),
+    /orphaned: `tsnet-learn test lesson-3` \(pid 4242\) was killed, and the lab ended with it; `tsnet-learn lab destroy test-4242-0` removes the record/,
+  );
+  t.match(
+    describeLab(record(), 'orphaned', true),
+    /was killed and left it running; `tsnet-learn lab destroy test-4242-0` removes it/,
+  );
 });
 
-t.test('a kept lab is the learner\'s: running while it runs, stale once gone, whatever became of its creator', async (t) => {
-  const kept = record({ name: 'mine', ephemeral: false, creator: { pid: 7, startTime: '1', command: 'run lesson-7' } });
-  t.equal(labStatus(kept, true, false), 'running');
-  t.notOk(prunable('running'));
-  t.match(describeLab(kept, 'running', true), /^mine +running +pid 101 +since .* made by `tsnet-learn run lesson-7`$/);
-  t.equal(labStatus(kept, false, false), 'stale');
-  t.ok(prunable('stale'));
-});
+t.test(
+  "a kept lab is the learner's: running while it runs, stale once gone, whatever became of its creator",
+  async (t) => {
+    const kept = record({
+      name: 'mine',
+      ephemeral: false,
+      creator: { pid: 7, startTime: '1', command: 'run lesson-7' },
+    });
+    t.equal(labStatus(kept, true, false), 'running');
+    t.notOk(prunable('running'));
+    t.match(
+      describeLab(kept, 'running', true),
+      /^mine +running +pid 101 +since .* made by `tsnet-learn run lesson-7`$/,
+    );
+    t.equal(labStatus(kept, false, false), 'stale');
+    t.ok(prunable('stale'));
+  },
+);
 
 t.test('records written before labs knew their creator read as kept labs', async (t) => {
   const old = record({ creator: undefined, ephemeral: undefined });

@@ -36,7 +36,8 @@ t.test('judged by what is built: one snapshot for every lesson, no traffic', asy
 t.test('a step whose only lasting checks are probes does not keep a lesson from being done', async (t) => {
   const lesson6 = lessons.find((l) => l.id === 'lesson-6')!;
   const state = new Map(lesson6.steps.flatMap((s) => s.checks).map((d) => [d.id, { status: 'passed' as const }]));
-  for (const d of lesson6.steps.flatMap((s) => s.checks)) if (d.kind === 'ping' || d.kind === 'http') state.delete(d.id);
+  for (const d of lesson6.steps.flatMap((s) => s.checks))
+    if (d.kind === 'ping' || d.kind === 'http') state.delete(d.id);
   t.strictSame(lessonProgress(lesson6, state), { state: 'done' });
   t.strictSame(lessonProgress(lesson6, new Map()), { state: 'not-started' });
 });

@@ -10,13 +10,33 @@ const catalog = await loadCatalog();
 const lesson5 = catalog.byId.get('lesson-5')!;
 
 let histNo = 0;
-const typed = (command: string, ctx = 'host'): PromptRequest => ({ kind: 'prompt', pid: 100, ctx, histNo: String(++histNo), command });
+const typed = (command: string, ctx = 'host'): PromptRequest => ({
+  kind: 'prompt',
+  pid: 100,
+  ctx,
+  histNo: String(++histNo),
+  command,
+});
 const enter = (): PromptRequest => ({ kind: 'prompt', pid: 100, ctx: 'host', histNo: String(histNo), command: '' });
-const ask = (kind: PromptRequest['kind']): PromptRequest => ({ kind, pid: 100, ctx: 'host', histNo: String(histNo), command: '' });
+const ask = (kind: PromptRequest['kind']): PromptRequest => ({
+  kind,
+  pid: 100,
+  ctx: 'host',
+  histNo: String(histNo),
+  command: '',
+});
 
 function start(captured: 'lesson-5-half' | 'after-lesson-7', startAt: number) {
   const shell = recordedShell(snapshotText(captured));
-  const session = learnSession({ lesson: lesson5, startAt, shells: [shell], target: recordedLab, lab: 'default', nextLesson: 'lesson-6', initial: snapshotOf(captured) });
+  const session = learnSession({
+    lesson: lesson5,
+    startAt,
+    shells: [shell],
+    target: recordedLab,
+    lab: 'default',
+    nextLesson: 'lesson-6',
+    initial: snapshotOf(captured),
+  });
   return { shell, session };
 }
 
@@ -29,58 +49,94 @@ t.test('the first prompt shows the step to resume at and what still fails; nothi
   t.notMatch(r.text, /what changed/);
 });
 
-t.test('when a command makes the step hold: what it changed, the step done, its "right now" claims, and the next one', async (t) => {
-  const { shell, session } = start('lesson-5-half', 4);
-  await session.handle(enter());
-  // The learner types the rest of the lesson in one go (a script, say): every later step already holds.
-  shell.snapshot = snapshotText('after-lesson-7');
-  const r = await session.handle(typed('bash build-the-rest.sh'));
-  t.match(r.text, /what changed:\n {4}\+ link br0|what changed:\n[\s\S]*\+ link veth0 \(veth\): up, master br0 \(the host\)/);
-  t.match(r.text, /✓ step 4 done: Plug the host ends into the bridge\n✓ step 5 done: Configure both namespaces/);
-  // After lesson 7 the host does reach the containers: the "not yet" claim of step 5 no longer holds, and says so.
-  t.match(r.text, /✗ right now: the host cannot reach the containers yet/);
-  t.match(r.text, /★ lesson-5 complete: Connect the namespaces with a bridge[\s\S]*Next: tsnet-learn learn lesson-6/);
-  t.equal(r.label, 'lesson-5 done');
-  t.equal(session.current(), null);
-  // Afterwards an empty Enter says nothing: nothing changed, and the lesson is done.
-  t.equal((await session.handle(enter())).text, '');
-});
+t.test(
+  'when a command makes the step hold: what it changed, the step done, its "right now" claims, and the next one',
+  async (t) => {
+    const { shell, session } = start('lesson-5-half', 4);
+    await session.handle(enter());
+    // The learner types the rest of the lesson in one go (a script, say): every later step already holds.
+    shell.snapshot = snapshotText('after-lesson-7');
+    const r = await session.handle(typed('bash build-the-rest.sh'));
+    t.match(
+      r.text,
+      /what changed:\n {4}\+ link br0|what changed:\n[\s\S]*\+ link veth0 \(veth\): up, master br0 \(the host\)/,
+    );
+    t.match(r.text, /✓ step 4 done: Plug the host ends into the bridge\n✓ step 5 done: Configure both namespaces/);
+    // After lesson 7 the host does reach the containers: the "not yet" claim of step 5 no longer holds, and says so.
+    t.match(r.text, /✗ right now: the host cannot reach the containers yet/);
+    t.match(r.text, /★ lesson-5 complete: Connect the namespaces with a bridge[\s\S]*Next: tsnet-learn learn lesson-6/);
+    t.equal(r.label, 'lesson-5 done');
+    t.equal(session.current(), null);
+    // Afterwards an empty Enter says nothing: nothing changed, and the lesson is done.
+    t.equal((await session.handle(enter())).text, '');
+  },
+);
 
-t.test('a wrong address: the failing check names what is there; hint gives the fix; next refuses; skip goes on', async (t) => {
-  const wrong = snapshotText('after-lesson-7').replace('"local":"172.18.0.20"', '"local":"172.18.0.200"');
-  const shell = recordedShell(snapshotText('after-lesson-7'));
-  const session = learnSession({ lesson: lesson5, startAt: 5, shells: [shell], target: recordedLab, lab: 'default', nextLesson: null, initial: snapshotOf('after-lesson-7') });
-  shell.snapshot = wrong;
-  const first = await session.handle(typed('ip addr add 172.18.0.200/16 dev ceth1', 'netns1'));
-  t.match(first.text, /- address 172\.18\.0\.20\/16 on ceth1 \(netns netns1\)\n {4}\+ address 172\.18\.0\.200\/16 on ceth1 \(netns netns1\)/);
-  t.match(first.text, /✗ step 5 of 5 · 1 of 4 checks hold · failing: ceth1 in netns netns1 has 172\.18\.0\.20\/16 — ceth1 has 172\.18\.0\.200\/16 \(hint\)/);
-  t.equal(first.label, 'lesson-5 5/5 netns1');
-  const hint = await session.handle(ask('hint'));
-  t.match(hint.text, /hint: inside netns1: ip addr add 172\.18\.0\.20\/16 dev ceth1/);
-  t.match(hint.text, /Judged once those hold: netns0 reaches netns1 through the bridge; netns1 reaches netns0 through the bridge/);
-  t.equal((await session.handle(typed('hint'))).text, '', 'the prompt after a helper adds nothing: the helper answered');
-  const next = await session.handle(ask('next'));
-  t.match(next.text, /Step 5 is not done yet:[\s\S]*skip moves on anyway/);
-  t.not(session.current(), null);
-  const skip = await session.handle(ask('skip'));
-  t.match(skip.text, /↷ step 5 skipped: Configure both namespaces[\s\S]*★ lesson-5 complete/);
-});
+t.test(
+  'a wrong address: the failing check names what is there; hint gives the fix; next refuses; skip goes on',
+  async (t) => {
+    const wrong = snapshotText('after-lesson-7').replace('"local":"172.18.0.20"', '"local":"172.18.0.200"');
+    const shell = recordedShell(snapshotText('after-lesson-7'));
+    const session = learnSession({
+      lesson: lesson5,
+      startAt: 5,
+      shells: [shell],
+      target: recordedLab,
+      lab: 'default',
+      nextLesson: null,
+      initial: snapshotOf('after-lesson-7'),
+    });
+    shell.snapshot = wrong;
+    const first = await session.handle(typed('ip addr add 172.18.0.200/16 dev ceth1', 'netns1'));
+    t.match(
+      first.text,
+      /- address 172\.18\.0\.20\/16 on ceth1 \(netns netns1\)\n {4}\+ address 172\.18\.0\.200\/16 on ceth1 \(netns netns1\)/,
+    );
+    t.match(
+      first.text,
+      /✗ step 5 of 5 · 1 of 4 checks hold · failing: ceth1 in netns netns1 has 172\.18\.0\.20\/16 — ceth1 has 172\.18\.0\.200\/16 \(hint\)/,
+    );
+    t.equal(first.label, 'lesson-5 5/5 netns1');
+    const hint = await session.handle(ask('hint'));
+    t.match(hint.text, /hint: inside netns1: ip addr add 172\.18\.0\.20\/16 dev ceth1/);
+    t.match(
+      hint.text,
+      /Judged once those hold: netns0 reaches netns1 through the bridge; netns1 reaches netns0 through the bridge/,
+    );
+    t.equal(
+      (await session.handle(typed('hint'))).text,
+      '',
+      'the prompt after a helper adds nothing: the helper answered',
+    );
+    const next = await session.handle(ask('next'));
+    t.match(next.text, /Step 5 is not done yet:[\s\S]*skip moves on anyway/);
+    t.not(session.current(), null);
+    const skip = await session.handle(ask('skip'));
+    t.match(skip.text, /↷ step 5 skipped: Configure both namespaces[\s\S]*★ lesson-5 complete/);
+  },
+);
 
-t.test('a step without checks is done once its commands were typed; checked steps already done are passed at once', async (t) => {
-  const { session } = start('lesson-5-half', 1);
-  const first = await session.handle(enter());
-  t.match(first.text, /step 1 of 5 · Delete the old namespaces and veth pairs \(if needed\)[\s\S]*This step only cleans up/);
-  t.match(first.text, /○ step 1 of 5 · 0 of 4 commands typed · next goes on/);
-  t.match((await session.handle(typed('ip netns delete netns0'))).text, /○ step 1 of 5 · 1 of 4 commands typed/);
-  t.match((await session.handle(enter())).text, /1 of 4 commands typed/, 'an empty Enter counts nothing');
-  t.match((await session.handle(typed('ls /tmp'))).text, /1 of 4 commands typed/, 'another command counts nothing');
-  await session.handle(typed('ip netns  delete   netns1'));
-  await session.handle(typed('ip link delete veth0'));
-  const last = await session.handle(typed('ip link delete veth1'));
-  // (The recorded lab does not change: netns0, netns1 and br0 are still there, so steps 2 and 3 hold.)
-  t.match(last.text, /✓ step 1 done[\s\S]*✓ step 2 done[\s\S]*✓ step 3 done[\s\S]*━━ lesson-5 · step 4 of 5/);
-  t.equal(session.current()?.index, 4);
-});
+t.test(
+  'a step without checks is done once its commands were typed; checked steps already done are passed at once',
+  async (t) => {
+    const { session } = start('lesson-5-half', 1);
+    const first = await session.handle(enter());
+    t.match(
+      first.text,
+      /step 1 of 5 · Delete the old namespaces and veth pairs \(if needed\)[\s\S]*This step only cleans up/,
+    );
+    t.match(first.text, /○ step 1 of 5 · 0 of 4 commands typed · next goes on/);
+    t.match((await session.handle(typed('ip netns delete netns0'))).text, /○ step 1 of 5 · 1 of 4 commands typed/);
+    t.match((await session.handle(enter())).text, /1 of 4 commands typed/, 'an empty Enter counts nothing');
+    t.match((await session.handle(typed('ls /tmp'))).text, /1 of 4 commands typed/, 'another command counts nothing');
+    await session.handle(typed('ip netns  delete   netns1'));
+    await session.handle(typed('ip link delete veth0'));
+    const last = await session.handle(typed('ip link delete veth1'));
+    // (The recorded lab does not change: netns0, netns1 and br0 are still there, so steps 2 and 3 hold.)
+    t.match(last.text, /✓ step 1 done[\s\S]*✓ step 2 done[\s\S]*✓ step 3 done[\s\S]*━━ lesson-5 · step 4 of 5/);
+    t.equal(session.current()?.index, 4);
+  },
+);
 
 t.test('next goes on after a step that only looks or cleans up', async (t) => {
   const { session } = start('lesson-5-half', 1);
@@ -95,7 +151,10 @@ t.test('step and where show the step again and where the shell is', async (t) =>
   await session.handle(enter());
   t.match((await session.handle(ask('step'))).text, /step 4 of 5 · Plug the host ends[\s\S]*✗ step 4 of 5/);
   const where = await session.handle({ ...ask('where'), ctx: 'netns0' });
-  t.match(where.text, /lab default · lesson-5 "Connect the namespaces with a bridge" · step 4 of 5[\s\S]*this shell is inside netns0/);
+  t.match(
+    where.text,
+    /lab default · lesson-5 "Connect the namespaces with a bridge" · step 4 of 5[\s\S]*this shell is inside netns0/,
+  );
 });
 
 t.test('re-evaluation reads the checks and everything else in one round trip', async (t) => {
@@ -104,7 +163,10 @@ t.test('re-evaluation reads the checks and everything else in one round trip', a
   const r = await reevaluate([shell], recordedLab, lesson5.steps[2]!, before);
   t.equal(shell.lines.length, 1);
   t.strictSame(r.changes, []);
-  t.strictSame(r.results.map((x) => x.status), ['passed']);
+  t.strictSame(
+    r.results.map((x) => x.status),
+    ['passed'],
+  );
 });
 
 t.test('a namespace created meanwhile is read in a second round trip and shows up as new', async (t) => {
@@ -114,10 +176,10 @@ t.test('a namespace created meanwhile is read in a second round trip and shows u
   t.equal(shell.lines.length, 2);
   t.match(shell.lines[1], /@@tsnet.*netns0|netns0[\s\S]*@@tsnet/);
   t.ok(r.snapshot.spaces.netns0, 'netns0 was read');
-  t.strictSame(
-    r.changes.map((c) => `${c.op} ${c.kind} ${c.subject}`).sort(),
-    ['added netns netns0', 'added netns netns1'],
-  );
+  t.strictSame(r.changes.map((c) => `${c.op} ${c.kind} ${c.subject}`).sort(), [
+    'added netns netns0',
+    'added netns netns1',
+  ]);
 });
 
 t.test('which namespaces a command touched: where it ran, and the ones it names', async (t) => {
@@ -130,36 +192,59 @@ t.test('which namespaces a command touched: where it ran, and the ones it names'
   t.strictSame(touched('echo netns00'), [], 'a longer name is another namespace');
 });
 
-t.test('after a command on the host, the namespaces are read without entering them; their rules and sockets carry over', async (t) => {
-  const shell = recordedShell(snapshotText('after-lesson-7'));
-  const before = snapshotOf('after-lesson-7');
-  const r = await reevaluate([shell], recordedLab, null, before, touchedBy('iptables -t nat -S', 'host'));
-  t.notMatch(shell.lines.join('\n'), /nsenter --net=\/run\/netns\//, 'no nsenter into netns0 or netns1');
-  t.match(shell.lines.join('\n'), /ip -n netns0 /);
-  t.strictSame(r.snapshot.spaces.netns0?.listening, before.spaces.netns0?.listening, "netns0's server is still known");
-  t.strictSame(r.changes, []);
-  const inside = recordedShell(snapshotText('after-lesson-7'));
-  await reevaluate([inside], recordedLab, null, before, touchedBy('iptables -S', 'netns1'));
-  t.match(inside.lines.join('\n'), /nsenter --net=\/run\/netns\/netns1 /, 'the namespace the command ran in is read in full');
-  t.notMatch(inside.lines.join('\n'), /nsenter --net=\/run\/netns\/netns0 /);
-});
+t.test(
+  'after a command on the host, the namespaces are read without entering them; their rules and sockets carry over',
+  async (t) => {
+    const shell = recordedShell(snapshotText('after-lesson-7'));
+    const before = snapshotOf('after-lesson-7');
+    const r = await reevaluate([shell], recordedLab, null, before, touchedBy('iptables -t nat -S', 'host'));
+    t.notMatch(shell.lines.join('\n'), /nsenter --net=\/run\/netns\//, 'no nsenter into netns0 or netns1');
+    t.match(shell.lines.join('\n'), /ip -n netns0 /);
+    t.strictSame(
+      r.snapshot.spaces.netns0?.listening,
+      before.spaces.netns0?.listening,
+      "netns0's server is still known",
+    );
+    t.strictSame(r.changes, []);
+    const inside = recordedShell(snapshotText('after-lesson-7'));
+    await reevaluate([inside], recordedLab, null, before, touchedBy('iptables -S', 'netns1'));
+    t.match(
+      inside.lines.join('\n'),
+      /nsenter --net=\/run\/netns\/netns1 /,
+      'the namespace the command ran in is read in full',
+    );
+    t.notMatch(inside.lines.join('\n'), /nsenter --net=\/run\/netns\/netns0 /);
+  },
+);
 
-t.test('with several shells the probes run on the last one while the others read; a failing state check does not wait for them', async (t) => {
-  const lesson7 = catalog.byId.get('lesson-7')!;
-  // Lesson 7 step 1 wants a server listening in netns0; before lesson 7 nothing listens there.
-  const reader = recordedShell(snapshotText('after-lesson-4'));
-  const hanging = recordedShell(snapshotText('after-lesson-4'));
-  hanging.execAll = () => new Promise(() => undefined);
-  const started = Date.now();
-  const r = await reevaluate([reader, hanging], recordedLab, lesson7.steps[0]!, snapshotOf('after-lesson-4'));
-  t.ok(Date.now() - started < 5000, 'it did not wait for the probe');
-  t.strictSame(r.results.map((x) => x.status), ['failed', 'skipped']);
-  t.match(r.results[1]!.message, /not probed: a state check already fails/);
-  t.ok(reader.lines.every((l) => l.includes('@@tsnet')), 'the reader only read');
+t.test(
+  'with several shells the probes run on the last one while the others read; a failing state check does not wait for them',
+  async (t) => {
+    const lesson7 = catalog.byId.get('lesson-7')!;
+    // Lesson 7 step 1 wants a server listening in netns0; before lesson 7 nothing listens there.
+    const reader = recordedShell(snapshotText('after-lesson-4'));
+    const hanging = recordedShell(snapshotText('after-lesson-4'));
+    hanging.execAll = () => new Promise(() => undefined);
+    const started = Date.now();
+    const r = await reevaluate([reader, hanging], recordedLab, lesson7.steps[0]!, snapshotOf('after-lesson-4'));
+    t.ok(Date.now() - started < 5000, 'it did not wait for the probe');
+    t.strictSame(
+      r.results.map((x) => x.status),
+      ['failed', 'skipped'],
+    );
+    t.match(r.results[1]!.message, /not probed: a state check already fails/);
+    t.ok(
+      reader.lines.every((l) => l.includes('@@tsnet')),
+      'the reader only read',
+    );
 
-  const done = [recordedShell(snapshotText('after-lesson-7')), recordedShell(snapshotText('after-lesson-7'))];
-  const ok = await reevaluate(done, recordedLab, lesson7.steps[0]!, snapshotOf('after-lesson-7'));
-  t.strictSame(ok.results.map((x) => x.status), ['passed', 'passed']);
-  t.match(done[1]!.lines.join('\n'), /curl/, 'the probe ran on the last shell');
-  t.notMatch(done[0]!.lines.join('\n'), /curl/);
-});
+    const done = [recordedShell(snapshotText('after-lesson-7')), recordedShell(snapshotText('after-lesson-7'))];
+    const ok = await reevaluate(done, recordedLab, lesson7.steps[0]!, snapshotOf('after-lesson-7'));
+    t.strictSame(
+      ok.results.map((x) => x.status),
+      ['passed', 'passed'],
+    );
+    t.match(done[1]!.lines.join('\n'), /curl/, 'the probe ran on the last shell');
+    t.notMatch(done[0]!.lines.join('\n'), /curl/);
+  },
+);

@@ -2,7 +2,14 @@ import t from 'tap';
 import { prerequisiteChain } from '../../src/lesson/chain.js';
 import type { Lesson } from '../../src/lesson/lesson.js';
 
-const lesson = (id: string, prerequisites: string[] = []): Lesson => ({ id, title: id, prerequisites, summary: '', file: `lessons/${id}.md`, steps: [] });
+const lesson = (id: string, prerequisites: string[] = []): Lesson => ({
+  id,
+  title: id,
+  prerequisites,
+  summary: '',
+  file: `lessons/${id}.md`,
+  steps: [],
+});
 const course = (...lessons: Lesson[]): Map<string, Lesson> => new Map(lessons.map((l) => [l.id, l]));
 
 function ids(byId: Map<string, Lesson>, target: string): string[] | string {
@@ -41,8 +48,15 @@ t.test('lessons that are not prerequisites of the target are left out', async (t
 });
 
 t.test('an unknown prerequisite names the lesson that needs it', async (t) => {
-  const byId = course(lesson('lesson-1'), lesson('lesson-2', ['lesson-1', 'lesson-9']), lesson('lesson-3', ['lesson-2']));
-  t.strictSame(prerequisiteChain(byId, byId.get('lesson-3')!), { ok: false, problem: 'lesson-2 needs lesson-9, which is not a known lesson' });
+  const byId = course(
+    lesson('lesson-1'),
+    lesson('lesson-2', ['lesson-1', 'lesson-9']),
+    lesson('lesson-3', ['lesson-2']),
+  );
+  t.strictSame(prerequisiteChain(byId, byId.get('lesson-3')!), {
+    ok: false,
+    problem: 'lesson-2 needs lesson-9, which is not a known lesson',
+  });
 });
 
 t.test('a cycle is reported with the lessons that form it, back to the first', async (t) => {

@@ -21,21 +21,37 @@ const lesson = (commands: Command[]): Lesson => ({
   steps: [{ index: 1, title: 's', prose: '', kind: 'change', checks: [], position: { line: 1, column: 1 }, commands }],
 });
 
-t.test("lesson 7's chain would create netns0/1, br0 and both veth pairs, use 172.18.0.0/16 and write ip_forward", async (t) => {
-  const fp = chainFootprint((await resolveLesson('7')).chain);
-  t.strictSame(fp.netns.map((n) => n.name), ['netns0', 'netns1']);
-  t.strictSame(fp.netns[0], { name: 'netns0', lesson: 'lesson-5', line: 'ip netns add netns0' }, 'with the lesson and line that creates it');
-  t.strictSame(fp.links.map((l) => `${l.name}:${l.type}`), ['br0:bridge', 'veth0:veth', 'ceth0:veth', 'veth1:veth', 'ceth1:veth']);
-  t.strictSame(fp.bridges, ['br0']);
-  t.strictSame(fp.subnets, ['172.18.0.0/16']);
-  t.strictSame(fp.sysctls, ['net.ipv4.ip_forward']);
-  t.equal(fp.iptables.length, 3, 'the MASQUERADE and both DNAT rules');
-  t.match(fp.iptables[0], /MASQUERADE/);
-});
+t.test(
+  "lesson 7's chain would create netns0/1, br0 and both veth pairs, use 172.18.0.0/16 and write ip_forward",
+  async (t) => {
+    const fp = chainFootprint((await resolveLesson('7')).chain);
+    t.strictSame(
+      fp.netns.map((n) => n.name),
+      ['netns0', 'netns1'],
+    );
+    t.strictSame(
+      fp.netns[0],
+      { name: 'netns0', lesson: 'lesson-5', line: 'ip netns add netns0' },
+      'with the lesson and line that creates it',
+    );
+    t.strictSame(
+      fp.links.map((l) => `${l.name}:${l.type}`),
+      ['br0:bridge', 'veth0:veth', 'ceth0:veth', 'veth1:veth', 'ceth1:veth'],
+    );
+    t.strictSame(fp.bridges, ['br0']);
+    t.strictSame(fp.subnets, ['172.18.0.0/16']);
+    t.strictSame(fp.sysctls, ['net.ipv4.ip_forward']);
+    t.equal(fp.iptables.length, 3, 'the MASQUERADE and both DNAT rules');
+    t.match(fp.iptables[0], /MASQUERADE/);
+  },
+);
 
 t.test("lesson 4's chain needs no bridge", async (t) => {
   const fp = chainFootprint((await resolveLesson('4')).chain);
-  t.strictSame(fp.links.map((l) => l.name), ['veth0', 'ceth0', 'veth1', 'ceth1']);
+  t.strictSame(
+    fp.links.map((l) => l.name),
+    ['veth0', 'ceth0', 'veth1', 'ceth1'],
+  );
   t.strictSame(fp.bridges, []);
   t.strictSame(fp.iptables, []);
 });
@@ -51,7 +67,10 @@ t.test('the other spellings of ip link add are understood', async (t) => {
       command('ip a add 10.9.0.1/24 dev d0'),
     ]),
   ]);
-  t.strictSame(fp.links.map((l) => `${l.name}:${l.type}`), ['d0:dummy', 'mv0:macvlan', 'v0:veth', 'v1:veth', 'b1:bridge']);
+  t.strictSame(
+    fp.links.map((l) => `${l.name}:${l.type}`),
+    ['d0:dummy', 'mv0:macvlan', 'v0:veth', 'v1:veth', 'b1:bridge'],
+  );
   t.strictSame(fp.sysctls, ['net.ipv4.conf.all.rp_filter']);
   t.strictSame(fp.subnets, ['10.9.0.0/24']);
 });

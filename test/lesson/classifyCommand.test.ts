@@ -56,13 +56,33 @@ t.test('&& and ordinary commands are not background jobs', async (t) => {
 });
 
 t.test('ip show and list commands only observe', async (t) => {
-  for (const line of ['ip netns list', 'ip -j addr show', 'ip addr', 'ip -br a', 'ip link show veth0', 'ip route', 'ip -4 route get 172.18.0.10', 'ip -n netns0 route', 'ip link show dev br0', 'ip neigh']) {
+  for (const line of [
+    'ip netns list',
+    'ip -j addr show',
+    'ip addr',
+    'ip -br a',
+    'ip link show veth0',
+    'ip route',
+    'ip -4 route get 172.18.0.10',
+    'ip -n netns0 route',
+    'ip link show dev br0',
+    'ip neigh',
+  ]) {
     t.equal(observesOnly(line), true, line);
   }
 });
 
 t.test('ip commands that change state do not only observe', async (t) => {
-  for (const line of ['ip link set veth0 up', 'ip addr add 172.18.0.1/16 dev br0', 'ip netns add netns0', 'ip link add veth0 type veth peer name ceth0', 'ip route add default via 172.18.0.1', 'ip -n netns0 link set lo up', 'ip addr flush dev veth0', 'ip']) {
+  for (const line of [
+    'ip link set veth0 up',
+    'ip addr add 172.18.0.1/16 dev br0',
+    'ip netns add netns0',
+    'ip link add veth0 type veth peer name ceth0',
+    'ip route add default via 172.18.0.1',
+    'ip -n netns0 link set lo up',
+    'ip addr flush dev veth0',
+    'ip',
+  ]) {
     t.equal(observesOnly(line), false, line);
   }
 });
@@ -76,10 +96,23 @@ t.test('writing to a file is a change, reading one is not', async (t) => {
 });
 
 t.test('iptables listings observe, appends and deletes do not', async (t) => {
-  for (const line of ['iptables -S', 'iptables -t nat -S', 'iptables -t nat -L', 'iptables -L -n -v', 'iptables --list-rules', 'iptables -t nat -C POSTROUTING -s 172.18.0.0/16 -j MASQUERADE', 'iptables-save']) {
+  for (const line of [
+    'iptables -S',
+    'iptables -t nat -S',
+    'iptables -t nat -L',
+    'iptables -L -n -v',
+    'iptables --list-rules',
+    'iptables -t nat -C POSTROUTING -s 172.18.0.0/16 -j MASQUERADE',
+    'iptables-save',
+  ]) {
     t.equal(observesOnly(line), true, line);
   }
-  for (const line of ['iptables -t nat -A POSTROUTING -s 172.18.0.0/16 ! -o br0 -j MASQUERADE', 'iptables -t nat -D POSTROUTING 1', 'iptables -F', 'iptables -P FORWARD ACCEPT']) {
+  for (const line of [
+    'iptables -t nat -A POSTROUTING -s 172.18.0.0/16 ! -o br0 -j MASQUERADE',
+    'iptables -t nat -D POSTROUTING 1',
+    'iptables -F',
+    'iptables -P FORWARD ACCEPT',
+  ]) {
     t.equal(observesOnly(line), false, line);
   }
 });
@@ -115,8 +148,18 @@ t.test('classifyLine: exit closes a context', async (t) => {
 });
 
 t.test('classifyLine: a context opener, a server and a plain change', async (t) => {
-  t.strictSame(classifyLine('nsenter --net=/run/netns/netns0 bash'), { role: 'open-context', netns: 'netns0', background: null, observes: true });
-  t.strictSame(classifyLine('python3 -m http.server --bind 172.18.0.10 5000'), { role: 'run', netns: null, background: { port: 5000 }, observes: false });
+  t.strictSame(classifyLine('nsenter --net=/run/netns/netns0 bash'), {
+    role: 'open-context',
+    netns: 'netns0',
+    background: null,
+    observes: true,
+  });
+  t.strictSame(classifyLine('python3 -m http.server --bind 172.18.0.10 5000'), {
+    role: 'run',
+    netns: null,
+    background: { port: 5000 },
+    observes: false,
+  });
   t.strictSame(classifyLine('ip link set br0 up'), { role: 'run', netns: null, background: null, observes: false });
   t.strictSame(classifyLine('ip netns list'), { role: 'run', netns: null, background: null, observes: true });
 });

@@ -1,7 +1,8 @@
 import t from 'tap';
 import { commandProblems, simpleCommands } from '../../src/lesson/commandProblems.js';
 
-const rules = (line: string, owned?: Set<string>): string[] => commandProblems(line, owned).problems.map((p) => `${p.offset} ${p.rule}`);
+const rules = (line: string, owned?: Set<string>): string[] =>
+  commandProblems(line, owned).problems.map((p) => `${p.offset} ${p.rule}`);
 
 t.test("the tutorial's own commands have nothing wrong", async (t) => {
   for (const line of [
@@ -57,12 +58,15 @@ t.test('commands that wipe the firewall of the machine are refused', async (t) =
   t.match(commandProblems('iptables -P FORWARD DROP').problems[0]!.reason, /default policy of the whole machine/);
 });
 
-t.test("a container's own firewall may be wiped: inside a context, or through ip netns exec or nsenter into /run/netns", async (t) => {
-  t.same(rules('ip netns exec netns0 iptables -F'), []);
-  t.same(rules('nsenter --net=/run/netns/netns0 iptables -P INPUT DROP'), []);
-  t.same(commandProblems('iptables -F', new Set(), true).problems, []);
-  t.same(rules('nsenter -t 1 -n iptables -F'), ['25 host-firewall'], "pid 1's network namespace is the host's");
-});
+t.test(
+  "a container's own firewall may be wiped: inside a context, or through ip netns exec or nsenter into /run/netns",
+  async (t) => {
+    t.same(rules('ip netns exec netns0 iptables -F'), []);
+    t.same(rules('nsenter --net=/run/netns/netns0 iptables -P INPUT DROP'), []);
+    t.same(commandProblems('iptables -F', new Set(), true).problems, []);
+    t.same(rules('nsenter -t 1 -n iptables -F'), ['25 host-firewall'], "pid 1's network namespace is the host's");
+  },
+);
 
 t.test('a lesson may flush and delete the chains and tables it created itself', async (t) => {
   const owned = new Set<string>();
@@ -99,7 +103,10 @@ t.test('interface names over 15 characters are refused where ip names a device',
   t.same(rules('ip link set veth0 master a-very-long-bridge'), ['25 ifname']);
   t.same(rules('ip link add container-end-0 type veth peer name c'), [], '15 characters are allowed');
   t.same(rules('ip route add 172.18.0.0/16 dev br0 scope link src 172.18.0.1'), []);
-  t.match(commandProblems('ip link add veth0-to-the-bridge type dummy').problems[0]!.reason, /19 characters, expected at most 15/);
+  t.match(
+    commandProblems('ip link add veth0-to-the-bridge type dummy').problems[0]!.reason,
+    /19 characters, expected at most 15/,
+  );
 });
 
 t.test('namespace names that cannot be files under /run/netns are refused', async (t) => {

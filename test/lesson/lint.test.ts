@@ -2,7 +2,12 @@ import t from 'tap';
 import { lint } from '../../src/lesson/lint.js';
 import { parseLesson } from '../../src/lesson/parseLesson.js';
 
-const lesson = (file: string, id: string, prerequisites: string, body = '## Make\n\n```bash\nip link add x type dummy\n```\n\n```check\nlink x\n```\n'): { file: string; source: string; result: ReturnType<typeof parseLesson> } => {
+const lesson = (
+  file: string,
+  id: string,
+  prerequisites: string,
+  body = '## Make\n\n```bash\nip link add x type dummy\n```\n\n```check\nlink x\n```\n',
+): { file: string; source: string; result: ReturnType<typeof parseLesson> } => {
   const source = `---\nid: ${id}\ntitle: T\nprerequisites: [${prerequisites}]\n---\n\n${body}`;
   return { file, source, result: parseLesson(source, file) };
 };
@@ -12,10 +17,20 @@ t.test('a well-formed course has nothing to say', async (t) => {
 });
 
 t.test('an unknown prerequisite, a cycle and a duplicate id are positioned errors', async (t) => {
-  const messages = lint([lesson('a.md', 'a', 'c'), lesson('b.md', 'b', 'a'), lesson('c.md', 'c', 'b'), lesson('d.md', 'a', ''), lesson('e.md', 'e', 'zz')]);
+  const messages = lint([
+    lesson('a.md', 'a', 'c'),
+    lesson('b.md', 'b', 'a'),
+    lesson('c.md', 'c', 'b'),
+    lesson('d.md', 'a', ''),
+    lesson('e.md', 'e', 'zz'),
+  ]);
   const text = messages.map((m) => `${m.file}:${m.position.line}:${m.position.column} ${m.rule} ${m.reason}`);
   t.match(text.join('\n'), /d\.md:2:1 lesson-id Unexpected duplicate lesson id `a`/);
-  t.match(text.join('\n'), /a\.md:4:17 prerequisites Unexpected prerequisite cycle: a → c → b → a/, 'at the prerequisite that leads into the cycle');
+  t.match(
+    text.join('\n'),
+    /a\.md:4:17 prerequisites Unexpected prerequisite cycle: a → c → b → a/,
+    'at the prerequisite that leads into the cycle',
+  );
   t.match(text.join('\n'), /e\.md:4:17 prerequisites Unexpected prerequisite `zz`/, 'at the unknown id itself');
   t.ok(messages.every((m) => m.severity === 'error'));
 });
@@ -26,7 +41,8 @@ t.test('a change step without checks is an error for lint', async (t) => {
 });
 
 t.test('a prerequisite in a block list is found on its own line', async (t) => {
-  const source = '---\nid: b\ntitle: T\nprerequisites:\n  - a\n  - nope\n---\n\n## Make\n\n```bash\nip link add x type dummy\n```\n\n```check\nlink x\n```\n';
+  const source =
+    '---\nid: b\ntitle: T\nprerequisites:\n  - a\n  - nope\n---\n\n## Make\n\n```bash\nip link add x type dummy\n```\n\n```check\nlink x\n```\n';
   const [m] = lint([lesson('a.md', 'a', ''), { file: 'b.md', source, result: parseLesson(source, 'b.md') }]);
   t.match(m, { file: 'b.md', rule: 'prerequisites', position: { line: 6, column: 5 } });
 });

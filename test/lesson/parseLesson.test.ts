@@ -109,41 +109,67 @@ t.test('structural mistakes are all collected in one pass', async (t) => {
   t.equal(lesson, null);
   t.same(
     messages.map((m) => `${m.position.line}:${m.position.column} ${m.rule}`),
-    ['2:1 frontmatter', '3:1 frontmatter', '4:1 frontmatter', '7:1 step', '14:1 context', '15:1 context', '16:1 context', '17:1 sudo', '22:1 check-id', '27:1 fence'],
+    [
+      '2:1 frontmatter',
+      '3:1 frontmatter',
+      '4:1 frontmatter',
+      '7:1 step',
+      '14:1 context',
+      '15:1 context',
+      '16:1 context',
+      '17:1 sudo',
+      '22:1 check-id',
+      '27:1 fence',
+    ],
   );
 });
 
 t.test('a lesson without frontmatter is rejected at 1:1', async (t) => {
   const { lesson, messages } = fixture('no-frontmatter');
   t.equal(lesson, null);
-  t.same(messages.map((m) => [m.position, m.rule]), [[{ line: 1, column: 1 }, 'frontmatter']]);
+  t.same(
+    messages.map((m) => [m.position, m.rule]),
+    [[{ line: 1, column: 1 }, 'frontmatter']],
+  );
 });
 
 t.test('a state-changing step without checks gets a warning, not an error', async (t) => {
   const src = '---\nid: l\ntitle: T\nprerequisites: []\n---\n\n## Do\n\n```bash\nip link add x type dummy\n```\n';
   const { lesson, messages } = parseLesson(src, 'l.md');
   t.ok(lesson);
-  t.same(messages.map((m) => [m.severity, m.rule, m.position.line]), [['warning', 'step-checks', 7]]);
+  t.same(
+    messages.map((m) => [m.severity, m.rule, m.position.line]),
+    [['warning', 'step-checks', 7]],
+  );
 });
 
-const lessonWith = (body: string): ReturnType<typeof parseLesson> => parseLesson(`---\nid: l\ntitle: T\nprerequisites: []\n---\n\n${body}`, 'l.md');
-const where = (r: ReturnType<typeof parseLesson>): string[] => r.messages.map((m) => `${m.position.line}:${m.position.column} ${m.rule}`);
+const lessonWith = (body: string): ReturnType<typeof parseLesson> =>
+  parseLesson(`---\nid: l\ntitle: T\nprerequisites: []\n---\n\n${body}`, 'l.md');
+const where = (r: ReturnType<typeof parseLesson>): string[] =>
+  r.messages.map((m) => `${m.position.line}:${m.position.column} ${m.rule}`);
 
 t.test('a context opened at the end of a step, and its exit in the next step, are both refused', async (t) => {
-  const r = lessonWith('## Enter\n\n```bash\nnsenter --net=/run/netns/netns0 bash\n```\n\n## Inside\n\n```bash\nip link set lo up\nexit\n```\n\n```check\nlink lo in=netns0 up\n```\n');
+  const r = lessonWith(
+    '## Enter\n\n```bash\nnsenter --net=/run/netns/netns0 bash\n```\n\n## Inside\n\n```bash\nip link set lo up\nexit\n```\n\n```check\nlink lo in=netns0 up\n```\n',
+  );
   t.same(where(r), ['10:1 context', '17:1 context']);
   t.match(r.messages[0]!.reason, /a context ends with its step/);
   t.match(r.messages[1]!.reason, /the context of netns0 opened at 10:1 ended with its step/);
 });
 
-t.test('a fence inside a block is a block left open above it, and its step is not also blamed for lacking checks', async (t) => {
-  const r = lessonWith('## Make\n\n```bash\nip link add x type dummy\n\n```check\nlink x\n```\n');
-  t.same(where(r), ['12:1 fence']);
-  t.match(r.messages[0]!.reason, /inside the bash block opened at 9:1/);
-});
+t.test(
+  'a fence inside a block is a block left open above it, and its step is not also blamed for lacking checks',
+  async (t) => {
+    const r = lessonWith('## Make\n\n```bash\nip link add x type dummy\n\n```check\nlink x\n```\n');
+    t.same(where(r), ['12:1 fence']);
+    t.match(r.messages[0]!.reason, /inside the bash block opened at 9:1/);
+  },
+);
 
 t.test('a problem on a continued line is positioned on that line', async (t) => {
-  const r = lessonWith('## Make\n\n```bash\nip link add veth0 type veth \\\n    peer name this-name-is-far-too-long\n```\n\n```check\nlink veth0\n```\n');
+  const r = lessonWith(
+    '## Make\n\n```bash\nip link add veth0 type veth \\\n    peer name this-name-is-far-too-long\n```\n\n```check\nlink veth0\n```\n',
+  );
   t.same(where(r), ['11:15 ifname']);
 });
 
@@ -153,18 +179,34 @@ t.test('a step whose check lines are all broken gets only their messages', async
 });
 
 t.test('unreadable YAML frontmatter is one message, not one per key', async (t) => {
-  const r = parseLesson('---\nid: y\ntitle: [oops\nprerequisites: []\n---\n\n## S\n\n```bash\nip netns list\n```\n', 'y.md');
-  t.same(r.messages.map((m) => m.rule), ['frontmatter']);
-  t.notMatch(r.messages[0]!.reason, /at line \d/, 'the position says where; the text does not count from the frontmatter');
+  const r = parseLesson(
+    '---\nid: y\ntitle: [oops\nprerequisites: []\n---\n\n## S\n\n```bash\nip netns list\n```\n',
+    'y.md',
+  );
+  t.same(
+    r.messages.map((m) => m.rule),
+    ['frontmatter'],
+  );
+  t.notMatch(
+    r.messages[0]!.reason,
+    /at line \d/,
+    'the position says where; the text does not count from the frontmatter',
+  );
 });
 
-t.test("a step's paragraphs keep the line they start on, list items marked, so learn can show them between the commands", async (t) => {
-  const make = fixture('shell-semantics').lesson!.steps[1]!;
-  t.strictSame(
-    make.paragraphs.map((p) => p.text),
-    ['- Create:', '- Enter:', '- Inside:'],
-  );
-  const lines = make.paragraphs.map((p) => p.line);
-  t.ok(lines[0]! < make.commands[0]!.position.line && make.commands[0]!.position.line < lines[1]!, 'the first item comes before its commands, the second after');
-  t.equal(make.prose, 'Create:\n\nEnter:\n\nInside:', 'prose stays the plain text');
-});
+t.test(
+  "a step's paragraphs keep the line they start on, list items marked, so learn can show them between the commands",
+  async (t) => {
+    const make = fixture('shell-semantics').lesson!.steps[1]!;
+    t.strictSame(
+      make.paragraphs.map((p) => p.text),
+      ['- Create:', '- Enter:', '- Inside:'],
+    );
+    const lines = make.paragraphs.map((p) => p.line);
+    t.ok(
+      lines[0]! < make.commands[0]!.position.line && make.commands[0]!.position.line < lines[1]!,
+      'the first item comes before its commands, the second after',
+    );
+    t.equal(make.prose, 'Create:\n\nEnter:\n\nInside:', 'prose stays the plain text');
+  },
+);

@@ -18,18 +18,54 @@ const report: GradeReport = {
       earned: 1,
       possible: 3,
       checks: [
-        { id: 'lesson-6:1.1', lesson: 'lesson-6', step: 1, title: 'br0 has # an address', status: 'pass', message: 'ok', hint: null, points: 1, earned: 1 },
-        { id: 'lesson-6:4.1', lesson: 'lesson-6', step: 4, title: 'MASQUERADE', status: 'fail', message: 'not in nat POSTROUTING: "x" <y>', hint: 'iptables -t nat -A POSTROUTING -s 172.18.0.0/16 ! -o br0 -j MASQUERADE', points: 2, earned: 0 },
-        { id: 'lesson-6:4.2', lesson: 'lesson-6', step: 4, title: 'outside', status: 'skip', message: 'no outside world', hint: null, points: 1, earned: 0 },
+        {
+          id: 'lesson-6:1.1',
+          lesson: 'lesson-6',
+          step: 1,
+          title: 'br0 has # an address',
+          status: 'pass',
+          message: 'ok',
+          hint: null,
+          points: 1,
+          earned: 1,
+        },
+        {
+          id: 'lesson-6:4.1',
+          lesson: 'lesson-6',
+          step: 4,
+          title: 'MASQUERADE',
+          status: 'fail',
+          message: 'not in nat POSTROUTING: "x" <y>',
+          hint: 'iptables -t nat -A POSTROUTING -s 172.18.0.0/16 ! -o br0 -j MASQUERADE',
+          points: 2,
+          earned: 0,
+        },
+        {
+          id: 'lesson-6:4.2',
+          lesson: 'lesson-6',
+          step: 4,
+          title: 'outside',
+          status: 'skip',
+          message: 'no outside world',
+          hint: null,
+          points: 1,
+          earned: 0,
+        },
       ],
     },
   ],
 };
-report.rootCause = { check: report.lessons[0]!.checks[1]!, cause: 'MASQUERADE: not in nat POSTROUTING', fix: report.lessons[0]!.checks[1]!.hint };
+report.rootCause = {
+  check: report.lessons[0]!.checks[1]!,
+  cause: 'MASQUERADE: not in nat POSTROUTING',
+  fix: report.lessons[0]!.checks[1]!.hint,
+};
 
 t.test('TAP output is read by the TAP parser with its passes, failures and skips', async (t) => {
   const res = await new Promise<{ ok: boolean; count: number; pass: number; fail: number; skip: number }>((resolve) => {
-    const p = new Parser((r) => resolve(r as unknown as { ok: boolean; count: number; pass: number; fail: number; skip: number }));
+    const p = new Parser((r) =>
+      resolve(r as unknown as { ok: boolean; count: number; pass: number; fail: number; skip: number }),
+    );
     p.end(tapGrade(report));
   });
   t.match(res, { ok: false, count: 3, fail: 1, skip: 1 });
@@ -39,7 +75,14 @@ t.test('TAP output is read by the TAP parser with its passes, failures and skips
 
 t.test('JUnit output is well-formed XML with escaped text', async (t) => {
   const xml = junitGrade(report);
-  const r = spawnSync('python3', ['-c', 'import sys, xml.dom.minidom as m; d = m.parseString(sys.stdin.read()); print(d.getElementsByTagName("testsuite")[0].getAttribute("name"))'], { input: xml, encoding: 'utf8' });
+  const r = spawnSync(
+    'python3',
+    [
+      '-c',
+      'import sys, xml.dom.minidom as m; d = m.parseString(sys.stdin.read()); print(d.getElementsByTagName("testsuite")[0].getAttribute("name"))',
+    ],
+    { input: xml, encoding: 'utf8' },
+  );
   t.equal(r.status, 0, r.stderr);
   t.equal(r.stdout.trim(), 'lesson-6: Reach <the> "outside" & more');
   t.match(xml, /<testsuites [^>]*tests="3" failures="1" errors="0" skipped="1"/);

@@ -5,7 +5,11 @@ t.test('a full snapshot reads every part of the host, the outside and each netns
   const needs = fullNeeds(['netns0'], true);
   t.ok(needs.some((n) => n.part === 'netns'));
   for (const ns of ['host', 'outside', 'netns0']) {
-    for (const part of ['links', 'routes', 'iptables', 'listening', 'sysctl']) t.ok(needs.some((n) => n.ns === ns && n.part === part), `${part} of ${ns}`);
+    for (const part of ['links', 'routes', 'iptables', 'listening', 'sysctl'])
+      t.ok(
+        needs.some((n) => n.ns === ns && n.part === part),
+        `${part} of ${ns}`,
+      );
   }
 });
 
@@ -39,7 +43,13 @@ t.test('reading again reads only what is asked, and carries the rest over', asyn
   const shell: Shell = {
     async exec(line) {
       lines.push(line);
-      return { line, exitCode: 0, stdout: `\n@@tsnet present host\n\n@@tsnet iptables host\n${RULES}`, stderr: '', durationMs: 0 };
+      return {
+        line,
+        exitCode: 0,
+        stdout: `\n@@tsnet present host\n\n@@tsnet iptables host\n${RULES}`,
+        stderr: '',
+        durationMs: 0,
+      };
     },
     async execAll() {
       throw new Error('no probes here');
@@ -50,7 +60,10 @@ t.test('reading again reads only what is asked, and carries the rest over', asyn
   t.equal(lines.length, 1, 'one round trip');
   t.match(lines[0]!, /iptables-save/);
   t.notMatch(lines[0]!, /netns list|\bip -/, 'no netns list, no links');
-  t.ok(Object.values(after.spaces.host?.iptables ?? {}).some((table) => table.rules.length > 0), 'the firewall read now');
+  t.ok(
+    Object.values(after.spaces.host?.iptables ?? {}).some((table) => table.rules.length > 0),
+    'the firewall read now',
+  );
   t.strictSame(after.spaces.host?.links, before.spaces.host?.links, 'the links carried over');
   t.strictSame(after.spaces.netns0, before.spaces.netns0, 'the netns not read carried over');
   t.strictSame(after.netns, before.netns, 'the netns list carried over');
@@ -70,6 +83,16 @@ t.test('a netns that appears without being asked for is read whole in a second r
 t.test('a part never read of a namespace that exists is unread; of one that does not, it is not', async (t) => {
   const before = snapshotOf('after-lesson-4');
   delete before.spaces.netns0!.iptables;
-  t.strictSame(unread(before, [{ ns: 'netns0', part: 'iptables' }, { ns: 'host', part: 'links' }, { ns: 'nosuch', part: 'links' }, { ns: 'netns9', part: 'links' }]), [{ ns: 'netns0', part: 'iptables' }]);
-  t.strictSame(unread(before, [{ ns: 'host', part: 'sysctl', key: 'net.ipv4.conf.all.rp_filter' }]), [{ ns: 'host', part: 'sysctl', key: 'net.ipv4.conf.all.rp_filter' }]);
+  t.strictSame(
+    unread(before, [
+      { ns: 'netns0', part: 'iptables' },
+      { ns: 'host', part: 'links' },
+      { ns: 'nosuch', part: 'links' },
+      { ns: 'netns9', part: 'links' },
+    ]),
+    [{ ns: 'netns0', part: 'iptables' }],
+  );
+  t.strictSame(unread(before, [{ ns: 'host', part: 'sysctl', key: 'net.ipv4.conf.all.rp_filter' }]), [
+    { ns: 'host', part: 'sysctl', key: 'net.ipv4.conf.all.rp_filter' },
+  ]);
 });

@@ -27,7 +27,11 @@ t.test('links after lesson 7: a bridge with an address, veths on it, and lo with
   t.equal(byName.veth0?.type, 'veth');
   t.equal(byName.veth0?.master, 'br0');
   t.equal(byName.veth1?.master, 'br0');
-  t.strictSame(byName.veth0?.addresses.filter((a) => a.family === 'inet'), [], 'the veth gave its address up to the bridge');
+  t.strictSame(
+    byName.veth0?.addresses.filter((a) => a.family === 'inet'),
+    [],
+    'the veth gave its address up to the bridge',
+  );
   t.equal(byName.lo?.type, null);
   t.equal(byName.lo?.operstate, 'UNKNOWN');
   t.equal(byName.lo?.up, true);
@@ -36,7 +40,10 @@ t.test('links after lesson 7: a bridge with an address, veths on it, and lo with
 t.test('links after lesson 4: each veth end holds its own /16', async (t) => {
   const host = parseIpAddrJson(sectionOf('after-lesson-4', 'links', 'host'));
   const v4 = (name: string): string[] =>
-    host.find((l) => l.name === name)!.addresses.filter((a) => a.family === 'inet').map((a) => `${a.local}/${a.prefixlen}`);
+    host
+      .find((l) => l.name === name)!
+      .addresses.filter((a) => a.family === 'inet')
+      .map((a) => `${a.local}/${a.prefixlen}`);
   t.strictSame(v4('veth0'), ['172.18.0.11/16']);
   t.strictSame(v4('veth1'), ['172.18.0.21/16']);
   t.equal(host.find((l) => l.name === 'veth0')!.master, null);
@@ -57,7 +64,9 @@ t.test('the outside world has a second address on lo', async (t) => {
 });
 
 t.test('an admin-down link without linkinfo, operstate or addresses gets defaults', async (t) => {
-  const [l] = parseIpAddrJson('[{"ifindex":7,"ifname":"dummy0","flags":["BROADCAST","NOARP"],"addr_info":[{"family":"inet","local":"10.0.0.1"},{"family":"packet"},{"family":"inet"}]}]');
+  const [l] = parseIpAddrJson(
+    '[{"ifindex":7,"ifname":"dummy0","flags":["BROADCAST","NOARP"],"addr_info":[{"family":"inet","local":"10.0.0.1"},{"family":"packet"},{"family":"inet"}]}]',
+  );
   t.strictSame(l, {
     name: 'dummy0',
     type: null,
@@ -90,9 +99,10 @@ t.test('routes after lesson 7: the containers go out through the bridge address'
 });
 
 t.test('a route without dst is dropped; one without dev (multipath) keeps dev null', async (t) => {
-  t.strictSame(parseIpRouteJson('[{"gateway":"1.2.3.4"},{"dst":"10.0.0.0/8","nexthops":[{"gateway":"1.1.1.1","dev":"a"}]}]'), [
-    { dst: '10.0.0.0/8', gateway: null, dev: null },
-  ]);
+  t.strictSame(
+    parseIpRouteJson('[{"gateway":"1.2.3.4"},{"dst":"10.0.0.0/8","nexthops":[{"gateway":"1.1.1.1","dev":"a"}]}]'),
+    [{ dst: '10.0.0.0/8', gateway: null, dev: null }],
+  );
 });
 
 t.test('the netns list is read newest first, as ip prints it', async (t) => {

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { parseIptablesSave } from '../../src/snapshot/iptablesSave.js';
 
 // Real `iptables-save` output (iptables 1.8.9 nf_tables), captured inside `unshare --net`.
-const fixture = (name: string): string => readFileSync(new URL(`../fixtures/iptables/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../fixtures/iptables/${name}`, import.meta.url), 'utf8');
 
 t.test('the tutorial rules come back as two tables with policies, chains and rules', async (t) => {
   const tables = parseIptablesSave(fixture('tutorial.txt'));
@@ -32,7 +33,10 @@ t.test('a user chain is listed without a policy', async (t) => {
   const filter = parseIptablesSave(fixture('common-forms.txt')).filter;
   t.strictSame(filter?.chains, ['INPUT', 'FORWARD', 'OUTPUT', 'LAB']);
   t.notOk(filter && 'LAB' in filter.policies);
-  t.strictSame(filter?.rules.filter((r) => r.chain === 'LAB').map((r) => r.args), [['-d', '10.0.0.0/8', '-j', 'RETURN']]);
+  t.strictSame(
+    filter?.rules.filter((r) => r.chain === 'LAB').map((r) => r.args),
+    [['-d', '10.0.0.0/8', '-j', 'RETURN']],
+  );
 });
 
 t.test('quoted values become single unquoted arguments', async (t) => {
@@ -40,7 +44,10 @@ t.test('quoted values become single unquoted arguments', async (t) => {
   const args = [...(tables.filter?.rules ?? []), ...(tables.nat?.rules ?? [])].map((r) => r.args);
   t.ok(args.some((a) => a.join('|') === '-s|10.0.0.0/24|-o|eth0|-m|comment|--comment|lab masquerade|-j|MASQUERADE'));
   t.ok(args.some((a) => a.join('|') === '-m|state|--state|NEW|-j|LOG|--log-prefix|new conn: '));
-  t.ok(args.some((a) => a.includes('single')), 'a one-word comment is printed without quotes');
+  t.ok(
+    args.some((a) => a.includes('single')),
+    'a one-word comment is printed without quotes',
+  );
 });
 
 t.test('escaped quotes and an empty comment are unescaped as iptables-restore would', async (t) => {
@@ -58,7 +65,8 @@ t.test('packet counters printed by iptables-save -c are not part of the rule', a
 });
 
 t.test('a duplicated -A rule is kept twice, in order', async (t) => {
-  const prerouting = parseIptablesSave(fixture('common-forms.txt')).nat?.rules.filter((r) => r.chain === 'PREROUTING') ?? [];
+  const prerouting =
+    parseIptablesSave(fixture('common-forms.txt')).nat?.rules.filter((r) => r.chain === 'PREROUTING') ?? [];
   t.equal(prerouting.length, 3);
   t.equal(prerouting[0]?.line, prerouting[1]?.line);
 });

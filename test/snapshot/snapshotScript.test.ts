@@ -45,16 +45,19 @@ t.test('the script enters each namespace other than the host once, however many 
   t.equal(bashSyntaxError(script), null);
 });
 
-t.test('a namespace is tested for existence once and reports present once, also for links and routes only', async (t) => {
-  const script = snapshotScript([
-    { ns: 'netns1', part: 'links' },
-    { ns: 'netns1', part: 'routes' },
-  ]);
-  t.equal(count(script, '[ -e /run/netns/netns1 ]'), 1);
-  t.equal(count(script, ' present netns1'), 1);
-  t.equal(count(script, 'addr show'), 1);
-  t.equal(count(script, 'route show table main'), 1);
-});
+t.test(
+  'a namespace is tested for existence once and reports present once, also for links and routes only',
+  async (t) => {
+    const script = snapshotScript([
+      { ns: 'netns1', part: 'links' },
+      { ns: 'netns1', part: 'routes' },
+    ]);
+    t.equal(count(script, '[ -e /run/netns/netns1 ]'), 1);
+    t.equal(count(script, ' present netns1'), 1);
+    t.equal(count(script, 'addr show'), 1);
+    t.equal(count(script, 'route show table main'), 1);
+  },
+);
 
 t.test('the host is read without nsenter', async (t) => {
   const script = snapshotScript([
@@ -82,9 +85,13 @@ t.test('the batch output is split into links and routes, one JSON line each', as
     { ns: 'host', part: 'links' },
     { ns: 'host', part: 'routes' },
   ];
-  const out = '\n@@tsnet present host\n@@tsnet ip=links,routes host\n[{"ifname":"lo","flags":["UP"]}]\n[{"dst":"default","gateway":"172.16.0.1","dev":"eth0"}]\n';
+  const out =
+    '\n@@tsnet present host\n@@tsnet ip=links,routes host\n[{"ifname":"lo","flags":["UP"]}]\n[{"dst":"default","gateway":"172.16.0.1","dev":"eth0"}]\n';
   const s = parseSnapshotOutput(out, needs);
-  t.strictSame(s.spaces.host?.links?.map((l) => l.name), ['lo']);
+  t.strictSame(
+    s.spaces.host?.links?.map((l) => l.name),
+    ['lo'],
+  );
   t.strictSame(s.spaces.host?.routes, [{ dst: 'default', gateway: '172.16.0.1', dev: 'eth0' }]);
 });
 
@@ -93,7 +100,10 @@ t.test('a sysctl is read with the read builtin, not a process per key', async (t
     { ns: 'host', part: 'sysctl', key: 'net.ipv4.ip_forward' },
     { ns: 'host', part: 'sysctl', key: 'net.ipv4.conf.all.forwarding' },
   ]);
-  t.match(script, "if read -r v 2>/dev/null < /proc/sys/net/ipv4/ip_forward; then printf '%s=%s\\n' net.ipv4.ip_forward \"$v\"; fi");
+  t.match(
+    script,
+    'if read -r v 2>/dev/null < /proc/sys/net/ipv4/ip_forward; then printf \'%s=%s\\n\' net.ipv4.ip_forward "$v"; fi',
+  );
   t.match(script, 'if read -r v 2>/dev/null < /proc/sys/net/ipv4/conf/all/forwarding;');
   const commands = script.split('\n').filter((l) => !l.startsWith('printf '));
   t.equal(commands.length, 2);
@@ -103,7 +113,17 @@ t.test('a sysctl is read with the read builtin, not a process per key', async (t
 t.test('no section is read for parts nobody needs', async (t) => {
   const script = snapshotScript([{ ns: 'host', part: 'routes' }]);
   t.match(script, 'route show table main');
-  for (const absent of ['netns list', 'addr show', 'iptables-save', '/proc/net/', '/proc/sys/', 'links', 'sysctl', 'iptables', 'listening']) {
+  for (const absent of [
+    'netns list',
+    'addr show',
+    'iptables-save',
+    '/proc/net/',
+    '/proc/sys/',
+    'links',
+    'sysctl',
+    'iptables',
+    'listening',
+  ]) {
     if (absent === 'links' || absent === 'listening') {
       t.notMatch(script, new RegExp(`${absent} `), `no ${absent}`);
       continue;
@@ -120,7 +140,8 @@ t.test('the netns list is read only when a netns check needs it', async (t) => {
 
 t.test('the listening part concatenates the four /proc/net tables, each after its @proto line', async (t) => {
   const script = snapshotScript([{ ns: 'host', part: 'listening' }]);
-  for (const p of ['tcp', 'tcp6', 'udp', 'udp6']) t.match(script, `echo '@proto ${p}'; [ -r /proc/net/${p} ] && printf '%s\\n' "$(</proc/net/${p})"`);
+  for (const p of ['tcp', 'tcp6', 'udp', 'udp6'])
+    t.match(script, `echo '@proto ${p}'; [ -r /proc/net/${p} ] && printf '%s\\n' "$(</proc/net/${p})"`);
   t.notMatch(script, /\bcat\b/, 'bash reads the tables itself: no process per table');
 });
 
@@ -131,29 +152,46 @@ t.test('the script is valid bash for every combination of parts', async (t) => {
       const needs: Need[] = [part === 'sysctl' ? { ns, part, key: 'net.ipv4.ip_forward' } : { ns, part }];
       t.equal(bashSyntaxError(snapshotScript(needs)), null, `${part} in ${ns}`);
     }
-    t.equal(bashSyntaxError(snapshotScript([{ ns, part: 'links' }, { ns, part: 'routes' }])), null, `links and routes in ${ns}`);
+    t.equal(
+      bashSyntaxError(
+        snapshotScript([
+          { ns, part: 'links' },
+          { ns, part: 'routes' },
+        ]),
+      ),
+      null,
+      `links and routes in ${ns}`,
+    );
   }
 });
 
 const IP_FORWARD = '/proc/sys/net/ipv4/ip_forward';
 
-t.test('run by bash, the script reads a sysctl and skips a namespace that does not exist', { skip: !existsSync(IP_FORWARD) && `${IP_FORWARD} is not readable here` }, async (t) => {
-  const key = 'net.ipv4.ip_forward';
-  const file = IP_FORWARD;
-  const needs: Need[] = [
-    { ns: 'host', part: 'sysctl', key },
-    { ns: 'host', part: 'sysctl', key: 'net.ipv4.no_such_setting' },
-    { ns: 'tsnet-test-missing', part: 'sysctl', key },
-  ];
-  const r = spawnSync('bash', ['--noprofile', '--norc', '-c', snapshotScript(needs)], { encoding: 'utf8' });
-  const s = parseSnapshotOutput(r.stdout, needs);
-  t.strictSame(s.spaces.host, { sysctl: { [key]: readFileSync(file, 'utf8').trim() } });
-  t.equal(s.spaces['tsnet-test-missing'], null);
-});
+t.test(
+  'run by bash, the script reads a sysctl and skips a namespace that does not exist',
+  { skip: !existsSync(IP_FORWARD) && `${IP_FORWARD} is not readable here` },
+  async (t) => {
+    const key = 'net.ipv4.ip_forward';
+    const file = IP_FORWARD;
+    const needs: Need[] = [
+      { ns: 'host', part: 'sysctl', key },
+      { ns: 'host', part: 'sysctl', key: 'net.ipv4.no_such_setting' },
+      { ns: 'tsnet-test-missing', part: 'sysctl', key },
+    ];
+    const r = spawnSync('bash', ['--noprofile', '--norc', '-c', snapshotScript(needs)], { encoding: 'utf8' });
+    const s = parseSnapshotOutput(r.stdout, needs);
+    t.strictSame(s.spaces.host, { sysctl: { [key]: readFileSync(file, 'utf8').trim() } });
+    t.equal(s.spaces['tsnet-test-missing'], null);
+  },
+);
 
 // `read -r v < FILE 2>/dev/null`: bash opens FILE before it redirects stderr, so the error is printed.
 t.test('a sysctl that does not exist is skipped silently', async (t) => {
-  const r = spawnSync('bash', ['--noprofile', '--norc', '-c', snapshotScript([{ ns: 'host', part: 'sysctl', key: 'net.ipv4.no_such_setting' }])], { encoding: 'utf8' });
+  const r = spawnSync(
+    'bash',
+    ['--noprofile', '--norc', '-c', snapshotScript([{ ns: 'host', part: 'sysctl', key: 'net.ipv4.no_such_setting' }])],
+    { encoding: 'utf8' },
+  );
   t.equal(r.stderr, '');
 });
 
@@ -179,14 +217,20 @@ t.test('parseSnapshotOutput: present namespaces have every part that was read', 
   t.equal(s.spaces.netns1!.routes!.length, 2);
 });
 
-t.test('parseSnapshotOutput: present alone gives an empty state; text before the first marker is ignored', async (t) => {
-  const needs: Need[] = [{ ns: 'netns0', part: 'links' }];
-  t.strictSame(parseSnapshotOutput('noise\n@@tsnet present netns0\n', needs), { netns: [], spaces: { netns0: {} } });
-  t.strictSame(parseSnapshotOutput('', needs), { netns: [], spaces: { netns0: null } });
-});
+t.test(
+  'parseSnapshotOutput: present alone gives an empty state; text before the first marker is ignored',
+  async (t) => {
+    const needs: Need[] = [{ ns: 'netns0', part: 'links' }];
+    t.strictSame(parseSnapshotOutput('noise\n@@tsnet present netns0\n', needs), { netns: [], spaces: { netns0: {} } });
+    t.strictSame(parseSnapshotOutput('', needs), { netns: [], spaces: { netns0: null } });
+  },
+);
 
 t.test('parseSnapshotOutput: sysctl lines are split at the first = and trimmed', async (t) => {
   const needs: Need[] = [{ ns: 'host', part: 'sysctl', key: 'net.ipv4.ip_local_port_range' }];
-  const s = parseSnapshotOutput('\n@@tsnet present host\n\n@@tsnet sysctl host\nnet.ipv4.ip_local_port_range=32768\t60999\nnot a value\n', needs);
+  const s = parseSnapshotOutput(
+    '\n@@tsnet present host\n\n@@tsnet sysctl host\nnet.ipv4.ip_local_port_range=32768\t60999\nnot a value\n',
+    needs,
+  );
   t.strictSame(s.spaces.host!.sysctl, { 'net.ipv4.ip_local_port_range': '32768\t60999' });
 });

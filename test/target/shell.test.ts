@@ -7,23 +7,34 @@ import { execaSpawner, nodeSpawner } from '../../src/exec/spawner.js';
 
 const SEP = '\x1e';
 
-t.test('framedCommand evals the line quoted, with stdin from /dev/null, then prints the status on both streams', async (t) => {
-  t.equal(
-    framedCommand(3, 'echo hi', {}, '/run/tsnet/jobs'),
-    `eval 'echo hi' </dev/null; __tsnet_rc=$?\nprintf '${SEP}TSNET:3:%s${SEP}' "$__tsnet_rc"; printf '${SEP}TSNET:3${SEP}' >&2\n`,
-  );
-});
+t.test(
+  'framedCommand evals the line quoted, with stdin from /dev/null, then prints the status on both streams',
+  async (t) => {
+    t.equal(
+      framedCommand(3, 'echo hi', {}, '/run/tsnet/jobs'),
+      `eval 'echo hi' </dev/null; __tsnet_rc=$?\nprintf '${SEP}TSNET:3:%s${SEP}' "$__tsnet_rc"; printf '${SEP}TSNET:3${SEP}' >&2\n`,
+    );
+  },
+);
 
 t.test('framedCommand quotes single quotes in the line', async (t) => {
   const framed = framedCommand(1, "echo 'it'\"'\"'s' > /tmp/x", {}, '/tmp');
   t.equal(framed.split('\n')[0], `eval 'echo '\\''it'\\''"'\\''"'\\''s'\\'' > /tmp/x' </dev/null; __tsnet_rc=$?`);
 });
 
-t.test('a background job with a port waits for that port (hex) to listen in the job\'s namespace', async (t) => {
-  const framed = framedCommand(7, 'nsenter --net=/run/netns/netns0 python3 -m http.server --bind 172.18.0.10 5000', { background: { port: 5000 } }, '/run/tsnet/jobs');
-  t.match(framed, `eval 'exec setsid nsenter --net=/run/netns/netns0 python3 -m http.server --bind 172.18.0.10 5000' </dev/null >/run/tsnet/jobs/job-${process.pid}-7.log 2>&1 & __tsnet_pid=$!`);
-  t.match(framed, "$(</proc/$__tsnet_pid/net/tcp)");
-  t.match(framed, "[0-9A-F]+:1388\\ [0-9A-F]+:[0-9A-F]+\\ 0A ]]");
+t.test("a background job with a port waits for that port (hex) to listen in the job's namespace", async (t) => {
+  const framed = framedCommand(
+    7,
+    'nsenter --net=/run/netns/netns0 python3 -m http.server --bind 172.18.0.10 5000',
+    { background: { port: 5000 } },
+    '/run/tsnet/jobs',
+  );
+  t.match(
+    framed,
+    `eval 'exec setsid nsenter --net=/run/netns/netns0 python3 -m http.server --bind 172.18.0.10 5000' </dev/null >/run/tsnet/jobs/job-${process.pid}-7.log 2>&1 & __tsnet_pid=$!`,
+  );
+  t.match(framed, '$(</proc/$__tsnet_pid/net/tcp)');
+  t.match(framed, '[0-9A-F]+:1388\\ [0-9A-F]+:[0-9A-F]+\\ 0A ]]');
   t.notMatch(framed, /\bgrep\b/, 'bash matches the socket table itself: no process per poll');
   t.match(framed, 'listening on port 5000');
   t.match(framed, `printf '${SEP}TSNET:7:%s${SEP}' "$__tsnet_rc"`);
@@ -87,7 +98,11 @@ t.test('a persistent local bash', async (t) => {
   });
 
   t.test('runs lines one after the other, in the order given', async (t) => {
-    const results = await Promise.all([shell.exec('sleep 0.1; echo 1'), shell.exec('echo 2'), shell.exec('echo 3 >&2')]);
+    const results = await Promise.all([
+      shell.exec('sleep 0.1; echo 1'),
+      shell.exec('echo 2'),
+      shell.exec('echo 3 >&2'),
+    ]);
     t.strictSame(
       results.map((r) => r.stdout + r.stderr),
       ['1\n', '2\n', '3\n'],
@@ -105,7 +120,11 @@ t.test('a persistent local bash', async (t) => {
     const m = /^started in the background \(pid (\d+)\); log: (\S+)\n$/.exec(r.stdout);
     t.ok(m, r.stdout);
     const log = m?.[2] ?? '';
-    t.equal(log.slice(0, log.lastIndexOf('-')), join(dir, `job-${process.pid}`), 'the log is in the jobs directory, named by our pid');
+    t.equal(
+      log.slice(0, log.lastIndexOf('-')),
+      join(dir, `job-${process.pid}`),
+      'the log is in the jobs directory, named by our pid',
+    );
   });
 
   t.test('a background job that exits before it listens fails with its output and status', async (t) => {
@@ -116,7 +135,8 @@ t.test('a persistent local bash', async (t) => {
   });
 
   t.test('runs probe lines side by side and returns each status and output', async (t) => {
-    const trimmed = (rs: { exitCode: number; output: string }[]): { exitCode: number; output: string }[] => rs.map((r) => ({ ...r, output: r.output.trim() }));
+    const trimmed = (rs: { exitCode: number; output: string }[]): { exitCode: number; output: string }[] =>
+      rs.map((r) => ({ ...r, output: r.output.trim() }));
     t.strictSame(trimmed(await shell.execAll(['echo a', 'echo b >&2; exit 3', 'printf c'])), [
       { exitCode: 0, output: 'a' },
       { exitCode: 3, output: 'b' },
@@ -140,8 +160,12 @@ t.test('a line that runs too long stops the shell', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tsnet-shell-test-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const shell = await openShell([], dir);
-  await t.rejects(shell.exec('sleep 2', { timeoutMs: 1000 }), { message: '`sleep 2` did not finish within 1.0 s; the shell was stopped' });
-  await t.rejects(shell.exec('echo again'), { message: '`sleep 2` did not finish within 1.0 s; the shell was stopped' });
+  await t.rejects(shell.exec('sleep 2', { timeoutMs: 1000 }), {
+    message: '`sleep 2` did not finish within 1.0 s; the shell was stopped',
+  });
+  await t.rejects(shell.exec('echo again'), {
+    message: '`sleep 2` did not finish within 1.0 s; the shell was stopped',
+  });
   await shell.close();
 });
 
@@ -176,14 +200,20 @@ t.test('a background job writes its output to the log, not to the result', async
   await shell.close();
 });
 
-for (const [name, spawner] of [['execa', execaSpawner], ["node's own spawn", nodeSpawner]] as const) {
+for (const [name, spawner] of [
+  ['execa', execaSpawner],
+  ["node's own spawn", nodeSpawner],
+] as const) {
   t.test(`started with ${name}, the shell frames output, status and failures alike`, async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'tsnet-shell-test-'));
     t.teardown(() => rmSync(dir, { recursive: true, force: true }));
     const shell = await openShell([], dir, spawner);
     const r = await shell.exec('echo out; echo err >&2; (exit 3)');
     t.strictSame([r.stdout, r.stderr, r.exitCode], ['out\n', 'err\n', 3]);
-    t.strictSame(await shell.execAll(['echo a', 'exit 4']), [{ exitCode: 0, output: 'a\n' }, { exitCode: 4, output: '\n' }]);
+    t.strictSame(await shell.execAll(['echo a', 'exit 4']), [
+      { exitCode: 0, output: 'a\n' },
+      { exitCode: 4, output: '\n' },
+    ]);
     await t.rejects(shell.exec('exit 5'), { message: 'the shell in the target ended (exit 5)' });
     await shell.close();
     const missing = await openShell(['/nonexistent/tsnet-no-such-program'], dir, spawner);

@@ -52,20 +52,35 @@ export async function learnCommand(lessonArg: string, opts: LearnOptions): Promi
   // the prerequisites are in); a lab that was there before holds the learner's work and stays.
   const onSetupSignal = (signal: InterruptSignal): void => {
     const { destroyed } = lab.interruptLabs();
-    const outcome = destroyed.includes(spec.name) ? `the lab "${spec.name}" it was creating was removed` : `the lab "${spec.name}" stays`;
+    const outcome = destroyed.includes(spec.name)
+      ? `the lab "${spec.name}" it was creating was removed`
+      : `the lab "${spec.name}" stays`;
     process.stderr.write(`\ntsnet-learn learn: ${signal === 'SIGINT' ? 'interrupted' : 'terminated'}; ${outcome}\n`);
     process.exit(exitCodeFor(signal));
   };
   process.on('SIGINT', onSetupSignal);
   process.on('SIGTERM', onSetupSignal);
 
-  const target = await openTarget(spec, { create: true, allowHost: false, newLab: { ephemeral: true, command: `learn ${lesson.id}` } });
+  const target = await openTarget(spec, {
+    create: true,
+    allowHost: false,
+    newLab: { ephemeral: true, command: `learn ${lesson.id}` },
+  });
   let released = false;
   let shells: Shell[] = [];
   let dir: string | null = null;
   let channel: { close(): void } | null = null;
   try {
-    const [{ openShell }, { runLessons }, { judgeLasting, resumePoint }, { takeFullSnapshot }, { learnSession }, shellFiles, { openPromptChannel }, { HELPERS }] = await Promise.all([
+    const [
+      { openShell },
+      { runLessons },
+      { judgeLasting, resumePoint },
+      { takeFullSnapshot },
+      { learnSession },
+      shellFiles,
+      { openPromptChannel },
+      { HELPERS },
+    ] = await Promise.all([
       import('../../target/shell.js'),
       import('../../run/runLessons.js'),
       import('../../run/resumePoint.js'),
@@ -84,15 +99,22 @@ export async function learnCommand(lessonArg: string, opts: LearnOptions): Promi
     const before = chain.slice(0, -1);
     if (before.length) {
       const onEvent = (e: RunEvent): void => {
-        if (e.type === 'lesson-end' && e.lesson.status !== 'failed') say(`  ${pc.green('✓')} ${e.lesson.id} ${e.lesson.status === 'satisfied' ? 'already in place' : 'applied'} ${pc.dim(`(prerequisite: ${e.lesson.title})`)}`);
+        if (e.type === 'lesson-end' && e.lesson.status !== 'failed')
+          say(
+            `  ${pc.green('✓')} ${e.lesson.id} ${e.lesson.status === 'satisfied' ? 'already in place' : 'applied'} ${pc.dim(`(prerequisite: ${e.lesson.title})`)}`,
+          );
       };
       say(pc.dim(`Preparing the prerequisites: ${before.map((l) => l.id).join(', ')}`));
       const report = await runLessons({ chain: before, target, shell, onEvent });
       // Applied, or stopped at a step that failed: either way the lab is the learner's now.
       if (!report.passed) {
         const s = report.steps.find((x) => x.status === 'failed');
-        say(`${pc.red('✗')} could not apply ${s?.lesson ?? 'a prerequisite'}${s ? ` at step ${s.index} "${s.title}": ${s.failure}` : ''}`);
-        say(`  tsnet-learn run ${s?.lesson ?? lesson.id} --target lab:${spec.name} shows the details; --from-scratch starts in a new lab.`);
+        say(
+          `${pc.red('✗')} could not apply ${s?.lesson ?? 'a prerequisite'}${s ? ` at step ${s.index} "${s.title}": ${s.failure}` : ''}`,
+        );
+        say(
+          `  tsnet-learn run ${s?.lesson ?? lesson.id} --target lab:${spec.name} shows the details; --from-scratch starts in a new lab.`,
+        );
         if (target.fresh) await lab.releaseLab(spec.name);
         released = true;
         return 1;
@@ -104,16 +126,32 @@ export async function learnCommand(lessonArg: string, opts: LearnOptions): Promi
     released = true;
     if (at.done) {
       say(`${pc.green('✓')} ${lesson.id} is already complete in lab "${spec.name}": every check holds.`);
-      say(`  To do it again: tsnet-learn learn ${lesson.id}${spec.name === 'default' ? '' : ` --lab ${spec.name}`} --from-scratch`);
+      say(
+        `  To do it again: tsnet-learn learn ${lesson.id}${spec.name === 'default' ? '' : ` --lab ${spec.name}`} --from-scratch`,
+      );
       return 0;
     }
     const list = (await catalog).lessons;
     const nextLesson = list[list.findIndex((l: Lesson) => l.id === lesson.id) + 1]?.id ?? null;
-    const session = learnSession({ lesson, startAt: at.step, shells, target, lab: spec.name, nextLesson, initial: await takeFullSnapshot(shell, false) });
+    const session = learnSession({
+      lesson,
+      startAt: at.step,
+      shells,
+      target,
+      lab: spec.name,
+      nextLesson,
+      initial: await takeFullSnapshot(shell, false),
+    });
 
     say('');
     say(pc.bold(`${lesson.id}: ${lesson.title}`));
-    if (lesson.summary) say(lesson.summary.split('\n').map((l) => `  ${l}`).join('\n'));
+    if (lesson.summary)
+      say(
+        lesson.summary
+          .split('\n')
+          .map((l) => `  ${l}`)
+          .join('\n'),
+      );
     const resume = describeResume(at);
     if (resume) say(`\n${pc.yellow(resume)}`);
     say(`\nYou get a root shell inside the lab: its network is private, yours is never touched. Type each step's`);
@@ -142,7 +180,9 @@ export async function learnCommand(lessonArg: string, opts: LearnOptions): Promi
     const ignore = (): void => undefined;
     process.on('SIGINT', ignore);
     process.on('SIGQUIT', ignore);
-    const child = spawn(target.argv[0]!, [...target.argv.slice(1), 'bash', '--rcfile', rcfile, '-i'], { stdio: 'inherit' });
+    const child = spawn(target.argv[0]!, [...target.argv.slice(1), 'bash', '--rcfile', rcfile, '-i'], {
+      stdio: 'inherit',
+    });
     const forward = (signal: NodeJS.Signals) => () => child.kill(signal === 'SIGTERM' ? 'SIGHUP' : signal);
     const onTerm = forward('SIGTERM');
     const onHup = forward('SIGHUP');

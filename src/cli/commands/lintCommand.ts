@@ -11,7 +11,12 @@ export async function lintCommand(files: string[]): Promise<number> {
   const { lint } = await import('../../lesson/lint.js');
   const { formatMessages } = await import('../../lesson/message.js');
   const dir = lessonsDir();
-  const paths = files.length ? files : readdirSync(dir).filter((f) => f.endsWith('.md')).sort().map((f) => join(dir, f));
+  const paths = files.length
+    ? files
+    : readdirSync(dir)
+        .filter((f) => f.endsWith('.md'))
+        .sort()
+        .map((f) => join(dir, f));
   const inputs = paths.map((p) => {
     let source: string;
     try {
@@ -30,7 +35,9 @@ export async function lintCommand(files: string[]): Promise<number> {
     const lessons = inputs.map((i) => i.result.lesson!);
     const steps = lessons.reduce((n, l) => n + l.steps.length, 0);
     const checks = lessons.reduce((n, l) => n + l.steps.reduce((m, s) => m + s.checks.length, 0), 0);
-    process.stdout.write(`${inputs.length} lesson file${inputs.length === 1 ? '' : 's'} well formed: ${steps} steps, ${checks} checks\n`);
+    process.stdout.write(
+      `${inputs.length} lesson file${inputs.length === 1 ? '' : 's'} well formed: ${steps} steps, ${checks} checks\n`,
+    );
   }
   return code;
 }

@@ -27,7 +27,8 @@ export async function overviewCommand(): Promise<string> {
   // Suggest the lesson after the last one done; lessons 5 to 7 rebuild what 1 to 4 built, so earlier gaps are normal.
   const done = lessons.map((l) => progress.get(l.id)?.state === 'done');
   const lastDone = done.lastIndexOf(true);
-  const suggest = lastDone < 0 ? (lessons.find((l) => progress.get(l.id)?.state === 'at') ?? lessons[0]) : lessons[lastDone + 1];
+  const suggest =
+    lastDone < 0 ? (lessons.find((l) => progress.get(l.id)?.state === 'at') ?? lessons[0]) : lessons[lastDone + 1];
   const footer = suggest
     ? `Continue with: tsnet-learn learn ${suggest.id}`
     : `${lessons.at(-1)?.id}, the last lesson, is done. To do a lesson again in a new lab: tsnet-learn learn N --from-scratch`;

@@ -32,34 +32,52 @@ async function stop(pid: number): Promise<void> {
 export async function resetCommand(opts: { target?: string }): Promise<number> {
   if (opts.target !== 'host') {
     throw new UserError(
-      opts.target ? `reset only undoes host runs; "${opts.target}" is not --target host.` : 'reset needs --target host: it undoes what `tsnet-learn run --target host` changed on this machine.',
+      opts.target
+        ? `reset only undoes host runs; "${opts.target}" is not --target host.`
+        : 'reset needs --target host: it undoes what `tsnet-learn run --target host` changed on this machine.',
       'A lab is removed whole with: tsnet-learn lab destroy NAME',
     );
   }
-  const [{ isRoot }, { settledRecord }, { isEmptyRecord }, { removeHostRecord, writeHostRecord, hostRecordPath }, { takeHostSnapshot }, { resetPlan }, { backendOf }, { onPath }, { startTimeOf }, { claimHost }] =
-    await Promise.all([
-      import('../../lab/lab.js'),
-      import('../../host/hostRun.js'),
-      import('../../host/hostRecord.js'),
-      import('../../host/hostRecordFile.js'),
-      import('../../host/hostSnapshot.js'),
-      import('../../host/resetPlan.js'),
-      import('../../host/hostFacts.js'),
-      import('../../exec/preflight.js'),
-      import('../../lab/labStore.js'),
-      import('../../lab/labLock.js'),
-    ]);
-  if (!isRoot()) throw new UserError('reset --target host needs root.', 'Run it as root (sudo tsnet-learn reset --target host).');
+  const [
+    { isRoot },
+    { settledRecord },
+    { isEmptyRecord },
+    { removeHostRecord, writeHostRecord, hostRecordPath },
+    { takeHostSnapshot },
+    { resetPlan },
+    { backendOf },
+    { onPath },
+    { startTimeOf },
+    { claimHost },
+  ] = await Promise.all([
+    import('../../lab/lab.js'),
+    import('../../host/hostRun.js'),
+    import('../../host/hostRecord.js'),
+    import('../../host/hostRecordFile.js'),
+    import('../../host/hostSnapshot.js'),
+    import('../../host/resetPlan.js'),
+    import('../../host/hostFacts.js'),
+    import('../../exec/preflight.js'),
+    import('../../lab/labStore.js'),
+    import('../../lab/labLock.js'),
+  ]);
+  if (!isRoot())
+    throw new UserError('reset --target host needs root.', 'Run it as root (sudo tsnet-learn reset --target host).');
   claimHost('tsnet-learn reset --target host');
   const record = settledRecord();
   if (isEmptyRecord(record)) {
-    process.stdout.write('Nothing to reset: no change by `tsnet-learn run --target host` is recorded on this machine.\n');
+    process.stdout.write(
+      'Nothing to reset: no change by `tsnet-learn run --target host` is recorded on this machine.\n',
+    );
     return 0;
   }
   const snapshot = takeHostSnapshot(record.sysctls.map((s) => s.key));
   const netnsPids: Record<string, number[]> = {};
   for (const ns of record.netns.filter((n) => snapshot.netns.includes(n))) {
-    netnsPids[ns] = spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout.split(/\s+/).filter(Boolean).map(Number);
+    netnsPids[ns] = spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' })
+      .stdout.split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
   }
   const plan = resetPlan(record, {
     snapshot,
@@ -70,7 +88,9 @@ export async function resetCommand(opts: { target?: string }): Promise<number> {
     existingDirs: record.dirs.map((d) => d.path).filter((d) => existsSync(d)),
   });
 
-  const out: string[] = [`Undoing what tsnet-learn run --target host changed on this machine${record.lessons.length ? ` (${record.lessons.join(', ')})` : ''}:`];
+  const out: string[] = [
+    `Undoing what tsnet-learn run --target host changed on this machine${record.lessons.length ? ` (${record.lessons.join(', ')})` : ''}:`,
+  ];
   const failures: string[] = [];
   for (const step of plan.steps) {
     let error: string | null = null;
@@ -91,9 +111,11 @@ export async function resetCommand(opts: { target?: string }): Promise<number> {
           // Not empty: something else lives there now (the record itself, when it is the state directory).
         }
       }
-    }
-    else {
-      const r = spawnSync(step.argv[0]!, step.argv.slice(1), { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
+    } else {
+      const r = spawnSync(step.argv[0]!, step.argv.slice(1), {
+        encoding: 'utf8',
+        env: { ...process.env, LC_ALL: 'C' },
+      });
       const stderr = (r.stderr ?? '').trim() || (r.error?.message ?? '');
       if (r.status !== 0) {
         if (step.gone?.test(stderr)) gone = true;
@@ -107,12 +129,16 @@ export async function resetCommand(opts: { target?: string }): Promise<number> {
   for (const k of plan.kept) out.push(`  · left alone: ${k}`);
   if (failures.length > 0) {
     writeHostRecord(record);
-    out.push(`${failures.length} of ${plan.steps.length} steps failed. The record stays in ${hostRecordPath()}; fix the cause and run tsnet-learn reset --target host again.`);
+    out.push(
+      `${failures.length} of ${plan.steps.length} steps failed. The record stays in ${hostRecordPath()}; fix the cause and run tsnet-learn reset --target host again.`,
+    );
     process.stdout.write(`${out.join('\n')}\n`);
     return 2;
   }
   removeHostRecord();
-  out.push(`Done: ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}; what tsnet-learn changed is undone, everything else was left as it was.`);
+  out.push(
+    `Done: ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}; what tsnet-learn changed is undone, everything else was left as it was.`,
+  );
   process.stdout.write(`${out.join('\n')}\n`);
   return 0;
 }

@@ -3,9 +3,19 @@ import { UserError } from '../../core/errors.js';
 import { onInterrupt } from '../../exec/onInterrupt.js';
 
 /** The exit code: 0 all passed, 1 something failed (bad input throws UserError: exit 2; a signal exits 130/143). */
-export async function runCommand(lessonArg: string, opts: { target: string; format: 'pretty' | 'json'; verbose?: boolean; fromScratch?: boolean; keep?: boolean }): Promise<number> {
+export async function runCommand(
+  lessonArg: string,
+  opts: { target: string; format: 'pretty' | 'json'; verbose?: boolean; fromScratch?: boolean; keep?: boolean },
+): Promise<number> {
   let code = 0;
-  const [{ resolveLesson }, { parseTargetSpec, openTarget, formatSpec }, { assertTools }, { openShell }, { runLessons }, lab] = await Promise.all([
+  const [
+    { resolveLesson },
+    { parseTargetSpec, openTarget, formatSpec },
+    { assertTools },
+    { openShell },
+    { runLessons },
+    lab,
+  ] = await Promise.all([
     import('../../lesson/catalog.js'),
     import('../../target/target.js'),
     import('../../exec/preflight.js'),
@@ -23,7 +33,8 @@ export async function runCommand(lessonArg: string, opts: { target: string; form
   else if (spec.kind === 'host') claims.claimHost(`${command} --target host`);
   else claims.claimNetworkOf(spec.pid, `${command} --target pid:${spec.pid}`);
   if (opts.fromScratch) {
-    if (spec.kind !== 'lab') throw new UserError('--from-scratch rebuilds a lab; it cannot undo changes to a host or another process.');
+    if (spec.kind !== 'lab')
+      throw new UserError('--from-scratch rebuilds a lab; it cannot undo changes to a host or another process.');
     await lab.destroyLab(spec.name);
   }
   // Interrupted: a lab this run creates is its own, so it goes (unless --keep): the learner is back where
@@ -33,14 +44,21 @@ export async function runCommand(lessonArg: string, opts: { target: string; form
     const { destroyed } = lab.interruptLabs();
     if (spec.kind !== 'lab') return `what was applied to ${formatSpec(spec)} so far stays`;
     const name = spec.name;
-    if (destroyed.includes(name)) return `the lab "${name}" that this run created was destroyed (with --keep it would stay)`;
-    if (existed) return `the lab "${name}" existed before this run, so it stays, with what was done so far (\`tsnet-learn lab destroy ${name}\` removes it)`;
-    if (lab.findLab(name)) return `the lab "${name}" stays, with what was done so far: look around with \`tsnet-learn lab shell ${name}\`, remove it with \`tsnet-learn lab destroy ${name}\``;
+    if (destroyed.includes(name))
+      return `the lab "${name}" that this run created was destroyed (with --keep it would stay)`;
+    if (existed)
+      return `the lab "${name}" existed before this run, so it stays, with what was done so far (\`tsnet-learn lab destroy ${name}\` removes it)`;
+    if (lab.findLab(name))
+      return `the lab "${name}" stays, with what was done so far: look around with \`tsnet-learn lab shell ${name}\`, remove it with \`tsnet-learn lab destroy ${name}\``;
     return `the lab "${name}" was still being created, and was removed`;
   });
   // Load the process library while the lab is being built (the CPU is idle then).
   const loading = import('execa');
-  const target = await openTarget(spec, { create: true, allowHost: true, newLab: { ephemeral: !opts.keep, command: `run ${chain.at(-1)!.id}` } });
+  const target = await openTarget(spec, {
+    create: true,
+    allowHost: true,
+    newLab: { ephemeral: !opts.keep, command: `run ${chain.at(-1)!.id}` },
+  });
   let released = false;
   let hostRun: import('../../host/hostRun.js').HostRun | null = null;
   try {
@@ -48,7 +66,9 @@ export async function runCommand(lessonArg: string, opts: { target: string; form
       // The tutorial assumes its host owns 172.16.0.2; on a real machine that address may be on the network.
       const { unsafeTraffic } = await import('../../host/hostSafety.js');
       const { execFileSync } = await import('node:child_process');
-      const addrs = JSON.parse(execFileSync('ip', ['-j', 'addr', 'show'], { encoding: 'utf8' })) as { addr_info?: { local?: string }[] }[];
+      const addrs = JSON.parse(execFileSync('ip', ['-j', 'addr', 'show'], { encoding: 'utf8' })) as {
+        addr_info?: { local?: string }[];
+      }[];
       const unsafe = unsafeTraffic(chain, new Set(addrs.flatMap((l) => (l.addr_info ?? []).map((a) => a.local ?? ''))));
       if (unsafe.length) {
         throw new UserError(
@@ -58,25 +78,45 @@ export async function runCommand(lessonArg: string, opts: { target: string; form
       }
     }
     // Host: a preflight before anything is touched, then a record of everything the run changes (reset undoes it).
-    hostRun = spec.kind === 'host' ? (await import('../../host/hostRun.js')).startHostRun(chain, target.jobsDir!) : null;
+    hostRun =
+      spec.kind === 'host' ? (await import('../../host/hostRun.js')).startHostRun(chain, target.jobsDir!) : null;
     await loading;
     const shell = await openShell(target.argv, target.jobsDir);
-    const pretty = opts.format === 'pretty' ? (await import('../../report/prettyReporter.js')).prettyReporter(process.stdout, { verbose: opts.verbose }) : null;
-    if (pretty) process.stdout.write(`tsnet-learn run ${chain.at(-1)!.id} in ${target.label}${target.fresh ? ' (new lab)' : ''}\n`);
+    const pretty =
+      opts.format === 'pretty'
+        ? (await import('../../report/prettyReporter.js')).prettyReporter(process.stdout, { verbose: opts.verbose })
+        : null;
+    if (pretty)
+      process.stdout.write(
+        `tsnet-learn run ${chain.at(-1)!.id} in ${target.label}${target.fresh ? ' (new lab)' : ''}\n`,
+      );
     try {
       const run = hostRun;
-      const report = await runLessons({ chain, target, shell, onEvent: run ? (e) => (run.onEvent(e), pretty?.onEvent(e)) : pretty?.onEvent, changes: true });
+      const report = await runLessons({
+        chain,
+        target,
+        shell,
+        onEvent: run ? (e) => (run.onEvent(e), pretty?.onEvent(e)) : pretty?.onEvent,
+        changes: true,
+      });
       // The run got to its report, passed or failed: the lab it made is the learner's now.
       if (target.lab && target.fresh) await lab.releaseLab(target.lab.name);
       released = true;
       if (pretty) {
         pretty.finish(report);
         // A command that failed in a lab this run did not make may have met what an earlier, unfinished run left.
-        const stuck = report.steps.find((s) => s.status === 'failed' && s.commands.some((c) => c.exitCode !== 0 && !c.mayFail));
+        const stuck = report.steps.find(
+          (s) => s.status === 'failed' && s.commands.some((c) => c.exitCode !== 0 && !c.mayFail),
+        );
         if (stuck && target.lab && !target.fresh) {
-          process.stdout.write(`\nThis lab was not new: part of that step may have been done before (an interrupted run, or by hand). To start over in a new lab: tsnet-learn run ${chain.at(-1)!.id} --target lab:${target.lab.name} --from-scratch\n`);
+          process.stdout.write(
+            `\nThis lab was not new: part of that step may have been done before (an interrupted run, or by hand). To start over in a new lab: tsnet-learn run ${chain.at(-1)!.id} --target lab:${target.lab.name} --from-scratch\n`,
+          );
         }
-        if (target.lab) process.stdout.write(`\nThe lab stays as it is: look around with \`tsnet-learn lab shell ${target.lab.name}\`, remove it with \`tsnet-learn lab destroy ${target.lab.name}\`.\n`);
+        if (target.lab)
+          process.stdout.write(
+            `\nThe lab stays as it is: look around with \`tsnet-learn lab shell ${target.lab.name}\`, remove it with \`tsnet-learn lab destroy ${target.lab.name}\`.\n`,
+          );
       } else process.stdout.write((await import('../../report/jsonReport.js')).jsonReport(report));
       code = report.passed ? 0 : 1;
     } finally {

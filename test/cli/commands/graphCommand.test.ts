@@ -32,7 +32,10 @@ t.test('an extension it cannot draw, or text into a file, is a usage error', asy
   const png = error(() => graphFormat('net.png', undefined, true));
   t.ok(png instanceof UserError, 'exit 2');
   t.match(png, { message: 'Cannot tell the format of "net.png" from its name.', help: /-o FILE\.svg/ });
-  t.match(error(() => graphFormat('network', undefined, true)), { message: /Cannot tell the format of "network"/ });
+  t.match(
+    error(() => graphFormat('network', undefined, true)),
+    { message: /Cannot tell the format of "network"/ },
+  );
   const text = error(() => graphFormat('net.txt', 'text', true));
   t.ok(text instanceof UserError);
   t.match(text, { message: /--format text is for the terminal/ });
