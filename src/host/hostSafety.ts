@@ -1,23 +1,22 @@
 // Network safety in host mode: a lesson's own ping and curl lines may only reach the containers'
 // subnet, loopback or this machine's addresses. Pure: the caller supplies the local addresses.
+import { type CommandLine, programOf } from '../core/commandLine.js';
 import { inCidr, parseCidr, parseIPv4 } from '../core/ipv4.js';
 import type { Lesson } from '../lesson/lesson.js';
 
 const CONTAINERS = parseCidr('172.18.0.0/16')!;
 
-/** The IPv4 destinations a ping or curl line sends traffic to. */
-export function destinationsOf(line: string): string[] {
-  const words = line
-    .replace(/^nsenter\s+(?:-\S+\s+)*/, '')
-    .replace(/^ip\s+netns\s+exec\s+\S+\s+/, '')
-    .split(/\s+/);
-  const head = words[0];
-  if (head !== 'ping' && head !== 'curl') return [];
-  return words
-    .slice(1)
-    .filter((w) => !w.startsWith('-'))
-    .map((w) => w.replace(/^[a-z]+:\/\//, '').replace(/[:/].*$/, ''))
-    .filter((w) => parseIPv4(w) !== null);
+/** The IPv4 destinations the ping and curl commands of a line send traffic to, past any wrapper. */
+export function destinationsOf(line: CommandLine): string[] {
+  return line.commands.flatMap((c) => {
+    if (!['ping', 'curl'].includes(programOf(c))) return [];
+    return c.argv
+      .slice(1)
+      .map((w) => w.text)
+      .filter((w) => !w.startsWith('-'))
+      .map((w) => w.replace(/^[a-z]+:\/\//, '').replace(/[:/].*$/, ''))
+      .filter((w) => parseIPv4(w) !== null);
+  });
 }
 
 /** Lines of the chain that would send traffic off this machine, with the address. */
@@ -29,7 +28,7 @@ export function unsafeTraffic(
   for (const lesson of chain) {
     for (const step of lesson.steps) {
       for (const c of step.commands) {
-        for (const address of destinationsOf(c.line)) {
+        for (const address of destinationsOf(c.parsed)) {
           if (!inCidr(address, CONTAINERS) && !address.startsWith('127.') && !localAddresses.has(address))
             out.push({ lesson: lesson.id, line: c.line, address });
         }

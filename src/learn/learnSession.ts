@@ -1,5 +1,6 @@
 // A learner working through one lesson by hand: the current step, judged again after every command
 // they type, with what the command changed. Side effects only through the Shell it is given.
+import { parseCommandLine } from '../core/commandLine.js';
 import type { Snapshot } from '../snapshot/model.js';
 import { diffSnapshots, type Change } from '../snapshot/diffSnapshots.js';
 import { checkNeeds, evaluateChecks, type CheckResult } from '../judge/evaluateChecks.js';
@@ -34,7 +35,13 @@ export interface Reevaluation {
  * for every namespace after every command; those other parts only for the namespaces touched. Pure.
  */
 export function touchedBy(command: string, ctx: string): (ns: string) => boolean {
-  return (ns) => ns === ctx || command.split(/[\s/=]+/).includes(ns);
+  const named = new Set([ctx]);
+  for (const c of parseCommandLine(command).commands) {
+    if (c.netns?.kind === 'named') named.add(c.netns.name);
+    for (const w of [...c.words, ...c.redirects.map((r) => r.target)])
+      for (const part of w.text.split(/[\s/=]+/)) named.add(part);
+  }
+  return (ns) => named.has(ns);
 }
 
 const KEPT_PARTS = ['iptables', 'listening', 'sysctl'] as const;

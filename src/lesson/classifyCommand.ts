@@ -1,4 +1,6 @@
-// What a lesson's shell line does: open or close a context, run in the background, only observe. Pure.
+// What a lesson's shell line does: open or close a context, run in the background, only observe. Pure:
+// judged on the line's model (src/core/commandLine.ts), never on its text.
+import { type CommandLine, ipArgs, programOf, type SimpleCommand } from '../core/commandLine.js';
 
 export interface LineClass {
   role: 'run' | 'open-context' | 'close-context';
@@ -8,31 +10,33 @@ export interface LineClass {
   observes: boolean;
 }
 
-const SHELLS = '(?:bash|sh)';
+const SHELLS = new Set(['bash', 'sh']);
+/** Wrappers a context may be opened with. */
+const ENTERING = new Set(['nsenter', 'ip netns exec']);
 
 /** `nsenter … --net=/run/netns/X bash` or `ip netns exec X bash`, with nothing after the shell. */
-export function contextOpened(line: string): string | null {
-  const ns = new RegExp(`^nsenter\\s+(?:\\S+\\s+)*?(?:--net=|--net\\s+|-n\\s*)(\\S+)(?:\\s+-\\S+)*\\s+${SHELLS}$`).exec(
-    line,
-  );
-  if (ns) return netnsFromPath(ns[1]!);
-  const exec = new RegExp(`^ip\\s+netns\\s+exec\\s+(\\S+)\\s+${SHELLS}$`).exec(line);
-  return exec ? exec[1]! : null;
+export function contextOpened(line: CommandLine): string | null {
+  const [c, ...more] = line.commands;
+  if (!c || more.length || line.compound || c.then !== null || c.redirects.length || c.assignments.length) return null;
+  if (!c.wrappers.length || !c.wrappers.every((w) => ENTERING.has(w.name))) return null;
+  if (c.argv.length !== 1 || !SHELLS.has(c.argv[0]!.text)) return null;
+  if (c.netns?.kind === 'named') return c.netns.name;
+  return c.netns?.kind === 'path' ? c.netns.path : null;
 }
 
-function netnsFromPath(path: string): string {
-  const m = /^\/(?:var\/)?run\/netns\/([^/]+)$/.exec(path);
-  return m ? m[1]! : path;
+/** `python3 -m http.server …`: a server that never returns. */
+export function isServer(c: SimpleCommand): boolean {
+  return /^python3?$/.test(programOf(c)) && c.argv[1]?.text === '-m' && c.argv[2]?.text === 'http.server';
 }
 
 /** The port a background server will listen on, when we know how to tell. */
-export function backgroundOf(line: string): { port: number | null } | null {
-  const http = /\bpython3?\s+-m\s+http\.server\b(.*)$/.exec(line);
-  if (http) {
-    const tokens = http[1]!.trim().split(/\s+/).filter(Boolean);
+export function backgroundOf(line: CommandLine): { port: number | null } | null {
+  const server = line.commands.find(isServer);
+  if (server) {
     let port: number | null = null;
-    for (let i = 0; i < tokens.length; i++) {
-      const t = tokens[i]!;
+    const args = server.argv.slice(3).map((w) => w.text);
+    for (let i = 0; i < args.length; i++) {
+      const t = args[i]!;
       if (['-b', '--bind', '-d', '--directory', '-p', '--protocol'].includes(t)) {
         i++;
         continue;
@@ -41,34 +45,8 @@ export function backgroundOf(line: string): { port: number | null } | null {
     }
     return { port: port ?? 8000 };
   }
-  if (/[^&]&\s*$/.test(line)) return { port: null };
+  if (line.commands.at(-1)?.then === '&') return { port: null };
   return null;
-}
-
-/** Strip wrappers that only choose where a command runs. */
-function innerCommand(line: string): string {
-  return unwrapCommand(line).inner;
-}
-
-/**
- * The command without the wrappers that choose where it runs, and the netns they name (the last one
- * wins; null when none names a netns by path or name, e.g. `nsenter -t PID`).
- */
-export function unwrapCommand(line: string): { netns: string | null; inner: string } {
-  const nsenter = /^nsenter\s+(?:-\S+\s+)*?(?:--net=(\S+)|--net\s+(\S+)|-n(\S*)|-t\s+\d+)(?:\s+-\S+)*\s+(.*)$/.exec(
-    line,
-  );
-  if (nsenter) {
-    const path = nsenter[1] ?? nsenter[2] ?? (nsenter[3] || undefined);
-    const rest = unwrapCommand(nsenter[4]!);
-    return { netns: rest.netns ?? (path ? netnsFromPath(path) : null), inner: rest.inner };
-  }
-  const exec = /^ip\s+netns\s+exec\s+(\S+)\s+(.*)$/.exec(line);
-  if (exec) {
-    const rest = unwrapCommand(exec[2]!);
-    return { netns: rest.netns ?? exec[1]!, inner: rest.inner };
-  }
-  return { netns: null, inner: line };
 }
 
 const READ_SUBCOMMANDS = new Set(['show', 'list', 'ls', 'lst', 'get', 'pids', 'identify']);
@@ -88,32 +66,48 @@ const IP_OBJECTS = new Set([
   'ru',
   'maddr',
 ]);
+const READERS = new Set(['ping', 'curl', 'cat', 'ss', 'netstat', 'iptables-save', 'ip6tables-save', 'true']);
+/** What may read another command's output in a pipeline without changing anything. */
+const FILTERS = new Set(['grep', 'egrep', 'fgrep', 'head', 'tail', 'sort', 'uniq', 'wc', 'cut', 'tr', 'column', 'cat']);
+/** Redirections that write a file (`2>&1` and `>&2` only join streams). */
+const WRITES = new Set(['>', '>>', '>|', '<>', '&>', '&>>']);
 
-/** True for lines that only read state: `ip … show/list`, ping, curl, iptables listing, cat, ss. */
-export function observesOnly(line: string): boolean {
-  const cmd = innerCommand(line.trim());
-  if (/[^>]>[^&]|>>/.test(cmd.replace(/2>&1/g, ''))) return false; // writes a file
-  const words = cmd.split(/\s+/);
+/** One simple command that only reads state: `ip … show/list`, ping, curl, iptables listing, cat, ss. */
+export function observes(c: SimpleCommand, afterPipe = false): boolean {
+  if (c.redirects.some((r) => WRITES.has(r.op) || (r.op === '>&' && !/^(\d+|-)$/.test(r.target.text)))) return false;
+  const words = c.argv.map((w) => w.text);
   const head = words[0] ?? '';
-  if (['ping', 'curl', 'cat', 'ss', 'netstat', 'iptables-save', 'ip6tables-save', 'true'].includes(head)) return true;
+  if (READERS.has(head) || (afterPipe && FILTERS.has(head))) return true;
   if (head === 'iptables')
     return words.some((w) => ['--list', '--list-rules', '--check'].includes(w) || /^-[A-Za-z]*[LSC]/.test(w));
   if (head === 'bridge') return words.includes('show') || words.length <= 2;
   if (head === 'ip') {
-    const rest = words
-      .slice(1)
-      .filter((w, i, all) => !w.startsWith('-') && !(i > 0 && ['-n', '-netns'].includes(all[i - 1]!)));
-    const [object, sub] = rest;
+    const [object, sub] = ipArgs(c.argv)
+      .map((w) => w.text)
+      .filter((w) => !w.startsWith('-'));
     if (!object || !IP_OBJECTS.has(object)) return false;
     return sub === undefined || READ_SUBCOMMANDS.has(sub) || (object !== 'netns' && sub === 'dev');
   }
   return false;
 }
 
-export function classifyLine(line: string): LineClass {
-  const trimmed = line.trim();
-  if (/^exit(\s+\d+)?$/.test(trimmed)) return { role: 'close-context', netns: null, background: null, observes: true };
-  const netns = contextOpened(trimmed);
+/** True for lines whose every command only reads state (a pipeline may end in grep, head, …). */
+export function observesOnly(line: CommandLine): boolean {
+  if (line.compound || line.commands.length === 0) return false;
+  return line.commands.every((c, i) => observes(c, line.commands[i - 1]?.then === '|'));
+}
+
+/** `exit` or `exit N`, alone on its line. */
+function closesContext(line: CommandLine): boolean {
+  const [c, ...more] = line.commands;
+  if (!c || more.length || line.compound || c.redirects.length || c.then !== null) return false;
+  const [head, code, ...rest] = c.words.map((w) => w.text);
+  return head === 'exit' && (code === undefined || /^\d+$/.test(code)) && rest.length === 0;
+}
+
+export function classifyLine(line: CommandLine): LineClass {
+  if (closesContext(line)) return { role: 'close-context', netns: null, background: null, observes: true };
+  const netns = contextOpened(line);
   if (netns) return { role: 'open-context', netns, background: null, observes: true };
-  return { role: 'run', netns: null, background: backgroundOf(trimmed), observes: observesOnly(trimmed) };
+  return { role: 'run', netns: null, background: backgroundOf(line), observes: observesOnly(line) };
 }

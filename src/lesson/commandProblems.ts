@@ -1,6 +1,7 @@
 // What is wrong with one command line of a lesson, before anything runs: sudo, a shell the runner
 // cannot follow, a command that would wipe the host's firewall, an impossible interface name or
 // address. Pure: the line in, problems with offsets into it out.
+import { type CommandLine, ipArgs, programOf, type SimpleCommand, type Word } from '../core/commandLine.js';
 import { parseCidr } from '../core/ipv4.js';
 import { contextOpened } from './classifyCommand.js';
 
@@ -15,161 +16,41 @@ export interface CommandProblem {
 /** Firewall objects the lesson made itself (`iptables -N`, `nft add table`): it may flush or delete those. */
 export type OwnedFirewall = Set<string>;
 
-interface Word {
-  text: string;
-  offset: number;
-}
-
-/** Splits a bash line into simple commands (at `|`, `||`, `&&`, `;`, `&`) of words, honouring quotes. */
-export function simpleCommands(line: string): Word[][] {
-  const commands: Word[][] = [[]];
-  let word: Word | null = null;
-  let quote: string | null = null;
-  const end = (): void => {
-    if (word) commands.at(-1)!.push(word);
-    word = null;
-  };
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quote) {
-      if (c === quote) quote = null;
-      else if (c === '\\' && quote === '"' && i + 1 < line.length) word!.text += line[++i]!;
-      else word!.text += c;
-      continue;
-    }
-    if (c === "'" || c === '"') {
-      word ??= { text: '', offset: i };
-      quote = c;
-      continue;
-    }
-    if (c === '\\') {
-      word ??= { text: '', offset: i };
-      word.text += line[i + 1] ?? '';
-      i++;
-      continue;
-    }
-    if (/\s/.test(c)) {
-      end();
-      continue;
-    }
-    // `2>&1`, `>&2` and `&>` are redirections, not separators.
-    const separator =
-      c === ';' || c === '|' || (c === '&' && line[i - 1] !== '>' && line[i - 1] !== '<' && line[i + 1] !== '>');
-    if (separator) {
-      end();
-      if (line[i + 1] === c) i++;
-      commands.push([]);
-      continue;
-    }
-    word ??= { text: '', offset: i };
-    word.text += c;
-  }
-  end();
-  return commands.filter((c) => c.length > 0);
-}
-
-/** Options of wrappers that take a separate value (`nsenter -t PID`, `timeout -s KILL 5`). */
-const VALUED: Record<string, Set<string>> = {
-  nsenter: new Set(['-t', '--target', '-S', '--setuid', '-G', '--setgid', '-w', '--wd', '-r', '--root']),
-  unshare: new Set([
-    '-S',
-    '--setuid',
-    '-G',
-    '--setgid',
-    '-R',
-    '--root',
-    '-w',
-    '--wd',
-    '--propagation',
-    '--map-user',
-    '--map-group',
-    '--map-users',
-    '--map-groups',
-  ]),
-  env: new Set(['-u', '--unset', '-C', '--chdir']),
-  timeout: new Set(['-s', '--signal', '-k', '--kill-after']),
-  nice: new Set(['-n', '--adjustment']),
-};
-
-/** The command a simple command really runs, past `VAR=x`, env, nsenter, ip netns exec, unshare, timeout…. */
-export function innerWords(words: readonly Word[]): Word[] {
-  let w = [...words];
-  for (;;) {
-    while (w[0] && /^[A-Za-z_][A-Za-z0-9_]*=/.test(w[0].text)) w = w.slice(1);
-    const head = w[0]?.text;
-    if (head === 'ip' && w[1]?.text === 'netns' && w[2]?.text === 'exec' && w.length > 4) {
-      w = w.slice(4);
-      continue;
-    }
-    if (head && (head in VALUED || ['time', 'command', 'exec', 'nohup', 'setsid', 'stdbuf'].includes(head))) {
-      const valued = VALUED[head] ?? new Set<string>();
-      let i = 1;
-      while (w[i] && (w[i]!.text.startsWith('-') || (head === 'env' && w[i]!.text.includes('=')))) {
-        if (w[i]!.text === '--') {
-          i++;
-          break;
-        }
-        i += valued.has(w[i]!.text) ? 2 : 1;
-      }
-      if (head === 'timeout') i++; // the duration
-      if (i >= w.length) return w;
-      w = w.slice(i);
-      continue;
-    }
-    return w;
-  }
-}
-
-/** True when wrapper words enter a namespace under /run/netns (`ip netns exec X`, `nsenter --net=/run/netns/X`). */
-function entersNamedNetns(wrappers: readonly Word[]): boolean {
-  return wrappers.some(
-    (w, i) =>
-      (w.text === 'exec' && wrappers[i - 1]?.text === 'netns') ||
-      /^(--net=|-n)?\/(var\/)?run\/netns\/[^/]+$/.test(w.text),
-  );
-}
-
 const SHELLS = new Set(['bash', 'sh', 'dash', 'zsh', 'ksh', 'fish']);
 const IPTABLES = /^(ip6?tables)(-legacy|-nft)?$/;
 const IPTABLES_RESTORE = /^ip6?tables(-legacy|-nft)?-restore$/;
 const BUILTIN_CHAINS = new Set(['INPUT', 'OUTPUT', 'FORWARD', 'PREROUTING', 'POSTROUTING']);
 const FIREWALL_SERVICES = /^(firewalld|ufw|nftables|netfilter-persistent|iptables|ip6tables)(\.service)?$/;
 
-function sudo(words: readonly Word[]): CommandProblem[] {
-  const head = words[0];
-  if (!head || !['sudo', 'doas'].includes(head.text)) return [];
-  return [
-    {
-      offset: head.offset,
-      reason: `Unexpected \`${head.text}\`, expected the command alone (tsnet-learn runs it with the privileges of its target)`,
-      rule: 'sudo',
-    },
-  ];
+const SUDO = new Set(['sudo', 'doas']);
+
+/** `sudo` wherever it is: wrapping the command, or alone. */
+function sudo(c: SimpleCommand): CommandProblem[] {
+  const heads = [...c.wrappers.map((w) => w.words[0]!), c.argv[0]!].filter((w) => SUDO.has(w.text));
+  return heads.map((head) => ({
+    offset: head.offset,
+    reason: `Unexpected \`${head.text}\`, expected the command alone (tsnet-learn runs it with the privileges of its target)`,
+    rule: 'sudo',
+  }));
 }
 
 /** A bare shell that is not a context opener reads /dev/null and ends: the next lines would run outside it. */
-function strayShell(line: string, words: readonly Word[], all: readonly Word[]): CommandProblem[] {
-  const head = words[0];
-  if (!head || !SHELLS.has(head.text.replace(/^.*\//, ''))) return [];
-  const rest = words.slice(1);
+function strayShell(line: CommandLine, c: SimpleCommand): CommandProblem[] {
+  const rest = c.argv.slice(1);
+  if (!SHELLS.has(programOf(c))) return [];
   if (rest.some((w) => w.text === '-c' || !w.text.startsWith('-'))) return [];
-  if (contextOpened(line.trim())) return [];
-  const last = all.at(-1)!;
-  const text = line.slice(all[0]!.offset, last.offset + last.text.length);
+  if (contextOpened(line)) return [];
   return [
     {
-      offset: all[0]!.offset,
-      reason: `Unexpected \`${text}\`: the runner cannot follow this shell, and the lines after it would run outside it, expected \`nsenter --net=/run/netns/NAME bash\` or \`ip netns exec NAME bash\` alone on its line (a context), or a command after the shell (\`bash -c '…'\`)`,
+      offset: c.start,
+      reason: `Unexpected \`${line.text.slice(c.start, c.end)}\`: the runner cannot follow this shell, and the lines after it would run outside it, expected \`nsenter --net=/run/netns/NAME bash\` or \`ip netns exec NAME bash\` alone on its line (a context), or a command after the shell (\`bash -c '…'\`)`,
       rule: 'context',
     },
   ];
 }
 
-function shown(words: readonly Word[]): string {
-  return words.map((w) => w.text).join(' ');
-}
-
-function iptables(words: readonly Word[], owned: OwnedFirewall, owns: string[]): CommandProblem[] {
+/** `text`: the command as written, for messages. */
+function iptables(words: readonly Word[], text: string, owned: OwnedFirewall, owns: string[]): CommandProblem[] {
   const head = words[0]!;
   const family = head.text.startsWith('ip6') ? 'ip6' : 'ip';
   const out: CommandProblem[] = [];
@@ -200,19 +81,19 @@ function iptables(words: readonly Word[], owned: OwnedFirewall, owns: string[]):
         : `every ${what === 'flushes' ? 'rule' : 'user-defined chain'} of the ${table} table, the host's own and Docker's or ufw's too`;
       out.push({
         offset: w.offset,
-        reason: `Unexpected \`${shown(words)}\`: it ${what} ${target}, expected the lesson's own rules deleted one by one (\`iptables${tableFlag} -D CHAIN RULE…\`)`,
+        reason: `Unexpected \`${text}\`: it ${what} ${target}, expected the lesson's own rules deleted one by one (\`iptables${tableFlag} -D CHAIN RULE…\`)`,
         rule: 'host-firewall',
       });
     } else if (w.text === '-P' || w.text === '--policy') {
       out.push({
         offset: w.offset,
-        reason: `Unexpected \`${shown(words)}\`: it changes the default policy of the whole machine (a DROP policy cuts off its other traffic), expected rules for the lesson's own traffic (\`iptables -I FORWARD -i br0 -j ACCEPT\`)`,
+        reason: `Unexpected \`${text}\`: it changes the default policy of the whole machine (a DROP policy cuts off its other traffic), expected rules for the lesson's own traffic (\`iptables -I FORWARD -i br0 -j ACCEPT\`)`,
         rule: 'host-firewall',
       });
     } else if ((w.text === '-D' || w.text === '--delete') && chain && /^\d+$/.test(words[i + 2]?.text ?? '')) {
       out.push({
         offset: w.offset,
-        reason: `Unexpected \`${shown(words)}\`: it deletes whatever rule is number ${words[i + 2]!.text} of ${chain}, maybe one of the host's, expected the rule spelled out (\`iptables${tableFlag} -D ${chain} RULE…\`)`,
+        reason: `Unexpected \`${text}\`: it deletes whatever rule is number ${words[i + 2]!.text} of ${chain}, maybe one of the host's, expected the rule spelled out (\`iptables${tableFlag} -D ${chain} RULE…\`)`,
         rule: 'host-firewall',
       });
     }
@@ -220,7 +101,7 @@ function iptables(words: readonly Word[], owned: OwnedFirewall, owns: string[]):
   return out;
 }
 
-function nft(words: readonly Word[], owned: OwnedFirewall, owns: string[]): CommandProblem[] {
+function nft(words: readonly Word[], text: string, owned: OwnedFirewall, owns: string[]): CommandProblem[] {
   const head = words[0]!;
   let i = 1;
   while (words[i]?.text.startsWith('-')) {
@@ -228,7 +109,7 @@ function nft(words: readonly Word[], owned: OwnedFirewall, owns: string[]): Comm
       return [
         {
           offset: words[i]!.offset,
-          reason: `Unexpected \`${shown(words)}\`: it loads a ruleset file the lesson does not show (such files often begin with \`flush ruleset\`), expected the nft commands on their own lines`,
+          reason: `Unexpected \`${text}\`: it loads a ruleset file the lesson does not show (such files often begin with \`flush ruleset\`), expected the nft commands on their own lines`,
           rule: 'host-firewall',
         },
       ];
@@ -256,16 +137,16 @@ function nft(words: readonly Word[], owned: OwnedFirewall, owns: string[]): Comm
   return [
     {
       offset: head.offset,
-      reason: `Unexpected \`${shown(words)}\`: it removes ${what}, expected the lesson's own rules deleted one by one`,
+      reason: `Unexpected \`${text}\`: it removes ${what}, expected the lesson's own rules deleted one by one`,
       rule: 'host-firewall',
     },
   ];
 }
 
-function firewall(words: readonly Word[], owned: OwnedFirewall, owns: string[]): CommandProblem[] {
+function firewall(words: readonly Word[], text: string, owned: OwnedFirewall, owns: string[]): CommandProblem[] {
   const head = words[0]!;
   const name = head.text.replace(/^.*\//, '');
-  if (IPTABLES.test(name)) return iptables(words, owned, owns);
+  if (IPTABLES.test(name)) return iptables(words, text, owned, owns);
   if (
     IPTABLES_RESTORE.test(name) &&
     !words.some((w) => w.text === '-n' || w.text === '--noflush' || /^-[a-z]*n[a-z]*$/.test(w.text))
@@ -273,17 +154,17 @@ function firewall(words: readonly Word[], owned: OwnedFirewall, owns: string[]):
     return [
       {
         offset: head.offset,
-        reason: `Unexpected \`${shown(words)}\`: it replaces whole tables, the host's rules too, expected \`${name} --noflush\` or single iptables rules`,
+        reason: `Unexpected \`${text}\`: it replaces whole tables, the host's rules too, expected \`${name} --noflush\` or single iptables rules`,
         rule: 'host-firewall',
       },
     ];
   }
-  if (name === 'nft') return nft(words, owned, owns);
+  if (name === 'nft') return nft(words, text, owned, owns);
   if (name === 'ufw' && ['disable', 'reset'].includes(words[1]?.text ?? '')) {
     return [
       {
         offset: head.offset,
-        reason: `Unexpected \`${shown(words)}\`: it switches off the host's firewall, expected rules for the lesson's own traffic`,
+        reason: `Unexpected \`${text}\`: it switches off the host's firewall, expected rules for the lesson's own traffic`,
         rule: 'host-firewall',
       },
     ];
@@ -296,7 +177,7 @@ function firewall(words: readonly Word[], owned: OwnedFirewall, owns: string[]):
     return [
       {
         offset: head.offset,
-        reason: `Unexpected \`${shown(words)}\`: it switches off the host's firewall, expected rules for the lesson's own traffic`,
+        reason: `Unexpected \`${text}\`: it switches off the host's firewall, expected rules for the lesson's own traffic`,
         rule: 'host-firewall',
       },
     ];
@@ -304,8 +185,6 @@ function firewall(words: readonly Word[], owned: OwnedFirewall, owns: string[]):
   return [];
 }
 
-/** `ip [OPTIONS] OBJECT …`: options that take a value. */
-const IP_VALUED = new Set(['-n', '-netns', '-b', '-batch', '-f', '-family', '-l', '-loops', '-rc', '-rcvbuf']);
 const LINK_SUBS = new Set(['add', 'set', 'delete', 'del', 'show', 'sh', 'list', 'ls', 'change']);
 
 function badIfname(name: string): string | null {
@@ -315,16 +194,12 @@ function badIfname(name: string): string | null {
   return null;
 }
 
-function ipNames(words: readonly Word[]): CommandProblem[] {
-  if (words[0]?.text !== 'ip') return [];
-  let i = 1;
-  while (words[i]?.text.startsWith('-')) i += IP_VALUED.has(words[i]!.text) ? 2 : 1;
-  const object = words[i]?.text;
-  const sub = words[i + 1]?.text;
+function ipNames(argv: readonly Word[]): CommandProblem[] {
+  const [object, sub, ...args] = ipArgs(argv);
   const out: CommandProblem[] = [];
   const names: Word[] = [];
-  if (object === 'netns' && (sub === 'add' || sub === 'delete' || sub === 'del')) {
-    const n = words[i + 2];
+  if (object?.text === 'netns' && (sub?.text === 'add' || sub?.text === 'delete' || sub?.text === 'del')) {
+    const n = args[0];
     if (
       n &&
       !n.text.includes('$') &&
@@ -338,16 +213,23 @@ function ipNames(words: readonly Word[]): CommandProblem[] {
     }
     return out;
   }
-  const isLink = object === 'link' || object === 'l';
+  const isLink = object?.text === 'link' || object?.text === 'l';
   // `ip link add NAME …`, `ip link set veth0 up`: the device is the first word after the subcommand.
-  const first = words[i + 2];
+  const first = args[0];
   const keywords = ['dev', 'name', 'link', 'up', 'down', 'type', 'master', 'group', 'help'];
-  if (isLink && sub && LINK_SUBS.has(sub) && first && !first.text.startsWith('-') && !keywords.includes(first.text))
+  if (
+    isLink &&
+    sub &&
+    LINK_SUBS.has(sub.text) &&
+    first &&
+    !first.text.startsWith('-') &&
+    !keywords.includes(first.text)
+  )
     names.push(first);
-  for (let j = i + 2; j < words.length - 1; j++) {
-    const k = words[j]!.text;
-    if (k === 'dev' || k === 'name' || k === 'master' || (k === 'link' && isLink && sub === 'add'))
-      names.push(words[j + 1]!);
+  for (let j = 0; j < args.length - 1; j++) {
+    const k = args[j]!.text;
+    if (k === 'dev' || k === 'name' || k === 'master' || (k === 'link' && isLink && sub?.text === 'add'))
+      names.push(args[j + 1]!);
   }
   for (const n of names) {
     const why = badIfname(n.text);
@@ -376,22 +258,21 @@ function addresses(line: string): CommandProblem[] {
  * creates is returned in `owns`, for the caller to add. `inNamespace`: the line runs in a context.
  */
 export function commandProblems(
-  line: string,
+  line: CommandLine,
   owned: OwnedFirewall = new Set(),
   inNamespace = false,
 ): { problems: CommandProblem[]; owns: string[] } {
   const problems: CommandProblem[] = [];
   const owns: string[] = [];
-  for (const command of simpleCommands(line)) {
-    const words = innerWords(command);
-    if (words.length === 0) continue;
-    problems.push(...sudo(words));
-    problems.push(...strayShell(line, words, command));
+  for (const c of line.commands) {
+    if (c.argv.length === 0) continue;
+    problems.push(...sudo(c));
+    problems.push(...strayShell(line, c));
     // A container's own firewall is the lesson's to wipe; only the host's is off limits.
-    if (!inNamespace && !entersNamedNetns(command.slice(0, command.length - words.length)))
-      problems.push(...firewall(words, owned, owns));
-    problems.push(...ipNames(words));
+    const text = line.text.slice(c.argv[0]!.offset, c.end);
+    if (!inNamespace && c.netns?.kind !== 'named') problems.push(...firewall(c.argv, text, owned, owns));
+    problems.push(...ipNames(c.argv));
   }
-  problems.push(...addresses(line));
+  problems.push(...addresses(line.text));
   return { problems: problems.sort((a, b) => a.offset - b.offset), owns };
 }

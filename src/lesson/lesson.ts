@@ -1,4 +1,5 @@
 // The Lesson model: what the parser produces and every other module consumes. Pure data.
+import type { CommandLine } from '../core/commandLine.js';
 
 /** 1-based line and column in a lesson file, as vfile/unist report them. */
 export interface Position {
@@ -17,6 +18,8 @@ export interface Context {
 export interface Command {
   /** The line as written in the lesson (continuations joined). */
   line: string;
+  /** The line taken apart once: its simple commands, their argv past wrappers, namespaces, redirections. */
+  parsed: CommandLine;
   /** null: the target's host namespace. */
   context: Context | null;
   /** What the line does to the shell: run it, open a context, or close one. */

@@ -6,6 +6,7 @@ import { unified } from 'unified';
 import { visit } from 'unist-util-visit';
 import { parseDocument } from 'yaml';
 import { CheckSyntaxError } from '../../checks/checkLine.js';
+import { parseCommandLine } from '../core/commandLine.js';
 import { parseCheckLine } from '../../checks/index.js';
 import { classifyLine } from './classifyCommand.js';
 import { commandProblems, type OwnedFirewall } from './commandProblems.js';
@@ -293,14 +294,15 @@ export function parseLesson(source: string, file: string): ParseResult {
       }
       if (!text || text.startsWith('#')) continue;
       const position = posOf(at);
-      const { problems, owns } = commandProblems(text, ownedFirewall, context !== null);
+      const parsed = parseCommandLine(text);
+      const { problems, owns } = commandProblems(parsed, ownedFirewall, context !== null);
       for (const o of owns) ownedFirewall.add(o);
       for (const p of problems) {
         const part = parts.filter((q) => q.start <= p.offset).at(-1)!;
         error(posOf(part.i, part.lead + p.offset - part.start), p.reason, p.rule);
       }
       if (problems.length) continue;
-      const cls = classifyLine(text);
+      const cls = classifyLine(parsed);
       if (cls.role === 'close-context') {
         if (!context) {
           error(
@@ -314,6 +316,7 @@ export function parseLesson(source: string, file: string): ParseResult {
         }
         step.commands.push({
           line: text,
+          parsed,
           context,
           role: 'close-context',
           mayFail,
@@ -339,6 +342,7 @@ export function parseLesson(source: string, file: string): ParseResult {
         endedContext = null;
         step.commands.push({
           line: text,
+          parsed,
           context,
           role: 'open-context',
           mayFail,
@@ -351,6 +355,7 @@ export function parseLesson(source: string, file: string): ParseResult {
       if (contextAt) contextAt.used = true;
       const command: Command = {
         line: text,
+        parsed,
         context,
         role: 'run',
         mayFail,

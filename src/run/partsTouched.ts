@@ -1,9 +1,11 @@
 // What a step's commands can change, namespace by namespace: what "what changed" must read again after
 // the step. Each process read costs milliseconds, so a step that only adds a route does not re-read every
-// firewall. Commands we do not understand fall back to reading all of every namespace they name. Pure.
+// firewall. Commands we do not understand fall back to reading all of every namespace they name. Pure:
+// read from each simple command of the line's model, past its wrappers.
+import { ipArgs, programOf, type SimpleCommand } from '../core/commandLine.js';
 import type { Need, Part } from '../snapshot/model.js';
-import { sysctlWritten } from '../lesson/chainFootprint.js';
-import { backgroundOf, observesOnly, unwrapCommand } from '../lesson/classifyCommand.js';
+import { namespaceOf, sysctlsWritten } from '../lesson/chainFootprint.js';
+import { isServer, observes } from '../lesson/classifyCommand.js';
 import { WATCHED_SYSCTLS } from '../snapshot/fullSnapshot.js';
 import type { Command } from '../lesson/lesson.js';
 
@@ -56,64 +58,68 @@ export function partsTouched(commands: readonly Command[], known: readonly strin
     for (const ns of ['host', ...known]) touch(ns, ...ps);
   };
 
-  for (const c of commands) {
-    if (c.role !== 'run') continue;
-    const { netns, inner } = unwrapCommand(c.line.trim());
-    const ns = netns ?? c.context?.netns ?? 'host';
-    if (c.background || backgroundOf(inner)) {
-      touch(ns, 'listening');
-      continue;
-    }
-    if (observesOnly(inner)) continue;
-    const words = inner.split(/\s+/);
-    const head = words[0] ?? '';
-    if (head === 'ip') {
-      const netnsOption = words.findIndex((w) => w === '-n' || w === '-netns');
-      const at = netnsOption >= 0 ? (words[netnsOption + 1] ?? ns) : ns;
-      const [object, sub, name] = words
-        .slice(1)
-        .filter((w, i, all) => !w.startsWith('-') && !(i > 0 && ['-n', '-netns'].includes(all[i - 1]!)));
-      if (object === 'netns') {
-        netnsList = true;
-        // A new netns is read whole (links and routes; its empty firewall and sockets are the kernel's defaults).
-        if (sub === 'add' && name) touch(name, 'links', 'routes');
-        // Deleting one destroys its veths, and so their peers wherever they are.
-        else everywhere('links', 'routes');
-        continue;
-      }
-      if (object && IP_LOCAL.has(object)) {
-        touch(at, 'links', 'routes');
-        continue;
-      }
-      // `ip link …`: an added veth's peer may be placed in another netns, a moved link lands in one,
-      // a deleted veth takes its peer along: every namespace's links and routes are read again.
-      everywhere('links', 'routes');
-      touch(at, 'links', 'routes');
-      words.forEach((w, i) => {
-        if ((words[i - 1] === 'netns' && !/^\d+$/.test(w)) || known.includes(w) || /^\/run\/netns\//.test(w))
-          touch(w.replace(/^\/run\/netns\//, ''), 'links', 'routes');
-      });
-      continue;
-    }
-    if (FIREWALLS.has(head)) {
-      touch(ns, 'iptables');
-      continue;
-    }
-    const key = sysctlWritten(inner);
-    if (key) {
-      // Any key: some write others (conf/all/forwarding sets ip_forward). The watched ones are read again.
-      touch(ns, 'sysctl');
-      continue;
-    }
-    // Anything else (a script, `sh -c`, a tool we do not model): all of every namespace it may reach.
+  /** Anything we do not model (a script, `sh -c`): all of every namespace it may reach, and the list. */
+  const unknown = (c: SimpleCommand, ns: string | null): void => {
     netnsList = true;
     touch('host', ...ALL_PARTS);
-    touch(ns, ...ALL_PARTS);
-    for (const w of inner.split(/[\s=;|&()'"]+/)) {
-      const m = /^\/run\/netns\/([\w.-]+)$/.exec(w);
-      if (m) touch(m[1]!, ...ALL_PARTS);
-      else if (known.includes(w)) touch(w, ...ALL_PARTS);
+    if (ns) touch(ns, ...ALL_PARTS);
+    for (const word of [...c.words, ...c.redirects.map((r) => r.target)]) {
+      for (const w of word.text.split(/[\s=;|&()'"]+/)) {
+        const m = /^\/run\/netns\/([\w.-]+)$/.exec(w);
+        if (m) touch(m[1]!, ...ALL_PARTS);
+        else if (known.includes(w)) touch(w, ...ALL_PARTS);
+      }
     }
+  };
+
+  for (const command of commands) {
+    if (command.role !== 'run') continue;
+    const all = command.parsed.commands;
+    all.forEach((c, i) => {
+      // A namespace entered by pid or by a file we cannot name is read as unknown.
+      const ns = namespaceOf(command, c);
+      let last = i;
+      while (all[last]!.then === '|' || all[last]!.then === '|&') last++;
+      if (isServer(c) || all[last]!.then === '&') {
+        if (ns) touch(ns, 'listening');
+        else unknown(c, ns);
+        return;
+      }
+      if (observes(c, all[i - 1]?.then === '|')) return;
+      if (ns === null) return unknown(c, ns);
+      const head = programOf(c);
+      if (head === 'ip') {
+        const words = c.argv.map((w) => w.text);
+        const [object, sub, name] = ipArgs(c.argv)
+          .map((w) => w.text)
+          .filter((w) => !w.startsWith('-'));
+        if (object === 'netns') {
+          netnsList = true;
+          // A new netns is read whole (links and routes; its empty firewall and sockets are the kernel's defaults).
+          if (sub === 'add' && name) touch(name, 'links', 'routes');
+          // Deleting one destroys its veths, and so their peers wherever they are.
+          else everywhere('links', 'routes');
+          return;
+        }
+        if (object && IP_LOCAL.has(object)) {
+          touch(ns, 'links', 'routes');
+          return;
+        }
+        // `ip link …`: an added veth's peer may be placed in another netns, a moved link lands in one,
+        // a deleted veth takes its peer along: every namespace's links and routes are read again.
+        everywhere('links', 'routes');
+        touch(ns, 'links', 'routes');
+        words.forEach((w, j) => {
+          if ((words[j - 1] === 'netns' && !/^\d+$/.test(w)) || known.includes(w) || /^\/run\/netns\//.test(w))
+            touch(w.replace(/^\/run\/netns\//, ''), 'links', 'routes');
+        });
+        return;
+      }
+      if (FIREWALLS.has(head)) return touch(ns, 'iptables');
+      // Any key: some write others (conf/all/forwarding sets ip_forward). The watched ones are read again.
+      if (sysctlsWritten(c).length) return touch(ns, 'sysctl');
+      unknown(c, ns);
+    });
   }
   return { parts, netnsList };
 }

@@ -1,6 +1,10 @@
 import t from 'tap';
-import { destinationsOf, unsafeTraffic } from '../../src/host/hostSafety.js';
+import { parseCommandLine } from '../../src/core/commandLine.js';
+import { destinationsOf as destinationsIn, unsafeTraffic } from '../../src/host/hostSafety.js';
 import type { Lesson } from '../../src/lesson/lesson.js';
+
+// It reads a line's model; here it is given the line as written.
+const destinationsOf = (line: string): string[] => destinationsIn(parseCommandLine(line));
 
 t.test('the destinations of ping and curl lines are found, wrappers and all', async (t) => {
   t.same(destinationsOf('curl 172.16.0.2:5000'), ['172.16.0.2']);
@@ -31,6 +35,7 @@ t.test(
           position: { line: 1, column: 1 },
           commands: lines.map((line) => ({
             line,
+            parsed: parseCommandLine(line),
             context: null,
             role: 'run',
             mayFail: false,

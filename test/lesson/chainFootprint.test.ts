@@ -1,10 +1,12 @@
 import t from 'tap';
 import { resolveLesson } from '../../src/lesson/catalog.js';
 import { chainFootprint } from '../../src/lesson/chainFootprint.js';
+import { parseCommandLine } from '../../src/core/commandLine.js';
 import type { Command, Lesson } from '../../src/lesson/lesson.js';
 
 const command = (line: string, netns: string | null = null): Command => ({
   line,
+  parsed: parseCommandLine(line),
   context: netns ? { netns, opener: `nsenter --net=/run/netns/${netns} bash` } : null,
   role: 'run',
   mayFail: false,

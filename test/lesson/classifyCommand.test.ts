@@ -1,5 +1,12 @@
 import t from 'tap';
-import { backgroundOf, classifyLine, contextOpened, observesOnly } from '../../src/lesson/classifyCommand.js';
+import { parseCommandLine } from '../../src/core/commandLine.js';
+import * as classify from '../../src/lesson/classifyCommand.js';
+
+// Each judges a line's model; here they are given the line as written.
+const contextOpened = (line: string) => classify.contextOpened(parseCommandLine(line));
+const backgroundOf = (line: string) => classify.backgroundOf(parseCommandLine(line));
+const observesOnly = (line: string) => classify.observesOnly(parseCommandLine(line));
+const classifyLine = (line: string) => classify.classifyLine(parseCommandLine(line));
 
 t.test('nsenter into a /run/netns path with a bare shell opens a context in that netns', async (t) => {
   t.equal(contextOpened('nsenter --net=/run/netns/netns0 bash'), 'netns0');

@@ -3,15 +3,18 @@ import type { Part } from '../../src/snapshot/model.js';
 import type { Command } from '../../src/lesson/lesson.js';
 import { partsTouched, touchedNeeds } from '../../src/run/partsTouched.js';
 import { classifyLine } from '../../src/lesson/classifyCommand.js';
+import { parseCommandLine } from '../../src/core/commandLine.js';
 
 /** Command lines as the parser gives them; `[netns0] line` runs inside a context opened in netns0. */
 function commands(...lines: string[]): Command[] {
   return lines.map((text) => {
     const m = /^\[(\S+)\] (.*)$/.exec(text);
     const line = m ? m[2]! : text;
-    const c = classifyLine(line);
+    const parsed = parseCommandLine(line);
+    const c = classifyLine(parsed);
     return {
       line,
+      parsed,
       context: m ? { netns: m[1]!, opener: `nsenter --net=/run/netns/${m[1]!} bash` } : null,
       role: c.role,
       mayFail: false,
