@@ -66,13 +66,24 @@ const IP_OBJECTS = new Set([
   'ru',
   'maddr',
 ]);
-const READERS = new Set(['ping', 'curl', 'cat', 'ss', 'netstat', 'iptables-save', 'ip6tables-save', 'true']);
+const READERS = new Set([
+  'ping',
+  'curl',
+  'cat',
+  'ss',
+  'netstat',
+  'iptables-save',
+  'ip6tables-save',
+  'true',
+  'echo',
+  'printf',
+]);
 /** What may read another command's output in a pipeline without changing anything. */
 const FILTERS = new Set(['grep', 'egrep', 'fgrep', 'head', 'tail', 'sort', 'uniq', 'wc', 'cut', 'tr', 'column', 'cat']);
 /** Redirections that write a file (`2>&1` and `>&2` only join streams). */
 const WRITES = new Set(['>', '>>', '>|', '<>', '&>', '&>>']);
 
-/** One simple command that only reads state: `ip … show/list`, ping, curl, iptables listing, cat, ss. */
+/** One simple command that only reads state: `ip … show/list`, ping, curl, iptables listing, cat, ss, echo. */
 export function observes(c: SimpleCommand, afterPipe = false): boolean {
   if (c.redirects.some((r) => WRITES.has(r.op) || (r.op === '>&' && !/^(\d+|-)$/.test(r.target.text)))) return false;
   const words = c.argv.map((w) => w.text);

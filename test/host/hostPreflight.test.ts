@@ -3,6 +3,7 @@ import { parseIptablesSave } from '../../src/snapshot/iptablesSave.js';
 import type { Snapshot } from '../../src/snapshot/model.js';
 import { resolveLesson } from '../../src/lesson/catalog.js';
 import { chainFootprint } from '../../src/lesson/chainFootprint.js';
+import { lessonOf } from '../helpers/lessonOf.js';
 import type { HostFacts } from '../../src/host/hostFacts.js';
 import { formatConflicts, hostConflicts } from '../../src/host/hostPreflight.js';
 import { emptyRecord, mergeRun } from '../../src/host/hostRecord.js';
@@ -32,6 +33,32 @@ t.test('what the tutorial left behind, made by hand, is named piece by piece', a
     'ceth0 lives in netns0, not on the host',
   );
   t.ok(found.includes('172.18.0.0/16 is already in use here: route 172.18.0.0/16 dev br0'));
+});
+
+/** The footprint of a one-step lesson made of these lines, run on the host. */
+const footprintOf = (...lines: string[]) => chainFootprint([lessonOf(lines)]);
+
+t.test("a link created inside a namespace is no conflict with the host's link of that name", async (t) => {
+  const found = (...lines: string[]): string[] =>
+    hostConflicts(footprintOf('ip netns add red', ...lines), clean, facts, emptyRecord()).map((c) => c.found);
+  t.ok(
+    clean.spaces.host!.links!.some((l) => l.name === 'eth0'),
+    'this machine has an eth0',
+  );
+  t.strictSame(found('ip link add vred type veth peer name eth0 netns red'), [], 'the peer is made in red');
+  t.strictSame(found('ip -n red link add eth0 type dummy'), [], 'ip -n red makes it in red');
+  t.strictSame(found('ip link add eth0 netns red type veth peer name vhost'), [], 'the link is made in red');
+  t.strictSame(found('ip netns exec red ip link add eth0 type dummy'), []);
+  t.match(
+    found('ip link add vred type veth peer name eth0'),
+    [/^a link named eth0 already exists/],
+    'made on the host, it is a conflict',
+  );
+  t.match(
+    found('ip link add eth0 netns red type veth peer name eth0'),
+    [/^a link named eth0 already exists/],
+    'the peer of a link sent to red stays on the host',
+  );
 });
 
 t.test('what an earlier host run made and recorded is no conflict: running twice works', async (t) => {

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { parseCommandLine } from '../../src/core/commandLine.js';
 import { destinationsOf as destinationsIn, unsafeTraffic } from '../../src/host/hostSafety.js';
-import type { Lesson } from '../../src/lesson/lesson.js';
+import { lessonOf as lesson } from '../helpers/lessonOf.js';
 
 // It reads a line's model; here it is given the line as written.
 const destinationsOf = (line: string): string[] => destinationsIn(parseCommandLine(line));
@@ -15,41 +15,28 @@ t.test('the destinations of ping and curl lines are found, wrappers and all', as
   t.same(destinationsOf('ip addr add 172.16.0.2/24 dev eth0'), [], 'only ping and curl send traffic');
 });
 
+t.test('traffic behind any wrapper, and anywhere in a list or pipeline, is found', async (t) => {
+  t.same(destinationsOf('nsenter -t 4242 -n ping 8.8.8.8'), ['8.8.8.8'], 'nsenter into a process');
+  t.same(destinationsOf('timeout 5 ping 8.8.8.8'), ['8.8.8.8']);
+  t.same(destinationsOf('env LC_ALL=C timeout -s KILL 5 curl -s http://1.1.1.1/'), ['1.1.1.1']);
+  t.same(destinationsOf('ip -n netns0 link set lo up && ip netns exec netns0 ping -c1 9.9.9.9'), ['9.9.9.9']);
+  t.same(destinationsOf('echo go; /usr/bin/curl "http://203.0.113.9:80/" | grep you'), ['203.0.113.9']);
+  t.same(destinationsOf("bash -c 'echo ping 8.8.8.8'"), [], 'a word that only mentions ping sends nothing');
+});
+
 t.test(
   'traffic off this machine is refused, to the container subnet, loopback and local addresses allowed',
   async (t) => {
-    const lesson = (lines: string[]): Lesson => ({
-      id: 'l',
-      title: 'l',
-      prerequisites: [],
-      summary: '',
-      file: 'l.md',
-      steps: [
-        {
-          index: 1,
-          title: 's',
-          prose: '',
-          paragraphs: [],
-          kind: 'observe',
-          checks: [],
-          position: { line: 1, column: 1 },
-          commands: lines.map((line) => ({
-            line,
-            parsed: parseCommandLine(line),
-            context: null,
-            role: 'run',
-            mayFail: false,
-            background: null,
-            observes: true,
-            position: { line: 1, column: 1 },
-          })),
-        },
-      ],
-    });
     const chain = [lesson(['ping -c 2 172.18.0.11', 'curl 127.0.0.1:5000', 'curl 172.16.0.2:5000'])];
     t.same(unsafeTraffic(chain, new Set(['172.16.0.2'])), []);
     t.same(unsafeTraffic(chain, new Set(['192.0.2.7'])), [
       { lesson: 'l', line: 'curl 172.16.0.2:5000', address: '172.16.0.2' },
     ]);
+    const wrapped = [lesson(['nsenter -t 4242 -n ping -c 1 8.8.8.8', 'timeout 5 ping 127.0.0.1 && ping 8.8.4.4'])];
+    t.same(
+      unsafeTraffic(wrapped, new Set()).map((u) => u.address),
+      ['8.8.8.8', '8.8.4.4'],
+      'wrapped and listed commands are refused too',
+    );
   },
 );

@@ -190,6 +190,7 @@ t.test('which namespaces a command touched: where it ran, and the ones it names'
   t.strictSame(touched('ip netns exec netns0 iptables -L'), ['netns0']);
   t.strictSame(touched('ip -n netns1 addr'), ['netns1']);
   t.strictSame(touched('echo netns00'), [], 'a longer name is another namespace');
+  t.strictSame(touched(`ip netns exec 'netns1' iptables -F && echo ok`), ['netns1'], 'quotes and lists');
 });
 
 t.test(

@@ -1,27 +1,7 @@
 import t from 'tap';
 import { resolveLesson } from '../../src/lesson/catalog.js';
 import { chainFootprint } from '../../src/lesson/chainFootprint.js';
-import { parseCommandLine } from '../../src/core/commandLine.js';
-import type { Command, Lesson } from '../../src/lesson/lesson.js';
-
-const command = (line: string, netns: string | null = null): Command => ({
-  line,
-  parsed: parseCommandLine(line),
-  context: netns ? { netns, opener: `nsenter --net=/run/netns/${netns} bash` } : null,
-  role: 'run',
-  mayFail: false,
-  background: null,
-  observes: false,
-  position: { line: 1, column: 1 },
-});
-const lesson = (commands: Command[]): Lesson => ({
-  id: 'l',
-  title: 'l',
-  prerequisites: [],
-  summary: '',
-  file: 'l.md',
-  steps: [{ index: 1, title: 's', prose: '', kind: 'change', checks: [], position: { line: 1, column: 1 }, commands }],
-});
+import { commandOf as command, lessonOf as lesson } from '../helpers/lessonOf.js';
 
 t.test(
   "lesson 7's chain would create netns0/1, br0 and both veth pairs, use 172.18.0.0/16 and write ip_forward",
@@ -89,4 +69,58 @@ t.test('what happens inside a namespace cannot collide with the host', async (t)
   t.strictSame(fp.links, []);
   t.strictSame(fp.sysctls, [], "a namespace's own sysctl is not the host's");
   t.strictSame(fp.subnets, [], 'a single address is no subnet');
+});
+
+t.test(
+  "a link created in another namespace is not the host's: netns NS on the link or on its peer, ip -n",
+  async (t) => {
+    const fp = chainFootprint([
+      lesson([
+        command('ip link add vred type veth peer name eth0 netns red'),
+        command('ip -n blue link add vb0 type veth peer name vb1'),
+        command('ip link add moved netns green type veth peer name stays'),
+        command('ip link add dummy7 netns green type dummy'),
+        command('ip link add name br9 netns green type bridge'),
+        command('nsenter -t 4242 -n ip link add elsewhere type dummy'),
+        command('timeout 5 ip link add here type dummy'),
+      ]),
+    ]);
+    t.strictSame(
+      fp.links.map((l) => `${l.name}:${l.type}`),
+      ['vred:veth', 'stays:veth', 'here:dummy'],
+      'a peer without netns goes where the command runs, wherever its link went',
+    );
+    t.strictSame(fp.bridges, [], 'nor is a bridge made there');
+  },
+);
+
+t.test("sysctls are written by a redirection, tee or sysctl, and only the host's count", async (t) => {
+  const fp = chainFootprint([
+    lesson([
+      command('echo 1 | tee /proc/sys/net/ipv4/conf/all/forwarding'),
+      command('sysctl net.ipv4.ip_forward=1'),
+      command('sysctl -w net/ipv4/conf/default/rp_filter=0 >/dev/null'),
+      command('sysctl -p /etc/sysctl.conf'),
+      command('ip netns exec red sysctl -w net.ipv4.ip_forward=1'),
+      command('timeout 5 sh -c "echo 1" > /proc/sys/net/ipv4/ip_nonlocal_bind'),
+    ]),
+  ]);
+  t.strictSame(fp.sysctls, [
+    'net.ipv4.conf.all.forwarding',
+    'net.ipv4.ip_forward',
+    'net.ipv4.conf.default.rp_filter',
+    'net.ipv4.ip_nonlocal_bind',
+  ]);
+});
+
+t.test("the host's iptables rules are found behind wrappers and in lists, as the command alone", async (t) => {
+  const fp = chainFootprint([
+    lesson([
+      command('timeout 5 iptables -t nat -A POSTROUTING -s 10.9.0.0/24 -j MASQUERADE && echo done'),
+      command('ip netns exec red iptables -A INPUT -j DROP'),
+      command('iptables -I FORWARD -i b1 -j ACCEPT', 'red'),
+      command('iptables -S'),
+    ]),
+  ]);
+  t.strictSame(fp.iptables, ['iptables -t nat -A POSTROUTING -s 10.9.0.0/24 -j MASQUERADE']);
 });

@@ -33,6 +33,10 @@ t.test('a shell given a command, or another program, is not a context', async (t
   t.equal(contextOpened('ip netns exec netns0 bash -c "ip addr"'), null);
   t.equal(contextOpened('bash'), null);
   t.equal(contextOpened('nsenter --net=/run/netns/netns0 zsh'), null);
+  t.equal(contextOpened('nsenter -t 4242 -n bash'), null, 'a process has no name to show');
+  t.equal(contextOpened('timeout 60 nsenter --net=/run/netns/netns0 bash'), null);
+  t.equal(contextOpened('nsenter --net=/run/netns/netns0 bash > /tmp/log'), null);
+  t.equal(contextOpened('nsenter --net=/run/netns/netns0 bash &'), null);
 });
 
 t.test('python http.server is a background job on port 8000 unless a port is given', async (t) => {
@@ -54,6 +58,8 @@ t.test('a trailing & makes a background job with an unknown port', async (t) => 
   t.strictSame(backgroundOf('sleep 100 &'), { port: null });
   t.strictSame(backgroundOf('sleep 100&  '), { port: null });
   t.strictSame(backgroundOf('python3 -m http.server 9000 &'), { port: 9000 });
+  t.strictSame(backgroundOf('ip netns exec netns0 timeout 60 python3 -m http.server 9000'), { port: 9000 });
+  t.strictSame(backgroundOf("echo 'python3 -m http.server 9000'"), null, 'a word that only mentions it');
 });
 
 t.test('&& and ordinary commands are not background jobs', async (t) => {
@@ -131,6 +137,17 @@ t.test('nsenter and ip netns exec wrappers are looked through', async (t) => {
   t.equal(observesOnly('nsenter --net=/run/netns/netns0 ip link set lo up'), false);
   t.equal(observesOnly('ip netns exec netns0 ip route add default via 172.18.0.1'), false);
   t.equal(observesOnly("nsenter --net=/run/netns/netns0 bash -c 'ip addr'"), false, 'a shell may do anything');
+});
+
+t.test('a line observes when each of its commands does; a pipeline may end in a filter', async (t) => {
+  t.equal(observesOnly('iptables-save | grep MASQUERADE'), true);
+  t.equal(observesOnly('ip -n netns0 addr show && ping -c 1 172.18.0.1'), true);
+  t.equal(observesOnly('timeout 5 curl -s http://172.18.0.10:5000/ | head -1'), true);
+  t.equal(observesOnly('ip addr && ip link set lo up'), false);
+  t.equal(observesOnly('ip addr | sh'), false, 'a shell after the pipe may do anything');
+  t.equal(observesOnly('grep x /etc/hosts'), false, 'a filter observes only what it is given');
+  t.equal(observesOnly('iptables-save | tee /tmp/rules'), false);
+  t.equal(observesOnly('ping -c 1 172.18.0.1 && echo reached'), true, 'echo only prints');
 });
 
 t.test('ping, ss and true observe; other programs change state', async (t) => {

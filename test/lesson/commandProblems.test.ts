@@ -36,6 +36,8 @@ t.test('sudo is refused wherever it runs: first, after a pipe, behind nsenter', 
   t.same(rules('echo 1 | sudo tee /proc/sys/net/ipv4/ip_forward'), ['9 sudo']);
   t.same(rules('nsenter --net=/run/netns/netns0 sudo ip link set lo up'), ['32 sudo']);
   t.same(rules('ip netns exec netns0 doas ip link'), ['21 sudo']);
+  t.same(rules('timeout 5 sudo ip link set lo up'), ['10 sudo']);
+  t.same(rules('nsenter -t 1 -n sudo ip link'), ['16 sudo']);
 });
 
 t.test('commands that wipe the firewall of the machine are refused', async (t) => {
@@ -63,6 +65,8 @@ t.test(
     t.same(rules('nsenter --net=/run/netns/netns0 iptables -P INPUT DROP'), []);
     t.same(commandProblems('iptables -F', new Set(), true).problems, []);
     t.same(rules('nsenter -t 1 -n iptables -F'), ['25 host-firewall'], "pid 1's network namespace is the host's");
+    t.same(rules('timeout 5 iptables -F'), ['19 host-firewall'], 'a wrapper that enters no namespace');
+    t.same(rules('ip netns exec netns0 nsenter -t 1 -n iptables -F'), ['46 host-firewall'], 'the innermost decides');
   },
 );
 

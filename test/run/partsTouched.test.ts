@@ -2,26 +2,13 @@ import t from 'tap';
 import type { Part } from '../../src/snapshot/model.js';
 import type { Command } from '../../src/lesson/lesson.js';
 import { partsTouched, touchedNeeds } from '../../src/run/partsTouched.js';
-import { classifyLine } from '../../src/lesson/classifyCommand.js';
-import { parseCommandLine } from '../../src/core/commandLine.js';
+import { commandOf } from '../helpers/lessonOf.js';
 
 /** Command lines as the parser gives them; `[netns0] line` runs inside a context opened in netns0. */
 function commands(...lines: string[]): Command[] {
   return lines.map((text) => {
     const m = /^\[(\S+)\] (.*)$/.exec(text);
-    const line = m ? m[2]! : text;
-    const parsed = parseCommandLine(line);
-    const c = classifyLine(parsed);
-    return {
-      line,
-      parsed,
-      context: m ? { netns: m[1]!, opener: `nsenter --net=/run/netns/${m[1]!} bash` } : null,
-      role: c.role,
-      mayFail: false,
-      background: c.background,
-      observes: c.observes,
-      position: { line: 1, column: 1 },
-    };
+    return m ? commandOf(m[2]!, m[1]!) : commandOf(text);
   });
 }
 
@@ -111,3 +98,19 @@ t.test(
     t.ok(partsTouched(commands('./setup.sh'), known).netnsList);
   },
 );
+
+t.test('each command of a list counts, wherever its wrappers run it', async (t) => {
+  t.strictSame(parts(['ip addr add 172.18.0.1/16 dev br0 && iptables -A FORWARD -i br0 -j ACCEPT']), {
+    host: ['iptables', 'links', 'routes'],
+  });
+  t.strictSame(parts(['timeout 5 ip netns exec netns1 iptables -A INPUT -j DROP']), { netns1: ['iptables'] });
+  t.strictSame(parts(['echo 1 | tee /proc/sys/net/ipv4/ip_forward']), { host: ['sysctl'] });
+  t.strictSame(parts(['iptables-save | grep MASQUERADE', 'ip -n netns0 route | head -1']), {}, 'filters only look');
+  t.strictSame(parts(['ip netns exec netns0 python3 -m http.server 8080 &']), { netns0: ['listening'] });
+});
+
+t.test('a namespace entered by pid is not known: all of it is read, as for a command not understood', async (t) => {
+  const all = ['iptables', 'links', 'listening', 'routes', 'sysctl'];
+  t.strictSame(parts(['nsenter -t 4242 -n ip addr add 10.0.0.1/24 dev eth0']), { host: all });
+  t.ok(partsTouched(commands('nsenter -t 4242 -n iptables -F'), known).netnsList);
+});
