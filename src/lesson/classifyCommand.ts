@@ -102,10 +102,16 @@ export function observes(c: SimpleCommand, afterPipe = false): boolean {
   return false;
 }
 
+/** Whether the i-th command reads the output of the one before it. */
+export function afterPipe(commands: readonly SimpleCommand[], i: number): boolean {
+  const then = commands[i - 1]?.then;
+  return then === '|' || then === '|&';
+}
+
 /** True for lines whose every command only reads state (a pipeline may end in grep, head, …). */
 export function observesOnly(line: CommandLine): boolean {
   if (line.compound || line.commands.length === 0) return false;
-  return line.commands.every((c, i) => observes(c, line.commands[i - 1]?.then === '|'));
+  return line.commands.every((c, i) => observes(c, afterPipe(line.commands, i)));
 }
 
 /** `exit` or `exit N`, alone on its line. */

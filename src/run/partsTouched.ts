@@ -5,7 +5,7 @@
 import { ipArgs, programOf, type SimpleCommand } from '../core/commandLine.js';
 import type { Need, Part } from '../snapshot/model.js';
 import { namespaceOf, sysctlsWritten } from '../lesson/chainFootprint.js';
-import { isServer, observes } from '../lesson/classifyCommand.js';
+import { afterPipe, isServer, observes } from '../lesson/classifyCommand.js';
 import { WATCHED_SYSCTLS } from '../snapshot/fullSnapshot.js';
 import type { Command } from '../lesson/lesson.js';
 
@@ -79,13 +79,13 @@ export function partsTouched(commands: readonly Command[], known: readonly strin
       // A namespace entered by pid or by a file we cannot name is read as unknown.
       const ns = namespaceOf(command, c);
       let last = i;
-      while (all[last]!.then === '|' || all[last]!.then === '|&') last++;
+      while (last < all.length - 1 && (all[last]!.then === '|' || all[last]!.then === '|&')) last++;
       if (isServer(c) || all[last]!.then === '&') {
         if (ns) touch(ns, 'listening');
         else unknown(c, ns);
         return;
       }
-      if (observes(c, all[i - 1]?.then === '|')) return;
+      if (observes(c, afterPipe(all, i))) return;
       if (ns === null) return unknown(c, ns);
       const head = programOf(c);
       if (head === 'ip') {

@@ -164,6 +164,13 @@ t.test('a comment ends the line; an empty line has no command', async (t) => {
   t.same(parseCommandLine('   ').commands, []);
 });
 
+t.test('a line bash would refuse still gives a model, never an exception', async (t) => {
+  t.same(argvs('ip a |'), ['ip a']);
+  t.same(argvs('&& ip a'), ['ip a']);
+  t.same(argvs(') ip a >'), ['ip a']);
+  t.same(argvs('echo "unclosed $(ip a'), ['echo unclosed $(ip a']);
+});
+
 t.test('a command knows its place in the line', async (t) => {
   const line = 'ip a && timeout 5 ping -c 1 127.0.0.1 >/dev/null ; ls';
   const c = parseCommandLine(line).commands[1]!;

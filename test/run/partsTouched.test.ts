@@ -107,6 +107,7 @@ t.test('each command of a list counts, wherever its wrappers run it', async (t) 
   t.strictSame(parts(['echo 1 | tee /proc/sys/net/ipv4/ip_forward']), { host: ['sysctl'] });
   t.strictSame(parts(['iptables-save | grep MASQUERADE', 'ip -n netns0 route | head -1']), {}, 'filters only look');
   t.strictSame(parts(['ip netns exec netns0 python3 -m http.server 8080 &']), { netns0: ['listening'] });
+  t.strictSame(parts(['ip addr add 10.0.0.1/24 dev br0 |']), { host: ['links', 'routes'] }, 'a pipe to nothing');
 });
 
 t.test('a namespace entered by pid is not known: all of it is read, as for a command not understood', async (t) => {
