@@ -148,26 +148,36 @@ t.test('--format tap and --format junit carry the hints and the root cause; juni
   const box = sandbox();
   t.teardown(() => box.cleanup());
   const pid = await studentSandbox(t, 'ip link set veth0 down');
+  // The hints of the failing checks, as the JSON report has them: TAP and JUnit must say the same.
+  const hints = new Map(
+    checksOf(parseReport(await box.run(['check', '7', '--target', `pid:${pid}`, '--format', 'json'])))
+      .filter((c) => c.status === 'failed')
+      .map((c) => [c.id, c.hint]),
+  );
+  t.ok(
+    [...hints.values()].some((h) => h !== null),
+    'some failing checks have a hint',
+  );
   const tap = await box.run(['check', '7', '--target', `pid:${pid}`, '--format', 'tap']);
   t.equal(tap.code, 1);
-  const failed: { diag: { hint?: string; rootCause?: string; fix?: string } }[] = [];
+  const failed: { diag: { id?: string; hint?: string | null; rootCause?: string; fix?: string } }[] = [];
   const result = await new Promise<{ ok: boolean; count: number; fail: number; skip: number }>((resolve) => {
     const p = new Parser((res) =>
       resolve(res as unknown as { ok: boolean; count: number; fail: number; skip: number }),
     );
-    p.on('assert', (a: { ok: boolean; diag: { hint?: string; rootCause?: string; fix?: string } }) => {
-      if (!a.ok) failed.push(a);
-    });
+    p.on(
+      'assert',
+      (a: { ok: boolean; diag: { id?: string; hint?: string | null; rootCause?: string; fix?: string } }) => {
+        if (!a.ok) failed.push(a);
+      },
+    );
     p.end(tap.stdout);
   });
   t.equal(result.ok, false);
   t.ok(result.count >= 25, `${result.count} tests`);
   t.ok(result.fail >= 1);
   t.ok(result.skip >= 1);
-  t.ok(
-    failed.every((a) => a.diag.hint),
-    'every failure has its hint',
-  );
+  t.same(new Map(failed.map((a) => [a.diag.id, a.diag.hint])), hints, 'every failure, with its hint');
   t.match(
     failed.filter((a) => a.diag.rootCause),
     [{ diag: { fix: /ip link set veth0/ } }],
@@ -185,7 +195,7 @@ d = m.parseString(sys.stdin.read())
 timed = d.getElementsByTagName("testsuites") + d.getElementsByTagName("testsuite") + d.getElementsByTagName("testcase")
 print(json.dumps({
   "cases": len(d.getElementsByTagName("testcase")),
-  "failures": [f.firstChild.data for f in d.getElementsByTagName("failure")],
+  "failures": {f.parentNode.getAttribute("name"): f.firstChild.data for f in d.getElementsByTagName("failure")},
   "untimed": [e.tagName for e in timed if not e.getAttribute("time")],
   "props": [p.getAttribute("name") + "=" + p.getAttribute("value") for p in d.getElementsByTagName("property")],
 }))`,
@@ -193,15 +203,23 @@ print(json.dumps({
     { input: junit.stdout, encoding: 'utf8' },
   );
   t.equal(xml.status, 0, `python's XML parser accepts it ${xml.stderr}`);
-  const parsed = JSON.parse(xml.stdout) as { cases: number; failures: string[]; untimed: string[]; props: string[] };
+  const parsed = JSON.parse(xml.stdout) as {
+    cases: number;
+    failures: Record<string, string>;
+    untimed: string[];
+    props: string[];
+  };
   t.ok(parsed.cases >= 25);
-  t.ok(parsed.failures.length >= 1);
   t.same(parsed.untimed, [], 'testsuites, testsuite and testcase have a time');
-  t.ok(
-    parsed.failures.every((f) => /\nhint: /.test(f)),
-    'every failure has its hint',
+  // A testcase is named `title (id)`.
+  const junitHints = new Map(
+    Object.entries(parsed.failures).map(([name, text]) => [
+      /\(([^()]+)\)$/.exec(name)?.[1],
+      /^hint: (.*)$/m.exec(text)?.[1] ?? null,
+    ]),
   );
-  t.match(parsed.failures.join('\n'), /First broken link \(lesson-5, step 4\)/);
+  t.same(junitHints, hints, 'every failure, with its hint');
+  t.match(Object.values(parsed.failures).join('\n'), /First broken link \(lesson-5, step 4\)/);
   t.ok(
     parsed.props.some((p) => /^fix=.*ip link set veth0/.test(p)),
     'the root cause and its fix are properties of its lesson',
