@@ -15,6 +15,8 @@ export interface CheckResult {
   decl: CheckDecl;
   status: CheckStatus;
   message: string;
+  /** A probe's own time; a claim judged from a snapshot takes none of its own (absent). */
+  durationMs?: number;
 }
 
 const LAB_SUBNET = parseCidr('172.18.0.0/16')!;
@@ -101,7 +103,9 @@ export async function evaluateWithSnapshot(
         results[i] = { decl, status: 'failed', message: `${nsLabel(from)} does not exist` };
         return;
       }
-      results[i] = judge(decl, await kind.probe!(decl.args, env), kind.negated(decl.args));
+      const started = Date.now();
+      const verdict = await kind.probe!(decl.args, env);
+      results[i] = { ...judge(decl, verdict, kind.negated(decl.args)), durationMs: Date.now() - started };
     }),
   );
   return { results: results as CheckResult[], snapshot };

@@ -14,12 +14,15 @@ export interface GradedCheck {
   id: string;
   lesson: string;
   step: number;
+  kind: string;
   title: string;
   status: GradeStatus;
   message: string;
   hint: string | null;
   points: number;
   earned: number;
+  /** A probe's own time; 0 for a claim judged from the snapshot. */
+  durationMs: number;
 }
 
 export interface GradedLesson {
@@ -39,6 +42,8 @@ export interface GradeReport {
   lessons: GradedLesson[];
   /** What to fix first: a cause found by diagnosis, else the first failing check in build order. */
   rootCause: RootCause | null;
+  /** Reading the target, judging and probing, from start to end. */
+  durationMs: number;
 }
 
 export interface RootCause {
@@ -90,12 +95,14 @@ function toGraded(lesson: string, step: number, r: CheckResult): GradedCheck {
     id: r.decl.id,
     lesson,
     step,
+    kind: r.decl.kind,
     title: r.decl.title,
     status,
     message: r.message,
     hint: r.decl.hint,
     points: r.decl.points,
     earned: status === 'pass' ? r.decl.points : 0,
+    durationMs: r.durationMs ?? 0,
   };
 }
 
@@ -106,6 +113,7 @@ export async function grade(input: {
   target: Target;
   shell: Shell;
 }): Promise<GradeReport> {
+  const started = Date.now();
   const groups = gradedChecks(input.chain, input.only).map((g) => ({
     ...g,
     decls: g.decls.map((d) => ({ ...d, decl: substitute(d.decl, input.vars) })),
@@ -157,5 +165,6 @@ export async function grade(input: {
     possible: lessons.reduce((n, l) => n + l.possible, 0),
     lessons,
     rootCause,
+    durationMs: Date.now() - started,
   };
 }

@@ -29,6 +29,7 @@ function toCheckReport(lesson: string, step: number, r: CheckResult): CheckRepor
     message: r.message,
     hint: r.decl.hint,
     points: r.decl.points,
+    durationMs: r.durationMs ?? 0,
   };
 }
 
@@ -114,6 +115,7 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
           message: 'not run: an earlier step failed',
           hint: d.hint,
           points: d.points,
+          durationMs: 0,
         });
       }
     }
@@ -298,6 +300,7 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
             message: 'not run: the step failed',
             hint: d.hint,
             points: d.points,
+            durationMs: 0,
           };
           report.checks.push(c);
           emit({ type: 'check', check: c });

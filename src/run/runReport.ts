@@ -40,6 +40,13 @@ export interface CheckReport {
   message: string;
   hint: string | null;
   points: number;
+  /** A probe's own time; 0 for a claim judged from a snapshot, or not judged. */
+  durationMs: number;
+}
+
+/** `lesson-6 step 2: 1 check failed`: a failed step in one line. */
+export function stepFailure(s: StepReport): string {
+  return `${s.lesson} step ${s.index}: ${s.failure}`;
 }
 
 export interface LessonReport {

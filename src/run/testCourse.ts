@@ -4,14 +4,17 @@ import { ablate, judgeAfter, type AblationReport } from './ablate.js';
 import { inFreshLab } from '../target/inFreshLab.js';
 import type { Lesson } from '../lesson/lesson.js';
 import { runLessons } from './runLessons.js';
+import { stepFailure, type CheckReport } from './runReport.js';
 
 export interface LessonTest {
   lesson: string;
+  title: string;
   status: 'passed' | 'failed';
   durationMs: number;
   /** The first failed step or check, in one line. */
   failure: string | null;
-  failedChecks: string[];
+  /** Every check its run judged, the prerequisites' first. */
+  checks: CheckReport[];
 }
 
 export interface AblationFinding {
@@ -27,6 +30,8 @@ export interface CourseTest {
   durationMs: number;
   lessons: LessonTest[];
   ablation: AblationFinding[] | null;
+  /** How long the ablation took (null without it); the lessons took the rest of durationMs. */
+  ablationDurationMs: number | null;
 }
 
 /** Runs `work` over `items` with at most `jobs` at a time. */
@@ -49,15 +54,13 @@ async function testLesson(chain: readonly Lesson[], name: string, keep: boolean)
   return inFreshLab(name, { command: `test ${lesson}`, keep }, async (target, shell) => {
     const report = await runLessons({ chain: [...chain], target, shell });
     const step = report.steps.find((s) => s.status === 'failed');
-    const failedChecks = report.checks
-      .filter((c) => c.status === 'failed')
-      .map((c) => `${c.id} ${c.title}: ${c.message}`);
     return {
       lesson,
+      title: chain.at(-1)!.title,
       status: report.passed ? 'passed' : 'failed',
       durationMs: Date.now() - started,
-      failure: step ? `${step.lesson} step ${step.index}: ${step.failure}` : null,
-      failedChecks,
+      failure: step ? stepFailure(step) : null,
+      checks: report.checks,
     };
   });
 }
@@ -83,6 +86,7 @@ export async function testCourse(input: CourseInput): Promise<CourseTest> {
     return r;
   });
   let ablation: AblationFinding[] | null = null;
+  const ablationStarted = Date.now();
   if (input.ablate) {
     ablation = [];
     const transient = [];
@@ -122,5 +126,6 @@ export async function testCourse(input: CourseInput): Promise<CourseTest> {
     durationMs: Date.now() - started,
     lessons,
     ablation,
+    ablationDurationMs: ablation ? Date.now() - ablationStarted : null,
   };
 }

@@ -1,13 +1,8 @@
 // The course regression-tests itself through the CLI: lint, every lesson in a fresh lab, and ablation
 // proving that every check can fail (transient "not yet" claims must fail once lesson 7 is done).
 import t from 'tap';
+import { parseReport } from '../helpers/report.js';
 import { sandbox } from './harness.js';
-
-interface CourseTest {
-  passed: boolean;
-  lessons: { lesson: string; status: string; failure: string | null; failedChecks: string[] }[];
-  ablation: { kind: string; id: string; title: string }[] | null;
-}
 
 t.test('lint finds the bundled lessons well formed', async (t) => {
   const box = sandbox();
@@ -22,12 +17,14 @@ t.test('test --ablate: every lesson passes, every step is verified and every che
   t.teardown(() => box.cleanup());
   const r = await box.run(['test', '--ablate', '--jobs', '2', '--format', 'json']);
   t.equal(r.code, 0, r.stderr);
-  const report = JSON.parse(r.stdout) as CourseTest;
+  const report = parseReport(r);
   t.same(
-    report.lessons.map((l) => [l.lesson, l.status]),
+    report.lessons.map((l) => [l.id, l.status]),
     [1, 2, 3, 4, 5, 6, 7].map((n) => [`lesson-${n}`, 'passed']),
   );
-  t.same(report.ablation, [], 'no check passes whichever step is left out, no step goes unverified');
+  t.same(report.ablation?.findings, [], 'no check passes whichever step is left out, no step goes unverified');
+  t.ok(report.ablation!.durationMs > 0 && report.ablation!.durationMs < report.durationMs);
+  t.equal(report.summary.failed, 0);
   const list = await box.run(['lab', 'list']);
   t.match(list.stdout, /No labs/, 'every lab of the run was destroyed');
 });
@@ -37,8 +34,13 @@ t.test('a lesson whose check contradicts its commands makes test exit 1, naming 
   t.teardown(() => box.cleanup());
   const r = await box.run(['test', 'test/fixtures/lessons/wrong-claim/lesson.md', '--format', 'json']);
   t.equal(r.code, 1, r.stderr);
-  const report = JSON.parse(r.stdout) as CourseTest;
-  t.match(report.lessons[0]!.failedChecks.join('\n'), /claims-netns9 namespace netns9 exists/);
+  const report = parseReport(r);
+  t.match(report.lessons[0]!.failure, /step 1: 1 check failed/);
+  t.match(
+    report.lessons[0]!.checks.filter((c) => c.status === 'failed'),
+    [{ id: 'claims-netns9', title: 'namespace netns9 exists', hint: /claims a namespace/ }],
+  );
+  t.equal(report.ablation, null, 'no ablation asked for');
 });
 
 t.test('a check that cannot fail makes test --ablate exit 1, naming it', async (t) => {
@@ -46,14 +48,14 @@ t.test('a check that cannot fail makes test --ablate exit 1, naming it', async (
   t.teardown(() => box.cleanup());
   const r = await box.run(['test', 'test/fixtures/lessons/cannot-fail/lesson.md', '--ablate', '--format', 'json']);
   t.equal(r.code, 1, r.stderr);
-  const report = JSON.parse(r.stdout) as CourseTest;
+  const report = parseReport(r);
   t.same(
     report.lessons.map((l) => l.status),
     ['passed'],
     'the lesson itself passes',
   );
   t.same(
-    report.ablation?.map((f) => [f.kind, f.id]),
+    report.ablation?.findings.map((f) => [f.kind, f.id]),
     [['check-cannot-fail', 'always-true']],
   );
 });

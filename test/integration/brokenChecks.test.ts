@@ -8,13 +8,8 @@ import { join } from 'node:path';
 import t from 'tap';
 import { loadCatalog } from '../../src/lesson/catalog.js';
 import { breakerFor } from '../helpers/breakers.js';
+import { checksOf, parseReport } from '../helpers/report.js';
 import { sandbox } from './harness.js';
-
-interface Graded {
-  passed: boolean;
-  rootCause: { check: { id: string } | null; cause: string; fix: string | null } | null;
-  lessons: { checks: { id: string; status: string; message: string }[] }[];
-}
 
 const catalog = await loadCatalog();
 // Lessons 4 and 7 end the two chains (1 → 4, 5 → 7): between them they hold every lasting check.
@@ -46,11 +41,11 @@ for (const last of ['lesson-4', 'lesson-7']) {
         broken++;
         inLab(breaker.breakLine);
         const r = await box.run(['check', last, '--target', `lab:${lab}`, '--format', 'json']);
-        const report = JSON.parse(r.stdout) as Graded;
-        const mine = report.lessons.flatMap((l) => l.checks).find((c) => c.id === decl.id);
+        const report = parseReport(r);
+        const mine = checksOf(report).find((c) => c.id === decl.id);
         t.equal(r.code, 1, `${decl.id} broken (${breaker.breakLine}): check exits 1`);
-        t.equal(mine?.status, 'fail', `${decl.id} fails: ${mine?.message}`);
-        const root = decls.find((d) => d.id === report.rootCause?.check?.id);
+        t.equal(mine?.status, 'failed', `${decl.id} fails: ${mine?.message}`);
+        const root = decls.find((d) => d.id === report.rootCause?.check);
         // Blocking one path of traffic also fails an earlier check of the same path: that one is named.
         const samePath = root && root.kind === decl.kind && JSON.stringify(root.args) === JSON.stringify(decl.args);
         if (root === decl || samePath) {
@@ -61,7 +56,7 @@ for (const last of ['lesson-4', 'lesson-7']) {
           );
         } else {
           t.fail(
-            `${decl.id} broken, but the root cause named is ${report.rootCause?.check?.id}: ${report.rootCause?.cause} (fix: ${report.rootCause?.fix})`,
+            `${decl.id} broken, but the root cause named is ${report.rootCause?.check}: ${report.rootCause?.message} (fix: ${report.rootCause?.fix})`,
           );
         }
         if (breaker.mendLine) inLab(breaker.mendLine);

@@ -3,17 +3,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Parser } from 'tap-parser';
 import t from 'tap';
+import { checksOf, parseReport } from '../helpers/report.js';
 import { sandbox } from './harness.js';
 
 const SANDBOX = fileURLToPath(new URL('../fixtures/student/sandbox.sh', import.meta.url));
-
-interface Graded {
-  passed: boolean;
-  earned: number;
-  possible: number;
-  rootCause: { check: { id: string }; cause: string; fix: string | null } | null;
-  lessons: { id: string; checks: { id: string; status: string; message: string }[] }[];
-}
 
 /** Starts a student's sandbox with `mistake` applied; resolves with its pid once built. Killed at teardown. */
 function studentSandbox(t: Tap.Test, mistake: string): Promise<number> {
@@ -62,21 +55,23 @@ t.test('a network typed by hand in a sandbox passes check lesson-7 through its p
   const pid = await studentSandbox(t, '');
   const r = await box.run(['check', '7', '--target', `pid:${pid}`, '--format', 'json']);
   t.equal(r.code, 0, r.stderr);
-  const report = JSON.parse(r.stdout) as Graded;
+  const report = parseReport(r);
   t.equal(report.passed, true);
   t.same(
     report.lessons.map((l) => l.id),
     ['lesson-5', 'lesson-6', 'lesson-7'],
     'grouped by lesson, prerequisites first',
   );
-  const statuses = report.lessons.flatMap((l) => l.checks.map((c) => c.status));
-  t.notOk(statuses.includes('fail'));
-  t.ok(statuses.filter((s) => s === 'pass').length >= 20, 'the state and the local probes pass');
-  const skipped = report.lessons.flatMap((l) => l.checks).filter((c) => c.status === 'skip');
+  const statuses = checksOf(report).map((c) => c.status);
+  t.notOk(statuses.includes('failed'));
+  t.ok(statuses.filter((s) => s === 'passed').length >= 20, 'the state and the local probes pass');
+  const skipped = checksOf(report).filter((c) => c.status === 'skipped');
   t.ok(skipped.length > 0, 'probes that need the lab outside world are skipped, not passed');
   for (const c of skipped)
     t.match(c.message, /outside world|not an address of this machine/, `${c.id} says why it was skipped`);
-  t.equal(report.earned, report.possible, 'skips count neither way');
+  t.equal(report.summary.earned, report.summary.possible, 'skips count neither way');
+  t.equal(report.summary.skipped, skipped.length);
+  t.equal(report.rootCause, null);
 });
 
 // Each single mistake a student could make: the run fails, and the first broken link names the fix.
@@ -129,10 +124,11 @@ for (const [name, mistake, rootId, hint] of MISTAKES) {
     const pid = await studentSandbox(t, mistake);
     const r = await box.run(['check', '7', '--target', `pid:${pid}`, '--format', 'json']);
     t.equal(r.code, 1, r.stderr);
-    const report = JSON.parse(r.stdout) as Graded;
+    const report = parseReport(r);
     t.equal(report.passed, false);
-    t.ok(report.earned < report.possible, `partial credit: ${report.earned}/${report.possible}`);
-    t.match(report.rootCause?.check.id, rootId, `root cause ${report.rootCause?.check.id}: ${report.rootCause?.cause}`);
+    const { earned, possible } = report.summary;
+    t.ok(earned < possible, `partial credit: ${earned}/${possible}`);
+    t.match(report.rootCause?.check, rootId, `root cause ${report.rootCause?.check}: ${report.rootCause?.message}`);
     t.match(report.rootCause?.fix, hint);
   });
 }
@@ -143,20 +139,37 @@ t.test('a host address that is not this machine is named, with the likely one to
   const pid = await studentSandbox(t, '');
   const r = await box.run(['check', '7', '--target', `pid:${pid}`, '--format', 'json', '--var', 'host_ip=172.16.0.77']);
   t.equal(r.code, 1, r.stderr);
-  const report = JSON.parse(r.stdout) as Graded;
-  t.match(report.rootCause?.cause, /172\.16\.0\.77 is not an address of this machine/);
+  const report = parseReport(r);
+  t.match(report.rootCause?.message, /172\.16\.0\.77 is not an address of this machine/);
   t.match(report.rootCause?.fix, /--var host_ip=172\.16\.0\.2/, 'the uplink address is suggested');
 });
 
-t.test('--format tap is read by the TAP parser and --format junit is well-formed XML', async (t) => {
+t.test('--format tap and --format junit carry the hints and the root cause; junit has times', async (t) => {
   const box = sandbox();
   t.teardown(() => box.cleanup());
   const pid = await studentSandbox(t, 'ip link set veth0 down');
+  // The hints of the failing checks, as the JSON report has them: TAP and JUnit must say the same.
+  const hints = new Map(
+    checksOf(parseReport(await box.run(['check', '7', '--target', `pid:${pid}`, '--format', 'json'])))
+      .filter((c) => c.status === 'failed')
+      .map((c) => [c.id, c.hint]),
+  );
+  t.ok(
+    [...hints.values()].some((h) => h !== null),
+    'some failing checks have a hint',
+  );
   const tap = await box.run(['check', '7', '--target', `pid:${pid}`, '--format', 'tap']);
   t.equal(tap.code, 1);
+  const failed: { diag: { id?: string; hint?: string | null; rootCause?: string; fix?: string } }[] = [];
   const result = await new Promise<{ ok: boolean; count: number; fail: number; skip: number }>((resolve) => {
     const p = new Parser((res) =>
       resolve(res as unknown as { ok: boolean; count: number; fail: number; skip: number }),
+    );
+    p.on(
+      'assert',
+      (a: { ok: boolean; diag: { id?: string; hint?: string | null; rootCause?: string; fix?: string } }) => {
+        if (!a.ok) failed.push(a);
+      },
     );
     p.end(tap.stdout);
   });
@@ -164,19 +177,53 @@ t.test('--format tap is read by the TAP parser and --format junit is well-formed
   t.ok(result.count >= 25, `${result.count} tests`);
   t.ok(result.fail >= 1);
   t.ok(result.skip >= 1);
+  t.same(new Map(failed.map((a) => [a.diag.id, a.diag.hint])), hints, 'every failure, with its hint');
+  t.match(
+    failed.filter((a) => a.diag.rootCause),
+    [{ diag: { fix: /ip link set veth0/ } }],
+    'one failure is the root cause, with its fix',
+  );
+  t.match(tap.stdout, /\n# First broken link \(lesson-5, step 4\): .*\n# Fix it first: .*ip link set veth0/);
   const junit = await box.run(['check', '7', '--target', `pid:${pid}`, '--format', 'junit']);
+  t.equal(junit.code, 1);
   const xml = spawnSync(
     'python3',
     [
       '-c',
-      'import sys, xml.dom.minidom as m; d = m.parseString(sys.stdin.read()); print(len(d.getElementsByTagName("testcase")), len(d.getElementsByTagName("failure")))',
+      `import sys, json, xml.dom.minidom as m
+d = m.parseString(sys.stdin.read())
+timed = d.getElementsByTagName("testsuites") + d.getElementsByTagName("testsuite") + d.getElementsByTagName("testcase")
+print(json.dumps({
+  "cases": len(d.getElementsByTagName("testcase")),
+  "failures": {f.parentNode.getAttribute("name"): f.firstChild.data for f in d.getElementsByTagName("failure")},
+  "untimed": [e.tagName for e in timed if not e.getAttribute("time")],
+  "props": [p.getAttribute("name") + "=" + p.getAttribute("value") for p in d.getElementsByTagName("property")],
+}))`,
     ],
     { input: junit.stdout, encoding: 'utf8' },
   );
   t.equal(xml.status, 0, `python's XML parser accepts it ${xml.stderr}`);
-  const [cases, failures] = xml.stdout.trim().split(' ').map(Number);
-  t.ok(cases! >= 25);
-  t.ok(failures! >= 1);
+  const parsed = JSON.parse(xml.stdout) as {
+    cases: number;
+    failures: Record<string, string>;
+    untimed: string[];
+    props: string[];
+  };
+  t.ok(parsed.cases >= 25);
+  t.same(parsed.untimed, [], 'testsuites, testsuite and testcase have a time');
+  // A testcase is named `title (id)`.
+  const junitHints = new Map(
+    Object.entries(parsed.failures).map(([name, text]) => [
+      /\(([^()]+)\)$/.exec(name)?.[1],
+      /^hint: (.*)$/m.exec(text)?.[1] ?? null,
+    ]),
+  );
+  t.same(junitHints, hints, 'every failure, with its hint');
+  t.match(Object.values(parsed.failures).join('\n'), /First broken link \(lesson-5, step 4\)/);
+  t.ok(
+    parsed.props.some((p) => /^fix=.*ip link set veth0/.test(p)),
+    'the root cause and its fix are properties of its lesson',
+  );
 });
 
 t.test('check never changes what it grades', async (t) => {

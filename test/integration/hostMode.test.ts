@@ -4,6 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
+import { checksOf, parseReport } from '../helpers/report.js';
 import { labInitScript } from '../../src/lab/labWorld.js';
 import { NOBODY, sandbox, type CliResult, type LiveCli } from './harness.js';
 
@@ -137,15 +138,11 @@ t.test(
 
     const first = await h.cli(['run', '7', '--target', 'host', '--format', 'json']);
     exits(t, first, 0, 'the first run passes');
-    const report = JSON.parse(first.stdout) as {
-      passed: boolean;
-      target: string;
-      checks: { status: string; message: string }[];
-    };
+    const report = parseReport(first);
     t.equal(report.passed, true);
     t.equal(report.target, 'host');
     t.ok(
-      report.checks.some((c) => c.status === 'skipped' && /outside world/.test(c.message)),
+      checksOf(report).some((c) => c.status === 'skipped' && /outside world/.test(c.message)),
       'probes of the outside world are skipped on a host',
     );
     t.match(first.stderr, /recorded in .*host-record\.json/);

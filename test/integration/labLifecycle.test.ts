@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
+import { checksOf, parseReport } from '../helpers/report.js';
 import {
   eventually,
   hostNetwork,
@@ -38,10 +39,7 @@ t.test('running the same lesson twice in one lab works and duplicates nothing', 
   t.equal(first.code, 0, first.stderr);
   const second = await box.run(['run', '7', '--target', 'lab:twice', '--format', 'json']);
   t.equal(second.code, 0, second.stderr);
-  const report = JSON.parse(second.stdout) as {
-    lessons: { id: string; status: string }[];
-    checks: { status: string; message: string }[];
-  };
+  const report = parseReport(second);
   t.same(
     report.lessons.map((l) => [l.id, l.status]),
     [
@@ -52,7 +50,7 @@ t.test('running the same lesson twice in one lab works and duplicates nothing', 
     'what is already in place is not applied again',
   );
   t.notOk(
-    report.checks.some((c) => /copies/.test(c.message)),
+    checksOf(report).some((c) => /copies/.test(c.message)),
     'no iptables rule was appended twice',
   );
   const pretty = await box.run(['run', '7', '--target', 'lab:twice']);
@@ -61,7 +59,7 @@ t.test('running the same lesson twice in one lab works and duplicates nothing', 
   const again = await box.run(['run', '7', '--target', 'lab:twice', '--from-scratch', '--format', 'json']);
   t.equal(again.code, 0, again.stderr);
   t.same(
-    (JSON.parse(again.stdout) as { lessons: { status: string }[] }).lessons.map((l) => l.status),
+    parseReport(again).lessons.map((l) => l.status),
     ['passed', 'passed', 'passed'],
     '--from-scratch applies everything again in a new lab',
   );
@@ -73,7 +71,7 @@ t.test('run after a half-finished lesson continues where the learner stopped', a
   t.equal((await box.run(['run', '5', '--target', 'lab:half'])).code, 0);
   const r = await box.run(['run', '6', '--target', 'lab:half', '--format', 'json']);
   t.equal(r.code, 0, r.stderr);
-  const report = JSON.parse(r.stdout) as { lessons: { id: string; status: string }[] };
+  const report = parseReport(r);
   t.same(
     report.lessons.map((l) => [l.id, l.status]),
     [

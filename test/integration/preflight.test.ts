@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
+import { checksOf, parseReport } from '../helpers/report.js';
 import { NOBODY, isRoot, sandbox } from './harness.js';
 
 const emptyState = (dir: string): boolean =>
@@ -148,9 +149,9 @@ t.test(
       env: { PATH: '/usr/local/bin:/usr/bin:/bin' },
     });
     t.equal(r.code, 0, r.stderr);
-    const report = JSON.parse(r.stdout) as { checks: { id: string; status: string }[] };
+    const report = parseReport(r);
     t.ok(
-      report.checks.some((c) => c.id === 'lesson-6:4.1' && c.status === 'passed'),
+      checksOf(report).some((c) => c.id === 'lesson-6:4.1' && c.status === 'passed'),
       'the MASQUERADE rule was added and found',
     );
     t.equal((await box.run(['lab', 'destroy', 'userpath'], { asUser: isRoot() ? NOBODY : undefined })).code, 0);

@@ -5,6 +5,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
+import { checksOf, parseReport, stepsOf } from '../helpers/report.js';
 import { CLI, cliEnv, pidNamespaceOf, processesOfLab, processesWith, sandbox, type CliResult } from './harness.js';
 
 const initPidOf = (stateDir: string, lab: string): number =>
@@ -140,9 +141,9 @@ t.test(
     inLab(box.stateDir, 'retry', 'ip link add ceth0 type veth peer name veth0');
     const second = await box.run(['run', lesson, '--target', 'lab:retry', '--format', 'json']);
     t.equal(second.code, 0, second.stderr);
-    const report = JSON.parse(second.stdout) as { passed: boolean; steps: { index: number; status: string }[] };
+    const report = parseReport(second);
     t.same(
-      report.steps.map((s) => [s.index, s.status]),
+      stepsOf(report).map((s) => [s.index, s.status]),
       [
         [1, 'satisfied'],
         [2, 'passed'],
@@ -182,7 +183,7 @@ t.test(
     noTrace(t, r);
     const over = await box.run(['run', '6', '--target', 'lab:half', '--from-scratch', '--format', 'json']);
     t.equal(over.code, 0, over.stderr);
-    t.equal((JSON.parse(over.stdout) as { passed: boolean }).passed, true);
+    t.equal(parseReport(over).passed, true);
   },
 );
 
@@ -202,10 +203,10 @@ t.test('run again after Ctrl-C: the second run finishes the lesson, and nothing 
   await new Promise((resolve) => child.on('exit', resolve));
   const r = await box.run(['run', '7', '--target', 'lab:again', '--format', 'json']);
   t.equal(r.code, 0, r.stderr);
-  const report = JSON.parse(r.stdout) as { passed: boolean; checks: { status: string; message: string }[] };
+  const report = parseReport(r);
   t.equal(report.passed, true);
   t.notOk(
-    report.checks.some((c) => /copies/.test(c.message)),
+    checksOf(report).some((c) => /copies/.test(c.message)),
     'no iptables rule was appended twice',
   );
 });

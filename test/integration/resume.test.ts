@@ -2,21 +2,19 @@
 // unfinished step. And the other way round: lesson 4's leftovers are not mistaken for half of lesson 5.
 import t from 'tap';
 import { loadCatalog } from '../../src/lesson/catalog.js';
+import type { ReportDocument } from '../../src/report/reportDocument.js';
+import { checksOf, parseReport, stepsOf } from '../helpers/report.js';
 import { isRoot, sandbox, terminal } from './harness.js';
-
-interface Report {
-  passed: boolean;
-  steps: { lesson: string; index: number; status: string }[];
-  checks: { id: string; status: string; message: string }[];
-}
 
 const lesson5 = (await loadCatalog()).byId.get('lesson-5')!;
 /** Lesson 5's steps 1 to 3 as the lesson file spells them (no contexts there), one line each. */
 const firstHalf = lesson5.steps
   .slice(0, 3)
   .flatMap((s) => s.commands.filter((c) => c.role === 'run').map((c) => c.line));
-const stepsOf = (r: Report): string[] =>
-  r.steps.filter((s) => s.lesson === 'lesson-5').map((s) => `${s.index} ${s.status}`);
+const lesson5Steps = (r: ReportDocument): string[] =>
+  stepsOf(r)
+    .filter((s) => s.lesson === 'lesson-5')
+    .map((s) => `${s.index} ${s.status}`);
 
 t.test('the first half of lesson 5 is what is typed', async (t) => {
   t.strictSame(firstHalf, [
@@ -49,11 +47,11 @@ t.test('resuming in labs built partly by hand', async (t) => {
       async (t) => {
         await halfBuilt('it-resume-run');
         const r = await box.run(['run', 'lesson-5', '--target', 'lab:it-resume-run', '--format', 'json']);
-        const report = JSON.parse(r.stdout) as Report;
+        const report = parseReport(r);
         t.equal(r.code, 0, r.stderr);
-        t.strictSame(stepsOf(report), ['1 satisfied', '2 satisfied', '3 satisfied', '4 passed', '5 passed']);
+        t.strictSame(lesson5Steps(report), ['1 satisfied', '2 satisfied', '3 satisfied', '4 passed', '5 passed']);
         t.strictSame(
-          report.checks.filter((c) => c.status === 'failed'),
+          checksOf(report).filter((c) => c.status === 'failed'),
           [],
         );
       },
@@ -82,7 +80,7 @@ t.test('resuming in labs built partly by hand', async (t) => {
         t.equal(await term.exited, 0);
         const r = await box.run(['run', 'lesson-5', '--target', 'lab:it-resume-learn', '--format', 'json']);
         t.equal(r.code, 0, r.stderr);
-        t.strictSame(stepsOf(JSON.parse(r.stdout) as Report), [
+        t.strictSame(lesson5Steps(parseReport(r)), [
           '1 satisfied',
           '2 satisfied',
           '3 satisfied',
@@ -98,13 +96,7 @@ t.test('resuming in labs built partly by hand', async (t) => {
         t.equal((await box.run(['run', 'lesson-4', '--target', 'lab:it-after-4', '--format', 'json'])).code, 0);
         const r = await box.run(['run', 'lesson-5', '--target', 'lab:it-after-4', '--format', 'json']);
         t.equal(r.code, 0, r.code ? r.stdout.slice(0, 3000) : 'lesson 5 passes after lesson 4');
-        t.strictSame(stepsOf(JSON.parse(r.stdout) as Report), [
-          '1 passed',
-          '2 passed',
-          '3 passed',
-          '4 passed',
-          '5 passed',
-        ]);
+        t.strictSame(lesson5Steps(parseReport(r)), ['1 passed', '2 passed', '3 passed', '4 passed', '5 passed']);
       },
     ),
   ]);

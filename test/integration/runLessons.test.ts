@@ -1,13 +1,7 @@
 // Every lesson, run by the real CLI in a fresh lab, as root and as an unprivileged user.
 import t from 'tap';
+import { checksOf, parseReport, stepsOf } from '../helpers/report.js';
 import { isRoot, NOBODY, sandbox } from './harness.js';
-
-interface Report {
-  passed: boolean;
-  target: string;
-  checks: { id: string; status: string; message: string }[];
-  steps: { lesson: string; index: number; status: string; changes: string[] | null }[];
-}
 
 /** What a step of the tutorial must be seen to change (the diff of the snapshots around it). */
 const CHANGES: Record<string, string[]> = {
@@ -33,15 +27,16 @@ for (const [who, uid] of [
       LESSONS.map(async (n) => {
         const lab = `it-${n}`;
         const r = await box.run(['run', String(n), '--target', `lab:${lab}`, '--format', 'json'], { asUser: uid });
-        const report = JSON.parse(r.stdout || '{}') as Report;
-        const notPassed = (report.checks ?? [])
+        const report = parseReport(r);
+        const notPassed = checksOf(report)
           .filter((c) => c.status !== 'passed')
           .map((c) => `${c.id}: ${c.message}`);
         t.equal(r.code, 0, `lesson-${n} exits 0 (${r.stderr.trim() || notPassed.join('; ')})`);
         t.equal(report.passed, true, `lesson-${n} reports passed`);
         t.same(notPassed, [], `every check of lesson-${n} and its prerequisites passed`);
         t.equal(report.target, `lab:${lab}`);
-        for (const step of report.steps ?? []) {
+        t.equal(report.summary.earned, report.summary.possible, `lesson-${n}: every point earned`);
+        for (const step of stepsOf(report)) {
           const expected = CHANGES[`${step.lesson}:${step.index}`];
           if (expected && step.status === 'passed')
             t.same(
@@ -56,13 +51,7 @@ for (const [who, uid] of [
         const graded = await box.run(['check', String(n), '--target', `lab:${lab}`, '--format', 'json'], {
           asUser: uid,
         });
-        const failing = graded.stdout.startsWith('{')
-          ? (
-              JSON.parse(graded.stdout) as { lessons: { checks: { id: string; status: string; message: string }[] }[] }
-            ).lessons
-              .flatMap((l) => l.checks)
-              .filter((c) => c.status === 'fail')
-          : [];
+        const failing = checksOf(parseReport(graded)).filter((c) => c.status === 'failed');
         t.equal(
           graded.code,
           0,

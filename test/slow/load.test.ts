@@ -2,6 +2,7 @@
 // state, and destroying them leaves nothing. Slow: `npm run test:slow`; ./scripts/test and .ci/run run it too.
 import { execFileSync } from 'node:child_process';
 import t from 'tap';
+import { checksOf, parseReport } from '../helpers/report.js';
 import { runInParallel } from '../../bench/parallelRuns.js';
 import {
   CLI,
@@ -28,13 +29,9 @@ t.test(
     t.comment(`${LABS} runs at once: ${(load.wallMs / 1000).toFixed(1)} s (bench/load.ts measures time and memory)`);
     for (const r of load.runs) {
       t.equal(r.code, 0, `${r.lab}: run exits 0\n${r.stderr}`);
-      const report = JSON.parse(r.stdout || '{}') as {
-        passed?: boolean;
-        target?: string;
-        checks?: { status: string }[];
-      };
+      const report = parseReport(r);
       t.ok(
-        report.passed && report.target === `lab:${r.lab}` && report.checks?.every((c) => c.status !== 'failed'),
+        report.passed && report.target === `lab:${r.lab}` && checksOf(report).every((c) => c.status !== 'failed'),
         `${r.lab}: every check passed in its own lab`,
       );
     }

@@ -13,6 +13,7 @@ export async function checkCommand(
     { openShell },
     { grade, parseVars },
     formats,
+    { jsonReport },
   ] = await Promise.all([
     import('../../lesson/catalog.js'),
     import('../../target/target.js'),
@@ -20,6 +21,7 @@ export async function checkCommand(
     import('../../target/shell.js'),
     import('../../judge/grade.js'),
     import('../../report/gradeFormats.js'),
+    import('../../report/reportDocument.js'),
   ]);
   const { chain } = await resolveLesson(lessonArg);
   const vars = parseVars(opts.var);
@@ -29,13 +31,11 @@ export async function checkCommand(
   const shell = await openShell(target.argv, target.jobsDir, (await import('../../exec/spawner.js')).nodeSpawner);
   try {
     const report = await grade({ chain, only: Boolean(opts.only), vars, target, shell });
-    const render = {
-      pretty: formats.prettyGrade,
-      tap: formats.tapGrade,
-      junit: formats.junitGrade,
-      json: (r: typeof report) => `${JSON.stringify(r, null, 2)}\n`,
-    }[opts.format];
-    process.stdout.write(render(report));
+    if (opts.format === 'pretty') process.stdout.write(formats.prettyGrade(report));
+    else {
+      const render = { tap: formats.tapGrade, junit: formats.junitGrade, json: jsonReport }[opts.format];
+      process.stdout.write(render(formats.gradeDocument(report)));
+    }
     code = report.passed ? 0 : 1;
   } finally {
     await shell.close();

@@ -117,7 +117,13 @@ export async function runCommand(
           process.stdout.write(
             `\nThe lab stays as it is: look around with \`tsnet-learn lab shell ${target.lab.name}\`, remove it with \`tsnet-learn lab destroy ${target.lab.name}\`.\n`,
           );
-      } else process.stdout.write((await import('../../report/jsonReport.js')).jsonReport(report));
+      } else {
+        const [{ runDocument }, { jsonReport }] = await Promise.all([
+          import('../../report/runFormats.js'),
+          import('../../report/reportDocument.js'),
+        ]);
+        process.stdout.write(jsonReport(runDocument(report)));
+      }
       code = report.passed ? 0 : 1;
     } finally {
       await shell.close();

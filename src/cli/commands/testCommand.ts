@@ -56,7 +56,8 @@ export async function testCommand(
       process.stdout.write(
         `${l.status === 'passed' ? '✔' : '✖'} ${l.lesson.padEnd(10)} ${(l.durationMs / 1000).toFixed(1)} s${l.failure ? `  ${l.failure}` : ''}\n`,
       );
-      for (const c of l.failedChecks) process.stdout.write(`    ✖ ${c}\n`);
+      for (const c of l.checks.filter((c) => c.status === 'failed'))
+        process.stdout.write(`    ✖ ${c.id} ${c.title}: ${c.message}\n`);
     },
   });
   if (pretty) {
@@ -71,10 +72,11 @@ export async function testCommand(
     process.stdout.write(
       `\n${result.passed ? '✔ all passed' : '✖ failed'} (${(result.durationMs / 1000).toFixed(1)} s)\n`,
     );
-  } else if (opts.format === 'json') process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  else {
-    const { tapCourse, junitCourse } = await import('../../report/courseFormats.js');
-    process.stdout.write(opts.format === 'tap' ? tapCourse(result) : junitCourse(result));
+  } else if (opts.format !== 'pretty') {
+    const { courseDocument, tapCourse, junitCourse } = await import('../../report/courseFormats.js');
+    const { jsonReport } = await import('../../report/reportDocument.js');
+    const doc = courseDocument(result);
+    process.stdout.write({ json: jsonReport, tap: tapCourse, junit: junitCourse }[opts.format](doc));
   }
   code = result.passed ? 0 : 1;
   return code;
