@@ -83,6 +83,27 @@ t.test('a pid target that names no process exits 2 with how to name one, and mak
   t.notOk(existsSync(box.stateDir) && readdirSync(box.stateDir).length > 0, 'nothing was made, not even a claim');
 });
 
+t.test(
+  'unprivileged, a pid target gets the right reason: no such process, or one whose network it cannot read',
+  async (t) => {
+    const box = sandbox(NOBODY);
+    t.teardown(() => box.cleanup());
+    const gone = await box.run(['check', '6', '--target', 'pid:99999999'], { asUser: NOBODY });
+    t.equal(gone.code, 2);
+    t.match(gone.stderr, /No process 99999999/);
+    // pid 1 is root's: it exists, and this user may not read its namespaces.
+    const init = await box.run(['check', '6', '--target', 'pid:1'], { asUser: NOBODY });
+    t.equal(init.code, 2);
+    t.notMatch(init.stderr, /No process/);
+    t.match(
+      init.stderr,
+      /Process 1 exists, but this user \(uid 65534\) may not read its network namespace; it runs as uid 0/,
+    );
+    t.match(init.stderr, /as root/);
+    t.equal(init.stdout, '', 'nothing was graded');
+  },
+);
+
 t.test('--target host refuses without root and touches nothing', async (t) => {
   const box = sandbox(NOBODY);
   t.teardown(() => box.cleanup());
