@@ -100,7 +100,10 @@ export function formatStatus(s: StatusInput): string {
   const holding = results.filter((r) => r.status === 'passed').length;
   const failing = firstFailing(results);
   if (!failing && results.length && s.toType?.length)
-    return `${pc.green('✓')} ${head} · ${holding} of ${results.length} checks hold · now type: ${s.toType.join('; ')} ${pc.dim('(next goes on)')}`;
+    return (
+      `${pc.green('✓')} ${head} · ${holding} of ${results.length} checks hold · now type: ${s.toType.join('; ')} ` +
+      pc.dim('(next goes on)')
+    );
   if (!failing && results.length) return `${pc.green('✓')} ${head} done`;
   const why = failing
     ? ` · failing: ${failing.decl.title}${failing.status === 'failed' ? ` — ${failing.message}` : ''}`
@@ -151,7 +154,8 @@ export function formatStepDone(step: Step, transient: readonly CheckResult[], sk
 /** A command undid a step that was done (this lesson's or a prerequisite's): which, and what fails now. */
 export function formatUndone(lesson: Lesson, step: Step, failing: CheckResult): string {
   return [
-    `${pc.yellow('⚠')} that undid ${lesson.id} step ${step.index} "${step.title}": ${failing.decl.title} ${pc.dim(`— ${failing.message}`)}`,
+    `${pc.yellow('⚠')} that undid ${lesson.id} step ${step.index} "${step.title}": ${failing.decl.title} ` +
+      pc.dim(`— ${failing.message}`),
     ...(failing.decl.hint ? [`    ${pc.yellow('hint:')} ${failing.decl.hint}`] : []),
   ].join('\n');
 }

@@ -135,7 +135,8 @@ export async function resolveLesson(
           formatMessages(asErrors(brokenHere[1])),
         );
       throw new UserError(
-        `Unknown lesson "${arg}"; the lessons are ${catalog.lessons.map((l) => l.id).join(', ') || 'none'} (tsnet-learn list).`,
+        `Unknown lesson "${arg}"; the lessons are ${catalog.lessons.map((l) => l.id).join(', ') || 'none'}` +
+          ' (tsnet-learn list).',
       );
     }
   }

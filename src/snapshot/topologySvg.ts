@@ -1,7 +1,7 @@
 // A topology's DOT laid out as SVG by Graphviz (WebAssembly, loaded only here: it costs ~250 ms).
 import { FONT } from './topologyDot.js';
 
-/** After the font the boxes were measured with, fonts about as wide or narrower: a viewer without it still fits every label. */
+/** After the font the boxes were measured with, fonts about as wide or narrower: without it, labels still fit. */
 const FALLBACKS = `${FONT},Bitstream Vera Sans,Verdana,sans-serif`;
 
 /** The picture; throws when Graphviz cannot lay it out. */

@@ -73,7 +73,8 @@ function pidProblem(pid: number, label: string): UserError | null {
     // Ended meanwhile, or a zombie: it has no namespaces left.
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return none;
     return new UserError(
-      `Process ${pid} exists, but this user (uid ${process.getuid?.()}) may not read its network namespace; it runs as uid ${owner}.`,
+      `Process ${pid} exists, but this user (uid ${process.getuid?.()}) may not read its network namespace;` +
+        ` it runs as uid ${owner}.`,
       'Only root may look into the network of a process of another user: run it as root (sudo tsnet-learn …).',
     );
   }

@@ -40,5 +40,7 @@ export async function overviewCommand(): Promise<string> {
   const footer = next
     ? `Next lesson: tsnet-learn learn ${next}`
     : `${lessons.at(-1)?.id}, the last lesson, is done. To do a lesson again in a new lab: tsnet-learn learn N --from-scratch`;
-  return `Lessons, and how far you got in the lab "default", by what is built there now:\n${formatList(lessons, { header: 'IN LAB default', values })}\n\n${summary.join('\n')}\n${footer}\n`;
+  const table = formatList(lessons, { header: 'IN LAB default', values });
+  const head = 'Lessons, and how far you got in the lab "default", by what is built there now:';
+  return `${head}\n${table}\n\n${summary.join('\n')}\n${footer}\n`;
 }
