@@ -2,6 +2,7 @@
 // The entry point and the only place that calls process.exit. Heavy modules are imported lazily.
 import { Command, CommanderError, Option } from 'commander';
 import { UserError } from '../core/errors.js';
+import { exitCodeFor, outputClosed } from '../exec/onInterrupt.js';
 
 const EXAMPLES = {
   main: `
@@ -21,7 +22,7 @@ Examples:
 Ctrl-C (or SIGTERM, or the run being killed): a lab that this run created is destroyed, unless --keep;
 a lab that existed before holds your work and stays as it is.
 Exit codes: 0 all passed, 1 a step or check failed, 2 usage, lesson or environment error,
-130 interrupted (SIGINT), 143 terminated (SIGTERM).`,
+130 interrupted (SIGINT), 143 terminated (SIGTERM), 141 output closed (| head).`,
   check: `
 Examples:
   tsnet-learn check lesson-7                          grade the lab "default" against lessons 5 to 7
@@ -41,7 +42,7 @@ Examples:
 Every lab of the run is destroyed when it ends, on Ctrl-C or SIGTERM, and also when the run is killed;
 with --keep, the labs of lessons still running at an interrupt stay, and their names are printed.
 Exit codes: 0 all passed, 1 a lesson failed or a check cannot fail, 2 usage or environment error,
-130 interrupted (SIGINT), 143 terminated (SIGTERM).`,
+130 interrupted (SIGINT), 143 terminated (SIGTERM), 141 output closed (| head).`,
   graph: `
 Examples:
   tsnet-learn graph                          a summary of the lab "default" on a terminal
@@ -108,10 +109,11 @@ Examples:
   tsnet-learn lab prune             remove labs left behind by a run or test that was killed`,
 };
 
-// Output piped into `head` and closed early: stop quietly, as other command-line tools do.
+// Output piped into `head` and closed early: an interrupt (a run cleans up its lab); exit 141, as for SIGPIPE.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(0);
-  throw e;
+  if (e.code !== 'EPIPE') throw e;
+  outputClosed();
+  process.exit(exitCodeFor('SIGPIPE'));
 });
 
 async function main(argv: string[]): Promise<number> {

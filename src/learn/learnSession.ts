@@ -4,17 +4,21 @@ import { parseCommandLine } from '../core/commandLine.js';
 import type { Snapshot } from '../snapshot/model.js';
 import { diffSnapshots, type Change } from '../snapshot/diffSnapshots.js';
 import { checkNeeds, evaluateChecks, type CheckResult } from '../judge/evaluateChecks.js';
-import { carryOver, fullNeeds } from '../snapshot/fullSnapshot.js';
-import type { Lesson, Step } from '../lesson/lesson.js';
+import { carryOver, fullNeeds, unread } from '../snapshot/fullSnapshot.js';
+import { unwrapCommand } from '../lesson/classifyCommand.js';
+import type { CheckDecl, Command, Lesson, Step } from '../lesson/lesson.js';
 import { HELPER_NAMES, type PromptRequest } from './learnShell.js';
 import {
   formatChanges,
   formatHint,
   formatLessonDone,
+  formatRedone,
   formatStatus,
   formatStepCard,
   formatStepDone,
+  formatUndone,
   formatWhere,
+  observations,
   promptLabel,
 } from './learnView.js';
 import { readSideBySide } from '../snapshot/readSideBySide.js';
@@ -125,6 +129,8 @@ export interface LearnInput {
   nextLesson: string | null;
   /** The state when the learner gets the shell: "what changed" starts from here. */
   initial: Snapshot;
+  /** The prerequisites, applied before: a command that undoes one of their steps is named at once. */
+  before?: readonly Lesson[];
 }
 
 export interface LearnReply {
@@ -141,6 +147,41 @@ export interface LearnSession {
 
 const normalize = (line: string): string => line.trim().replace(/\s+/g, ' ');
 
+/** A command as typed in a shell (`host`, `netns0`), or as a lesson has it: where it runs and what it runs. Pure. */
+const commandKey = (line: string, ctx: string): string => {
+  const { netns, inner } = unwrapCommand(normalize(line));
+  return `${netns ?? ctx}\t${normalize(inner)}`;
+};
+const keyOf = (c: Command): string => commandKey(c.line, c.context?.netns ?? 'host');
+
+/** A step done before (a prerequisite's, or this lesson's): a command that undoes it is named at once. */
+interface Guarded {
+  lesson: Lesson;
+  step: Step;
+  /** Its lasting state claims: judged on the snapshot every command reads anyway, so watching costs nothing. */
+  decls: CheckDecl[];
+  holds: boolean;
+  /** Said to be undone, and not yet said to hold again. */
+  undone: boolean;
+}
+
+const guard = (lesson: Lesson, step: Step, holds = false): Guarded => ({
+  lesson,
+  step,
+  decls: lastingChecks(step).filter((d) => !isProbe(d)),
+  holds,
+  undone: false,
+});
+
+/** The snapshot read everything `decl` judges (what it has not read would look like a failure). Pure. */
+const readIn = (snapshot: Snapshot, decl: CheckDecl): boolean =>
+  checkNeeds([decl]).every(
+    (n) =>
+      n.part === 'netns' ||
+      snapshot.spaces[n.ns] === null ||
+      (n.ns in snapshot.spaces && unread(snapshot, [n]).length === 0),
+  );
+
 export function learnSession(input: LearnInput): LearnSession {
   const { lesson, shells, target } = input;
   let index = input.startAt;
@@ -150,15 +191,49 @@ export function learnSession(input: LearnInput): LearnSession {
   let started = false;
   let ctx = 'host';
   const lastSeen = new Map<number, string>();
+  const guarded: Guarded[] = [
+    ...(input.before ?? []).flatMap((l) => l.steps.map((s) => guard(l, s))),
+    ...lesson.steps.filter((s) => s.index < input.startAt).map((s) => guard(lesson, s)),
+  ];
 
   const step = (): Step | null => lesson.steps[index - 1] ?? null;
   const checked = (s: Step): boolean => lastingChecks(s).length > 0;
-  const runLines = (s: Step): string[] => s.commands.filter((c) => c.role === 'run').map((c) => normalize(c.line));
-  const typedCount = (s: Step): number => runLines(s).filter((l) => typed.has(l)).length;
+  const runKeys = (s: Step): string[] => s.commands.filter((c) => c.role === 'run').map(keyOf);
+  const typedCount = (s: Step): number => runKeys(s).filter((k) => typed.has(k)).length;
+  const checksHold = (): boolean =>
+    results !== null && results.length > 0 && results.every((r) => r.status === 'passed');
+  /** Of a checked step, what shows it and was not typed since its checks hold. */
+  const toType = (s: Step): string[] =>
+    observations(s)
+      .filter((c) => !typed.has(keyOf(c)))
+      .map((c) => c.line);
   const isDone = (s: Step): boolean =>
-    checked(s)
-      ? results !== null && results.length > 0 && results.every((r) => r.status === 'passed')
-      : typedCount(s) === runLines(s).length;
+    checked(s) ? checksHold() && toType(s).length === 0 : typedCount(s) === runKeys(s).length;
+
+  /** Steps done before that the last command undid, or that hold again; the first look only learns which hold. */
+  const watch = async (quiet: boolean): Promise<string[]> => {
+    const watched = guarded.filter((g) => g.decls.length > 0);
+    const decls = watched.flatMap((g) => g.decls.filter((d) => readIn(snapshot, d)));
+    if (decls.length === 0) return [];
+    const verdicts = new Map(
+      (await evaluateChecks(decls, shells[0]!, target, { snapshot })).map((r): [CheckDecl, CheckResult] => [r.decl, r]),
+    );
+    const out: string[] = [];
+    for (const g of watched) {
+      const judged = g.decls.flatMap((d) => verdicts.get(d) ?? []);
+      if (judged.length === 0) continue;
+      const failing = judged.find((r) => r.status === 'failed');
+      if (g.holds && failing && !quiet) {
+        out.push(formatUndone(g.lesson, g.step, failing));
+        g.undone = true;
+      } else if (!failing && g.undone) {
+        out.push(formatRedone(g.lesson, g.step));
+        g.undone = false;
+      }
+      g.holds = !failing;
+    }
+    return out;
+  };
 
   const judge = async (touched?: (ns: string) => boolean): Promise<Change[]> => {
     const r = await reevaluate(shells, target, step(), snapshot, touched);
@@ -169,7 +244,7 @@ export function learnSession(input: LearnInput): LearnSession {
 
   const status = (): string => {
     const s = step();
-    return s ? formatStatus({ lesson, step: s, results, typed: typedCount(s) }) : '';
+    return s ? formatStatus({ lesson, step: s, results, typed: typedCount(s), toType: toType(s) }) : '';
   };
 
   /** Moves past every step that is done (or the one forced on), showing the card of the step it stops at. */
@@ -181,7 +256,10 @@ export function learnSession(input: LearnInput): LearnSession {
       const transient = s.checks.filter((d) => d.transient);
       // "Not yet" claims describe the moment their step is done: judged now, once, and only shown.
       const now = transient.length ? await evaluateChecks(transient, shells[0]!, target) : [];
-      out.push(formatStepDone(s, now, force === 'skip' && !isDone(s)));
+      const skipped = force === 'skip' && !isDone(s);
+      out.push(formatStepDone(s, now, skipped));
+      // Done: from now on a command that undoes it is named.
+      guarded.push(guard(lesson, s, !skipped && checked(s) && checksHold()));
       force = null;
       moved = true;
       index++;
@@ -211,6 +289,7 @@ export function learnSession(input: LearnInput): LearnSession {
     if (!started) {
       started = true;
       const changes = await judge();
+      await watch(true);
       const s = step();
       const shown = [formatChanges(changes), s ? `\n${formatStepCard(lesson, s)}` : '', ...(await advance(null))];
       return reply([...shown, afterCard(shown)]);
@@ -218,9 +297,12 @@ export function learnSession(input: LearnInput): LearnSession {
     // A helper answered already, in its own request.
     if (fresh && (HELPER_NAMES as readonly string[]).includes(req.command)) return reply([]);
     const changes = await judge(touchedBy(req.command, req.ctx));
+    const undone = await watch(false);
     const s = step();
-    if (fresh && s && !checked(s) && runLines(s).includes(normalize(req.command))) typed.add(normalize(req.command));
-    const shown = [formatChanges(changes), ...(await advance(null))];
+    // A command that only shows counts once the step's checks hold: seeing it work is the point.
+    const key = commandKey(req.command, req.ctx);
+    if (fresh && s && runKeys(s).includes(key) && (!checked(s) || checksHold())) typed.add(key);
+    const shown = [formatChanges(changes), ...undone, ...(await advance(null))];
     return reply([...shown, afterCard(shown)]);
   }
 
@@ -242,13 +324,14 @@ export function learnSession(input: LearnInput): LearnSession {
         case 'hint': {
           if (!s) return reply([`  ${lesson.id} is complete: nothing to fix.`]);
           const changes = await judge(untouched);
-          return reply([formatChanges(changes), formatHint(s, results ?? [])]);
+          return reply([formatChanges(changes), formatHint(s, results ?? [], toType(s))]);
         }
         case 'next': {
           if (!s) return reply([formatLessonDone(lesson, input.nextLesson, ctx, input.lab)]);
+          // Once the checks hold, next goes on without the commands that only show it.
           if (checked(s) && !isDone(s)) {
             await judge(untouched);
-            if (!isDone(s))
+            if (!checksHold())
               return reply([
                 `  Step ${s.index} is not done yet:`,
                 formatHint(s, results ?? []),

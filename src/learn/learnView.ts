@@ -51,7 +51,8 @@ export function formatStepCard(lesson: Lesson, step: Step): string {
   });
   const lasting = lastingChecks(step);
   const transient = step.checks.filter((d) => d.transient);
-  if (lasting.length) out.push('', '  Done when:', ...lasting.map((d) => `    · ${d.title}`));
+  const seeing = observations(step).map((c) => `    · and you have typed: ${c.line}`);
+  if (lasting.length) out.push('', '  Done when:', ...lasting.map((d) => `    · ${d.title}`), ...seeing);
   else if (step.kind !== 'change')
     out.push(
       '',
@@ -64,6 +65,14 @@ export function formatStepCard(lesson: Lesson, step: Step): string {
   return out.join('\n');
 }
 
+/**
+ * The commands of a checked step that only show something (lesson 3's `ping` across the new cable): no check
+ * can tell they were typed, yet seeing what they show is the point of the step. Pure.
+ */
+export function observations(step: Step): Command[] {
+  return lastingChecks(step).length ? step.commands.filter((c) => c.role === 'run' && c.observes) : [];
+}
+
 export interface StatusInput {
   lesson: Lesson;
   step: Step;
@@ -71,6 +80,8 @@ export interface StatusInput {
   results: readonly CheckResult[] | null;
   /** Commands of an unchecked step typed so far. */
   typed: number;
+  /** Of a checked step, the commands that show it (observations) not typed yet since its checks hold. */
+  toType?: readonly string[];
 }
 
 /** The first lasting check that does not pass: a real failure before one not probed because of it. */
@@ -88,6 +99,11 @@ export function formatStatus(s: StatusInput): string {
   const results = s.results ?? [];
   const holding = results.filter((r) => r.status === 'passed').length;
   const failing = firstFailing(results);
+  if (!failing && results.length && s.toType?.length)
+    return (
+      `${pc.green('✓')} ${head} · ${holding} of ${results.length} checks hold · now type: ${s.toType.join('; ')} ` +
+      pc.dim('(next goes on)')
+    );
   if (!failing && results.length) return `${pc.green('✓')} ${head} done`;
   const why = failing
     ? ` · failing: ${failing.decl.title}${failing.status === 'failed' ? ` — ${failing.message}` : ''}`
@@ -104,12 +120,15 @@ export function formatChanges(changes: readonly Change[], max = 12): string {
 }
 
 /** How to fix each lasting check that fails; the probes waiting for them are only named. */
-export function formatHint(step: Step, results: readonly CheckResult[]): string {
+export function formatHint(step: Step, results: readonly CheckResult[], toType: readonly string[] = []): string {
   if (lastingChecks(step).length === 0)
     return `  Step ${step.index} has no checks: type its commands (step shows them), or next to go on.`;
   const failed = results.filter((r) => r.status === 'failed');
   const waiting = results.filter((r) => r.status === 'skipped');
-  if (failed.length === 0 && waiting.length === 0) return `  Nothing fails: step ${step.index} is done.`;
+  if (failed.length === 0 && waiting.length === 0)
+    return toType.length
+      ? `  Nothing fails. Now see it work: ${toType.join('; ')} (or next to go on).`
+      : `  Nothing fails: step ${step.index} is done.`;
   const out = failed.map(
     (r) =>
       `  ${pc.red('✗')} ${r.decl.title} ${pc.dim(`— ${r.message}`)}\n    ${pc.yellow('hint:')} ${r.decl.hint ?? 'the commands of this step (step shows them) make it hold'}`,
@@ -130,6 +149,20 @@ export function formatStepDone(step: Step, transient: readonly CheckResult[], sk
     out.push(`  ${mark} right now: ${r.decl.title}${r.status === 'passed' ? '' : pc.dim(` (${r.message})`)}`);
   }
   return out.join('\n');
+}
+
+/** A command undid a step that was done (this lesson's or a prerequisite's): which, and what fails now. */
+export function formatUndone(lesson: Lesson, step: Step, failing: CheckResult): string {
+  return [
+    `${pc.yellow('⚠')} that undid ${lesson.id} step ${step.index} "${step.title}": ${failing.decl.title} ` +
+      pc.dim(`— ${failing.message}`),
+    ...(failing.decl.hint ? [`    ${pc.yellow('hint:')} ${failing.decl.hint}`] : []),
+  ].join('\n');
+}
+
+/** A step reported undone holds again. */
+export function formatRedone(lesson: Lesson, step: Step): string {
+  return `${pc.green('✓')} ${lesson.id} step ${step.index} holds again: ${step.title}`;
 }
 
 /** The end of the lesson. */

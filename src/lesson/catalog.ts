@@ -81,8 +81,24 @@ function asErrors(messages: readonly LessonMessage[]): LessonMessage[] {
   return messages.map((m) => ({ ...m, severity: 'error' }));
 }
 
-function knownList(c: Catalog): string {
-  return c.lessons.map((l) => `  ${l.id.padEnd(10)} ${l.title}`).join('\n');
+/**
+ * Why the file at `path` (as the user typed it) cannot be a lesson, in one line; null when it is text worth
+ * parsing. A lesson's own problems are for the parser; these are not lessons at all.
+ */
+export function notALessonFile(path: string, arg: string): string | null {
+  if (!existsSync(path)) return `No file ${arg}: give a lesson file, an id (lesson-3) or a number (3).`;
+  if (statSync(path).isDirectory()) return `${arg} is a directory, not a lesson file: give one of the .md files in it.`;
+  if (!statSync(path).isFile()) return `${arg} is not a regular file: give a lesson file (.md).`;
+  const bytes = readFileSync(path);
+  if (bytes.includes(0)) return `${arg} is not a text file (it holds binary data): a lesson is a markdown file.`;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return `${arg} is not a text file in UTF-8: a lesson is a markdown file, saved as UTF-8.`;
+  }
+  if (bytes.toString('utf8').trim() === '')
+    return `${arg} is empty: a lesson starts with frontmatter (---, id:, title:, ---), then its ## steps.`;
+  return null;
 }
 
 /** `lesson-6`, `6` or a path to a .md file → the lesson and its prerequisite chain (dependencies first). */
@@ -93,11 +109,13 @@ export async function resolveLesson(
   const catalog = await (catalogPromise ?? loadCatalog());
   let lesson: Lesson | undefined;
   let pathFile: LintInput | undefined;
-  const looksLikePath = arg.endsWith('.md') || arg.includes('/');
+  const id = /^\d+$/.test(arg) ? `lesson-${arg}` : arg;
+  // A file or directory named without a slash (`notes`) is a path too, unless a lesson has that id.
+  const looksLikePath = arg.endsWith('.md') || arg.includes('/') || (!catalog.byId.has(id) && existsSync(arg));
   if (looksLikePath) {
     const path = resolve(arg);
-    if (!existsSync(path) || !statSync(path).isFile())
-      throw new UserError(`No lesson file at ${arg}`, `Known lessons:\n${knownList(catalog)}`);
+    const problem = notALessonFile(path, arg);
+    if (problem) throw new UserError(problem);
     pathFile = await loadFile(path);
     const { lesson: parsed, messages } = pathFile.result;
     const errors = messages.filter((m) => m.severity === 'error');
@@ -108,7 +126,6 @@ export async function resolveLesson(
       );
     lesson = parsed;
   } else {
-    const id = /^\d+$/.test(arg) ? `lesson-${arg}` : arg;
     lesson = catalog.byId.get(id);
     if (!lesson) {
       const brokenHere = [...catalog.broken.entries()].find(([file]) => basename(file, '.md') === id);
@@ -117,7 +134,10 @@ export async function resolveLesson(
           `${brokenHere[0]} is not a valid lesson; nothing was run.`,
           formatMessages(asErrors(brokenHere[1])),
         );
-      throw new UserError(`Unknown lesson "${arg}".`, `Known lessons:\n${knownList(catalog)}`);
+      throw new UserError(
+        `Unknown lesson "${arg}"; the lessons are ${catalog.lessons.map((l) => l.id).join(', ') || 'none'}` +
+          ' (tsnet-learn list).',
+      );
     }
   }
   const byId = new Map(catalog.byId);

@@ -83,6 +83,16 @@ export interface Topology {
 
 const KIND_ORDER: Record<NamespaceKind, number> = { host: 0, outside: 1, netns: 2 };
 
+/**
+ * The namespace passes packets between networks: ip_forward=1, or, where ip_forward could not be read,
+ * routes out through two or more of its interfaces. Then it is a router, not a container. Pure.
+ */
+export function routesBetweenNetworks(ns: TopoNamespace): boolean {
+  if (ns.ipForward !== null) return ns.ipForward === '1';
+  const through = ns.routes.filter((r) => r.dev && r.dev !== 'lo' && !r.dst.includes(':')).map((r) => r.dev);
+  return new Set(through).size >= 2;
+}
+
 function kindOf(name: string): NamespaceKind {
   return name === 'host' ? 'host' : name === 'outside' ? 'outside' : 'netns';
 }

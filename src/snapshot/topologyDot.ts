@@ -1,7 +1,14 @@
 // A topology as Graphviz DOT: namespaces as clusters, interfaces as nodes, veth pairs, bridge ports, NAT and
 // published ports as edges. Graphviz does the layout. Pure; the same topology always gives the same text.
 import type { Listener } from './model.js';
-import type { NatRule, PublishedPort, Topology, TopoInterface, TopoNamespace } from './topology.js';
+import {
+  routesBetweenNetworks,
+  type NatRule,
+  type PublishedPort,
+  type Topology,
+  type TopoInterface,
+  type TopoNamespace,
+} from './topology.js';
 
 /** A DOT double-quoted string. Backslashes are doubled so names such as `a\N` are not label escapes. */
 export function dotString(text: string): string {
@@ -18,6 +25,14 @@ export function htmlText(text: string): string {
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
 }
+
+/**
+ * The font Graphviz measures labels with, and the first the SVG names. Graphviz has no font files here (it
+ * runs as WebAssembly) and sizes boxes with metrics it carries: those of DejaVu Sans, the common fallback
+ * for sans-serif and wider than Helvetica, Arial or Liberation Sans, so a viewer with any of them still
+ * finds every label inside its box (Helvetica's metrics drawn with DejaVu Sans overflowed).
+ */
+export const FONT = 'DejaVu Sans';
 
 const COLORS = {
   up: { fill: '#e8f5e9', line: '#2e7d32' },
@@ -134,7 +149,7 @@ function clusterLabel(ns: TopoNamespace): string {
       ? ['host', 'the host’s own network namespace']
       : ns.kind === 'outside'
         ? ['outside world', 'the lab’s stand-in for the internet']
-        : [ns.name, 'network namespace (a container)'];
+        : [ns.name, `network namespace (${routesBetweenNetworks(ns) ? 'a router' : 'a container'})`];
   const forwarding =
     ns.ipForward === '1'
       ? 'ip_forward=1: routes between its interfaces'
@@ -195,9 +210,9 @@ function publishedEdge(p: PublishedPort, index: number, drawn: ReadonlySet<strin
 export function topologyDot(t: Topology, title: string | null = null): string {
   const lines: string[] = [
     'digraph network {',
-    `  graph [rankdir=TB, newrank=true, nodesep=0.35, ranksep=0.7, fontname="Helvetica", fontsize=12, pad=0.3${title ? `, label=${dotString(title)}, labelloc=t, fontsize=14` : ''}];`,
-    '  node [fontname="Helvetica", fontsize=11, margin="0.2,0.08"];',
-    '  edge [fontname="Helvetica", fontsize=9, color="#616161", fontcolor="#424242"];',
+    `  graph [rankdir=TB, newrank=true, nodesep=0.35, ranksep=0.7, fontname="${FONT}", fontsize=12, pad=0.3${title ? `, label=${dotString(title)}, labelloc=t, fontsize=14` : ''}];`,
+    `  node [fontname="${FONT}", fontsize=11, margin="0.2,0.08"];`,
+    `  edge [fontname="${FONT}", fontsize=9, color="#616161", fontcolor="#424242"];`,
   ];
   const drawn = new Set<string>();
   t.namespaces.forEach((ns, n) => {

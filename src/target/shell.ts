@@ -69,6 +69,18 @@ export function framedCommand(n: number, line: string, options: ExecOptions, job
   return `${body}\nprintf '${SEP}TSNET:${n}:%s${SEP}' "$__tsnet_rc"; printf '${SEP}TSNET:${n}${SEP}' >&2\n`;
 }
 
+/**
+ * Output as a terminal would show it. Captured stdout makes curl print its progress meter on stderr,
+ * which a learner who types `curl URL` never sees: a curlrc (found by curl behind any wrapper, nsenter
+ * or `ip netns exec`) turns it off, keeping the errors. Where nothing may be written in the target
+ * (pid:), an exported function does it for the lines bash runs. Pure.
+ */
+export function terminalLike(jobsDir: string | null): string {
+  if (!jobsDir) return `curl() { command curl --no-progress-meter "$@"; }; export -f curl\n`;
+  const home = `${jobsDir}/curl`;
+  return `mkdir -p ${home} 2>/dev/null && echo no-progress-meter >${home}/.curlrc && export CURL_HOME=${home}\n`;
+}
+
 interface Pending {
   n: number;
   line: string;
@@ -138,6 +150,7 @@ export async function openShell(
     child.stdin!.write(
       `[ -d ${jobsDir}/www ] || mkdir -p ${jobsDir}/www 2>/dev/null; cd ${jobsDir}/www 2>/dev/null || cd /\n`,
     );
+  child.stdin!.write(terminalLike(jobsDir));
 
   const pendingOptions = new Map<number, ExecOptions>();
   function next(): void {

@@ -1,5 +1,5 @@
 // Where lessons run and checks look: a lab (default), the real host, or another process's namespaces.
-import { existsSync } from 'node:fs';
+import { readlinkSync, statSync } from 'node:fs';
 import { UserError } from '../core/errors.js';
 import { createLab, enterArgv, findLab, isRoot, type CreateLabOptions } from '../lab/lab.js';
 import type { LabRecord } from '../lab/labStore.js';
@@ -54,6 +54,32 @@ export function labTarget(lab: LabRecord, fresh: boolean): Target {
   };
 }
 
+/** Why process `pid` cannot be a target for this user: there is none, or its network is not this user's to read. */
+function pidProblem(pid: number, label: string): UserError | null {
+  const none = new UserError(
+    `No process ${pid}: --target ${label} names a process running inside the network to work on.`,
+    'A sandbox or container is named by any process inside it, e.g. its main one (docker inspect -f {{.State.Pid}} NAME).',
+  );
+  let owner: number;
+  try {
+    owner = statSync(`/proc/${pid}`).uid;
+  } catch {
+    return none;
+  }
+  try {
+    readlinkSync(`/proc/${pid}/ns/net`);
+    return null;
+  } catch (e) {
+    // Ended meanwhile, or a zombie: it has no namespaces left.
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return none;
+    return new UserError(
+      `Process ${pid} exists, but this user (uid ${process.getuid?.()}) may not read its network namespace;` +
+        ` it runs as uid ${owner}.`,
+      'Only root may look into the network of a process of another user: run it as root (sudo tsnet-learn …).',
+    );
+  }
+}
+
 /** Finds (or, for labs when allowed, creates) the target; `newLab` says how to create a missing lab. */
 export async function openTarget(
   spec: TargetSpec,
@@ -74,12 +100,9 @@ export async function openTarget(
     return { spec, label, argv: [], jobsDir: '/run/tsnet-learn/jobs', hasOutside: false, fresh: false, lab: null };
   }
   if (spec.kind === 'pid') {
+    const problem = pidProblem(spec.pid, label);
+    if (problem) throw problem;
     if (!isRoot()) throw new UserError(`--target ${label} needs root to enter another process's namespaces.`);
-    if (!existsSync(`/proc/${spec.pid}/ns/net`))
-      throw new UserError(
-        `No process ${spec.pid}: --target ${label} names a process running inside the network to work on.`,
-        'A sandbox or container is named by any process inside it, e.g. its main one (docker inspect -f {{.State.Pid}} NAME).',
-      );
     // The pid namespace too, so /proc/net inside it is that network's (a sandbox mounts its own /proc).
     return {
       spec,

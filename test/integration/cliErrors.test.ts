@@ -1,18 +1,43 @@
 // Bad input gets a clear message, exit code 2 and changes nothing.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { NOBODY, sandbox } from './harness.js';
 
 const noLabs = (dir: string): boolean => !existsSync(join(dir, 'labs')) || readdirSync(join(dir, 'labs')).length === 0;
 
-t.test('an unknown lesson exits 2 and lists the known ones', async (t) => {
+t.test('an unknown lesson exits 2 with one line that lists the known ids', async (t) => {
   const box = sandbox();
   t.teardown(() => box.cleanup());
   const r = await box.run(['run', 'lesson-9']);
   t.equal(r.code, 2);
-  t.match(r.stderr, /Unknown lesson "lesson-9"/);
-  for (let n = 1; n <= 7; n++) t.match(r.stderr, new RegExp(`lesson-${n} `));
+  t.equal(r.stderr.split('\n').filter(Boolean).length, 1, r.stderr);
+  t.match(r.stderr, /^tsnet-learn: Unknown lesson "lesson-9"; the lessons are lesson-1, .*lesson-7\b/);
+  t.ok(noLabs(box.stateDir), 'no lab was created');
+});
+
+t.test('a path that is no lesson file gets one line saying what it is, for run, show and check', async (t) => {
+  const box = sandbox();
+  t.teardown(() => box.cleanup());
+  const dir = join(box.stateDir, 'input');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'empty.md'), '');
+  writeFileSync(join(dir, 'binary.md'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0]));
+  const cases: [string, RegExp][] = [
+    [join(dir, 'missing.md'), /^tsnet-learn: No file .*missing\.md\b/],
+    [dir, /^tsnet-learn: .*input is a directory, not a lesson file/],
+    [join(dir, 'empty.md'), /^tsnet-learn: .*empty\.md is empty/],
+    [join(dir, 'binary.md'), /^tsnet-learn: .*binary\.md is not a text file/],
+  ];
+  for (const command of ['run', 'show', 'check'])
+    for (const [arg, said] of cases) {
+      const r = await box.run([command, arg]);
+      t.equal(r.code, 2, `${command} ${arg} exits 2`);
+      t.equal(r.stderr.split('\n').filter(Boolean).length, 1, `${command} ${arg}: one line\n${r.stderr}`);
+      t.match(r.stderr, said);
+      t.notMatch(r.stderr, /expected frontmatter|lesson-1 /, 'no parse error, no list of lessons');
+      t.equal(r.stdout, '', 'nothing ran');
+    }
   t.ok(noLabs(box.stateDir), 'no lab was created');
 });
 
@@ -57,6 +82,27 @@ t.test('a pid target that names no process exits 2 with how to name one, and mak
   }
   t.notOk(existsSync(box.stateDir) && readdirSync(box.stateDir).length > 0, 'nothing was made, not even a claim');
 });
+
+t.test(
+  'unprivileged, a pid target gets the right reason: no such process, or one whose network it cannot read',
+  async (t) => {
+    const box = sandbox(NOBODY);
+    t.teardown(() => box.cleanup());
+    const gone = await box.run(['check', '6', '--target', 'pid:99999999'], { asUser: NOBODY });
+    t.equal(gone.code, 2);
+    t.match(gone.stderr, /No process 99999999/);
+    // pid 1 is root's: it exists, and this user may not read its namespaces.
+    const init = await box.run(['check', '6', '--target', 'pid:1'], { asUser: NOBODY });
+    t.equal(init.code, 2);
+    t.notMatch(init.stderr, /No process/);
+    t.match(
+      init.stderr,
+      /Process 1 exists, but this user \(uid 65534\) may not read its network namespace; it runs as uid 0/,
+    );
+    t.match(init.stderr, /as root/);
+    t.equal(init.stdout, '', 'nothing was graded');
+  },
+);
 
 t.test('--target host refuses without root and touches nothing', async (t) => {
   const box = sandbox(NOBODY);

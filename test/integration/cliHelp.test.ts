@@ -52,5 +52,28 @@ t.test('without arguments and with the lab "default": how far the learner got in
   t.match(row('lesson-3'), / done$/);
   t.match(row('lesson-4'), / not started$/);
   t.match(row('lesson-7'), / not started$/);
-  t.match(r.stdout, /Continue with: tsnet-learn learn lesson-4/);
+  t.match(r.stdout, /Built in the lab now: lesson-1, lesson-2, lesson-3 /);
+  t.match(r.stdout, /Next lesson: tsnet-learn learn lesson-4/);
+});
+
+t.test('after run lesson-7 the overview agrees with check: 5 to 7 done, 2 to 4 superseded by lesson 5', async (t) => {
+  const box = sandbox();
+  t.teardown(() => box.cleanup());
+  t.equal((await box.run(['run', 'lesson-7', '--format', 'json'])).code, 0);
+  const r = await box.run([]);
+  t.equal(r.code, 0, r.stderr);
+  const row = (id: string): string => r.stdout.split('\n').find((l) => l.startsWith(`${id} `)) ?? '';
+  for (const id of ['lesson-2', 'lesson-3', 'lesson-4']) t.match(row(id), / superseded by lesson-5$/, id);
+  for (const id of ['lesson-5', 'lesson-6', 'lesson-7']) t.match(row(id), / done$/, id);
+  t.match(r.stdout, /Built in the lab now: lesson-1, lesson-5, lesson-6, lesson-7 /);
+  t.match(r.stdout, /Superseded: lesson-2, lesson-3, lesson-4; a later lesson that is done starts over without them/);
+  t.match(r.stdout, /lesson-7, the last lesson, is done/);
+  // What check says of the same lab.
+  for (const [n, passes] of [
+    [3, false],
+    [7, true],
+  ] as const) {
+    const graded = await box.run(['check', String(n), '--format', 'json']);
+    t.equal(graded.code, passes ? 0 : 1, `check ${n} ${passes ? 'passes' : 'fails'}, as the overview says`);
+  }
 });

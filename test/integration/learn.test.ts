@@ -9,7 +9,7 @@ for (const [who, uid] of [
   ['an unprivileged user', NOBODY],
 ] as const) {
   t.test(
-    `typing lesson 3 in learn turns its step done, shows a failing check and its hint, and announces the end (${who})`,
+    `typing lesson 3 in learn: a failing check and its hint, a prerequisite undone and redone, the ping, the end (${who})`,
     async (t) => {
       if (uid === undefined && !isRoot()) t.fail('the root half of this test must run as root');
       const box = sandbox(uid);
@@ -26,6 +26,17 @@ for (const [who, uid] of [
       term.type('echo "dir=$TSNET_LEARN_DIR"');
       const dir = /dir=(\/\S+)/.exec(await term.waitFor(/dir=\/\S+\n/))?.[1];
       t.ok(dir && existsSync(dir), 'the private directory exists while learning');
+
+      // Undoing what a prerequisite built is named at once, and so is the repair.
+      term.type('ip addr del 172.18.0.11/16 dev veth0');
+      await term.waitFor(
+        /⚠ that undid lesson-2 step 4 "Give veth0 an address": veth0 in the host has 172\.18\.0\.11\/16/,
+      );
+      await term.waitFor(/hint: ip addr add 172\.18\.0\.11\/16 dev veth0/);
+      await term.waitFor(prompt('lesson-3 1/1'));
+      term.type('ip addr add 172.18.0.11/16 dev veth0');
+      await term.waitFor(/✓ lesson-2 step 4 holds again: Give veth0 an address/);
+      await term.waitFor(prompt('lesson-3 1/1'));
 
       term.type('nsenter --net=/run/netns/netns0 bash');
       await term.waitFor(prompt('lesson-3 1/1 netns0'));
@@ -61,6 +72,12 @@ for (const [who, uid] of [
       await term.waitFor(/- address 172\.18\.0\.100\/16 on ceth0/);
       await term.waitFor(prompt('lesson-3 1/1 netns0'));
       term.type('ip addr add 172.18.0.10/16 dev ceth0');
+      // Every check holds, but the lesson's point is still to come: the ping across the cable.
+      const built = await term.waitFor(/✓ step 1 of 1 · 5 of 5 checks hold · now type: ping -c 2 172\.18\.0\.11/);
+      t.notMatch(built, /complete/, 'not complete before the ping');
+      await term.waitFor(prompt('lesson-3 1/1 netns0'));
+      term.type('ping -c 2 172.18.0.11');
+      await term.waitFor(/2 packets transmitted, 2 received/);
       await term.waitFor(/✓ step 1 done: Configure netns0 from the inside/);
       await term.waitFor(/✓ right now: netns0 has no route beyond 172\.18\.0\.0\/16 yet/);
       await term.waitFor(/★ lesson-3 complete: Configure the namespace and ping the host/);

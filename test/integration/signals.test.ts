@@ -2,7 +2,9 @@
 // asked, or when it was there before), the exit code says which signal, and the host keeps nothing: no
 // lab record, no process, no netns, link, rule or sysctl change.
 // Every step of `run` with both signals: test/slow/signalsAtEveryStep.test.ts.
+import { spawnSync } from 'node:child_process';
 import t from 'tap';
+import { shellQuote } from '../../src/core/shellQuote.js';
 import {
   commandLine,
   eventually,
@@ -114,6 +116,22 @@ t.test('as an ordinary user, in a rootless lab, SIGINT destroys the lab and SIGK
   );
   t.match((await box.run(['lab', 'prune'], { asUser: NOBODY })).stdout, /Removed "killed"/);
   await assertNothingLeft(t, box, before, killed.lab);
+});
+
+t.test('output closed early (| head -1) is an interrupt: the lab goes, the exit code is not 0', async (t) => {
+  const box = sandbox();
+  t.teardown(() => box.cleanup());
+  const before = hostNetwork();
+  const { argv, env, cwd } = box.command(['run', '6', '--target', 'lab:piped']);
+  // The CLI's own status, not head's: the last line bash prints.
+  const script = `${argv.map(shellQuote).join(' ')} | head -1; echo "status \${PIPESTATUS[0]}"`;
+  const r = spawnSync('bash', ['-c', script], { env, cwd, encoding: 'utf8', timeout: 120_000 });
+  const [first, status] = r.stdout.trim().split('\n');
+  t.match(first, /^tsnet-learn run lesson-6 in lab:piped \(new lab\)$/, 'head got its line');
+  t.equal(status, 'status 141', `128 + SIGPIPE, as a shell reports a command ended by a closed pipe\n${r.stderr}`);
+  t.match(r.stderr, /tsnet-learn run: output closed; the lab "piped" that this run created was destroyed/);
+  t.notMatch((await box.run(['lab', 'list'])).stdout, /piped/, 'lab list shows no lab left behind');
+  await assertNothingLeft(t, box, before, []);
 });
 
 t.test('SIGKILL of run --keep leaves the lab running for the learner', async (t) => {

@@ -249,3 +249,135 @@ t.test(
     t.notMatch(done[0]!.lines.join('\n'), /curl/);
   },
 );
+
+const lesson3 = catalog.byId.get('lesson-3')!;
+const lesson6 = catalog.byId.get('lesson-6')!;
+const lesson7 = catalog.byId.get('lesson-7')!;
+
+t.test(
+  "a step is done once its checks hold and the learner has typed the commands that show it: lesson 3's ping",
+  async (t) => {
+    // After lesson 7 every check of lesson 3 holds (netns0 is configured), so only the ping is missing.
+    const shell = recordedShell(snapshotText('after-lesson-7'));
+    const session = learnSession({
+      lesson: lesson3,
+      startAt: 1,
+      shells: [shell],
+      target: recordedLab,
+      lab: 'default',
+      nextLesson: 'lesson-4',
+      initial: snapshotOf('after-lesson-7'),
+    });
+    const first = await session.handle(enter());
+    t.match(first.text, /Done when:[\s\S]*and you have typed: ping -c 2 172\.18\.0\.11/);
+    t.match(first.text, /✓ step 1 of 1 · 5 of 5 checks hold · now type: ping -c 2 172\.18\.0\.11 \(next goes on\)/);
+    t.notMatch(first.text, /complete/, 'not complete before the payoff');
+    t.not(session.current(), null);
+    // On the host it is not the lesson's ping, which runs inside netns0.
+    t.notMatch((await session.handle(typed('ping -c 2 172.18.0.11'))).text, /complete/);
+    const done = await session.handle(typed('ping  -c 2 172.18.0.11', 'netns0'));
+    t.match(done.text, /✓ step 1 done: Configure netns0 from the inside[\s\S]*★ lesson-3 complete/);
+    t.equal(session.current(), null);
+    // Finished steps are guarded from then on.
+    shell.snapshot = snapshotText('after-lesson-7').replace('"local":"172.18.0.10"', '"local":"172.18.0.100"');
+    t.match(
+      (await session.handle(typed('ip addr flush dev ceth0', 'netns0'))).text,
+      /⚠ that undid lesson-3 step 1 "Configure netns0 from the inside": ceth0 in netns netns0 has 172\.18\.0\.10\/16/,
+    );
+  },
+);
+
+t.test('the ping typed before the checks hold does not count: the point is to see it work', async (t) => {
+  const shell = recordedShell(snapshotText('after-lesson-7'));
+  const session = learnSession({
+    lesson: lesson3,
+    startAt: 1,
+    shells: [shell],
+    target: recordedLab,
+    lab: 'default',
+    nextLesson: 'lesson-4',
+    initial: snapshotOf('after-lesson-7'),
+  });
+  await session.handle(enter());
+  // ceth0 has a wrong address while the learner pings: the ping shows nothing worth seeing yet.
+  const broken = snapshotText('after-lesson-7').replace('"local":"172.18.0.10"', '"local":"172.18.0.100"');
+  shell.snapshot = broken;
+  t.match((await session.handle(typed('ping -c 2 172.18.0.11', 'netns0'))).text, /✗ step 1 of 1/);
+  shell.snapshot = snapshotText('after-lesson-7');
+  const fixed = await session.handle(typed('ip addr add 172.18.0.10/16 dev ceth0', 'netns0'));
+  t.match(fixed.text, /now type: ping -c 2 172\.18\.0\.11/);
+  t.notMatch(fixed.text, /complete/);
+  t.match((await session.handle(ask('next'))).text, /✓ step 1 done[\s\S]*★ lesson-3 complete/, 'next goes on');
+});
+
+t.test('an observe step is done only once its command is typed: lesson 7 ends with the curl', async (t) => {
+  const shell = recordedShell(snapshotText('after-lesson-7'));
+  const session = learnSession({
+    lesson: lesson7,
+    startAt: 3,
+    shells: [shell],
+    target: recordedLab,
+    lab: 'default',
+    nextLesson: null,
+    initial: snapshotOf('after-lesson-7'),
+  });
+  t.notMatch((await session.handle(enter())).text, /complete/);
+  t.match((await session.handle(typed('curl 172.16.0.2:5000'))).text, /✓ step 3 done[\s\S]*★ lesson-7 complete/);
+});
+
+t.test(
+  'a command that breaks a step done before, in this lesson or a prerequisite, is named at once; and its repair',
+  async (t) => {
+    const shell = recordedShell(snapshotText('after-lesson-7'));
+    const session = learnSession({
+      lesson: lesson6,
+      startAt: 4,
+      before: [lesson5],
+      shells: [shell],
+      target: recordedLab,
+      lab: 'default',
+      nextLesson: 'lesson-7',
+      initial: snapshotOf('after-lesson-7'),
+    });
+    await session.handle(enter());
+    shell.snapshot = snapshotText('after-lesson-7').replace(
+      '"ifname":"veth0","flags":["BROADCAST","MULTICAST","UP","LOWER_UP"],"mtu":1500,"qdisc":"noqueue","master":"br0",',
+      '"ifname":"veth0","flags":["BROADCAST","MULTICAST","UP","LOWER_UP"],"mtu":1500,"qdisc":"noqueue",',
+    );
+    const broke = await session.handle(typed('ip link set veth0 nomaster'));
+    t.match(
+      broke.text,
+      /⚠ that undid lesson-5 step 4 "Plug the host ends into the bridge": veth0 exists in the host: up, on br0 — [^\n]+\n {4}hint: ip link set veth0 master br0/,
+    );
+    t.notMatch(broke.text, /undid lesson-6/, 'step 1 to 3 of lesson 6 still hold');
+    t.match(
+      (await session.handle(typed('ip link show'))).text,
+      /^(?![\s\S]*undid)/,
+      'said once, not after every command',
+    );
+    shell.snapshot = snapshotText('after-lesson-7');
+    const repaired = await session.handle(typed('ip link set veth0 master br0'));
+    t.match(repaired.text, /✓ lesson-5 step 4 holds again: Plug the host ends into the bridge/);
+  },
+);
+
+t.test('the steps of this lesson before the one it starts at are guarded too', async (t) => {
+  const shell = recordedShell(snapshotText('after-lesson-7'));
+  const session = learnSession({
+    lesson: lesson6,
+    startAt: 4,
+    before: [lesson5],
+    shells: [shell],
+    target: recordedLab,
+    lab: 'default',
+    nextLesson: 'lesson-7',
+    initial: snapshotOf('after-lesson-7'),
+  });
+  await session.handle(enter());
+  shell.snapshot = snapshotText('after-lesson-7').replace(
+    /"local":"172\.18\.0\.1","prefixlen":16/,
+    '"local":"172.18.0.1","prefixlen":24',
+  );
+  const r = await session.handle(typed('ip addr del 172.18.0.1/16 dev br0; ip addr add 172.18.0.1/24 dev br0'));
+  t.match(r.text, /⚠ that undid lesson-6 step 1 "Give the bridge an address"/);
+});

@@ -47,7 +47,12 @@ t.test(
       'commands of one block stay together',
     );
     t.ok(at(/Done when:/) > at(/type exit now/), '"done when" comes after all the prose');
-    t.equal(lines.filter((l) => /^ {4}· /.test(l)).length, step3.checks.length, 'every check is listed');
+    t.equal(
+      lines.filter((l) => /^ {4}· /.test(l)).length,
+      step3.checks.length + 1,
+      'every check is listed, and the ping that shows it works',
+    );
+    t.ok(at(/^ {4}· and you have typed: ping -c 2 172\.18\.0\.11$/) > at(/Done when:/));
     t.ok(at(/Right after this step, and only then:/) > at(/Done when:/), 'the transient claim is listed apart');
   },
 );

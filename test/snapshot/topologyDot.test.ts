@@ -174,3 +174,39 @@ t.test('every edge ends at a node that is drawn, even for ports published on loo
     'a port published on any address has a node of its own',
   );
 });
+
+/** The cluster label of namespace `ns` in the DOT of `snapshot`. */
+const clusterOf = (snapshot: Snapshot, ns: string): string =>
+  /label=(<<B>[^\n]*)/.exec(
+    topologyDot(topologyOf(snapshot))
+      .split('\n')
+      .find((l) => l.includes(`label=<<B>${ns}</B>`)) ?? '',
+  )?.[1] ?? '';
+
+t.test('a namespace that routes is drawn as a router, not as a container', async (t) => {
+  t.match(clusterOf(snapshotOf('after-lesson-7'), 'netns1'), /network namespace \(a container\)/);
+  const forwarding = snapshotOf('after-lesson-7');
+  forwarding.spaces.netns1!.sysctl = { 'net.ipv4.ip_forward': '1' };
+  t.notMatch(clusterOf(forwarding, 'netns1'), /container/, 'ip_forward=1');
+  t.match(clusterOf(forwarding, 'netns1'), /network namespace \(a router\)/);
+  // ip_forward not readable (a pid: target's sandbox), but on two networks with a route through each.
+  const between = snapshotOf('after-lesson-7');
+  const netns1 = between.spaces.netns1!;
+  delete netns1.sysctl;
+  netns1.links = [
+    ...netns1.links!,
+    {
+      name: 'eth1',
+      type: 'veth',
+      up: true,
+      operstate: 'UP',
+      master: null,
+      addresses: [{ family: 'inet', local: '10.9.0.1', prefixlen: 24 }],
+    },
+  ];
+  netns1.routes = [...netns1.routes!, { dst: '10.9.0.0/24', gateway: null, dev: 'eth1' }];
+  t.match(clusterOf(between, 'netns1'), /network namespace \(a router\)/, 'routes between two subnets');
+  // Explicitly not forwarding: on two networks, it still only ends traffic, as a container does.
+  netns1.sysctl = { 'net.ipv4.ip_forward': '0' };
+  t.match(clusterOf(between, 'netns1'), /network namespace \(a container\)/, 'ip_forward=0');
+});

@@ -1,4 +1,6 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
@@ -221,3 +223,35 @@ for (const [name, spawner] of [
     await missing.close();
   });
 }
+
+t.test('curl shows what it would show on a terminal: the page and its errors, no progress meter', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tsnet-shell-test-'));
+  const server = createServer((_, res) => res.end('<html>hello</html>\n'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const shell = await openShell([], dir);
+  // Where nothing may be written in the target (pid:PID).
+  const readOnly = await openShell([], null);
+  t.teardown(async () => {
+    await shell.close();
+    await readOnly.close();
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const page = await shell.exec(`curl 127.0.0.1:${port}`);
+  t.equal(page.exitCode, 0);
+  t.equal(page.stdout, '<html>hello</html>\n');
+  t.equal(page.stderr, '', 'no progress meter, as on a terminal');
+  // Inside a context a line runs under `bash -c`, or behind a wrapper: the same there.
+  for (const line of [`bash -c 'curl 127.0.0.1:${port}'`, `env curl 127.0.0.1:${port}`])
+    t.equal((await shell.exec(line)).stderr, '', line);
+  for (const line of [`curl 127.0.0.1:${port}`, `bash -c 'curl 127.0.0.1:${port}'`]) {
+    const r = await readOnly.exec(line);
+    t.same([r.stdout, r.stderr], ['<html>hello</html>\n', ''], `${line}, writing nothing in the target`);
+  }
+  // Port 1 on loopback: nothing listens there, and the refusal is shown as a terminal shows it.
+  const refused = await shell.exec('curl 127.0.0.1:1');
+  t.equal(refused.exitCode, 7);
+  t.match(refused.stderr, /^curl: \(7\) Failed to connect to 127\.0\.0\.1 port 1/);
+  t.notMatch(refused.stderr, /% Total/);
+});

@@ -33,17 +33,6 @@ export function graphFormat(
   );
 }
 
-/** Graphviz (WebAssembly) lays the DOT out as SVG; loaded only here, it costs ~250 ms. */
-async function renderSvg(dot: string): Promise<string> {
-  const { Graphviz } = await import('@hpcc-js/wasm-graphviz');
-  const graphviz = await Graphviz.load();
-  try {
-    return graphviz.dot(dot);
-  } catch (e) {
-    throw new Error(`Graphviz could not lay out the picture: ${(e as Error).message}`);
-  }
-}
-
 /** The exit code: 0 (bad input and a missing target throw UserError: exit 2). */
 export async function graphCommand(opts: { target: string; output?: string; format?: GraphFormat }): Promise<number> {
   const format = graphFormat(opts.output, opts.format, Boolean(process.stdout.isTTY));
@@ -75,7 +64,7 @@ export async function graphCommand(opts: { target: string; output?: string; form
   } else {
     const { topologyDot } = await import('../../snapshot/topologyDot.js');
     const dot = topologyDot(topology, `network of ${target.label}`);
-    text = format === 'dot' ? dot : await renderSvg(dot);
+    text = format === 'dot' ? dot : await (await import('../../snapshot/topologySvg.js')).topologySvg(dot);
   }
   if (!opts.output) {
     process.stdout.write(text);

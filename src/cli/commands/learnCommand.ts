@@ -141,6 +141,7 @@ export async function learnCommand(lessonArg: string, opts: LearnOptions): Promi
       lab: spec.name,
       nextLesson,
       initial: await takeFullSnapshot(shell, false),
+      before,
     });
 
     say('');

@@ -24,13 +24,23 @@ export async function overviewCommand(): Promise<string> {
     await shell.close();
   }
   const values = new Map([...progress].map(([id, p]) => [id, progressMod.formatProgress(p)]));
-  // Suggest the lesson after the last one done; lessons 5 to 7 rebuild what 1 to 4 built, so earlier gaps are normal.
-  const done = lessons.map((l) => progress.get(l.id)?.state === 'done');
-  const lastDone = done.lastIndexOf(true);
-  const suggest =
-    lastDone < 0 ? (lessons.find((l) => progress.get(l.id)?.state === 'at') ?? lessons[0]) : lessons[lastDone + 1];
-  const footer = suggest
-    ? `Continue with: tsnet-learn learn ${suggest.id}`
+  const ids = (state: LessonProgress['state']): string[] =>
+    lessons.filter((l) => progress.get(l.id)?.state === state).map((l) => l.id);
+  const done = ids('done');
+  const superseded = ids('superseded');
+  const summary = [
+    done.length
+      ? `Built in the lab now: ${done.join(', ')} (tsnet-learn check N agrees, and also sends the probes).`
+      : 'Nothing of the lessons is built in the lab yet.',
+    ...(superseded.length
+      ? [`Superseded: ${superseded.join(', ')}; a later lesson that is done starts over without them.`]
+      : []),
+  ];
+  const next = progressMod.nextLesson(lessons, progress);
+  const footer = next
+    ? `Next lesson: tsnet-learn learn ${next}`
     : `${lessons.at(-1)?.id}, the last lesson, is done. To do a lesson again in a new lab: tsnet-learn learn N --from-scratch`;
-  return `Lessons, and how far you got in the lab "default", by what is built there now:\n${formatList(lessons, { header: 'IN LAB default', values })}\n\n${footer}\n`;
+  const table = formatList(lessons, { header: 'IN LAB default', values });
+  const head = 'Lessons, and how far you got in the lab "default", by what is built there now:';
+  return `${head}\n${table}\n\n${summary.join('\n')}\n${footer}\n`;
 }
