@@ -5,7 +5,6 @@ import type { Snapshot } from '../snapshot/model.js';
 import { diffSnapshots, type Change } from '../snapshot/diffSnapshots.js';
 import { checkNeeds, evaluateChecks, type CheckResult } from '../judge/evaluateChecks.js';
 import { carryOver, fullNeeds, unread } from '../snapshot/fullSnapshot.js';
-import { unwrapCommand } from '../lesson/classifyCommand.js';
 import type { CheckDecl, Command, Lesson, Step } from '../lesson/lesson.js';
 import { HELPER_NAMES, type PromptRequest } from './learnShell.js';
 import {
@@ -149,8 +148,12 @@ const normalize = (line: string): string => line.trim().replace(/\s+/g, ' ');
 
 /** A command as typed in a shell (`host`, `netns0`), or as a lesson has it: where it runs and what it runs. Pure. */
 const commandKey = (line: string, ctx: string): string => {
-  const { netns, inner } = unwrapCommand(normalize(line));
-  return `${netns ?? ctx}\t${normalize(inner)}`;
+  const text = normalize(line);
+  const first = parseCommandLine(text).commands[0];
+  const netns = first?.netns?.kind === 'named' ? first.netns.name : null;
+  // Past the wrappers that only choose where it runs: `nsenter --net=/run/netns/X ping …` is `ping …` in X.
+  const inner = first?.wrappers.length && first.argv[0] ? text.slice(first.argv[0].offset) : text;
+  return `${netns ?? ctx}\t${inner}`;
 };
 const keyOf = (c: Command): string => commandKey(c.line, c.context?.netns ?? 'host');
 
