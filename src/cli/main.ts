@@ -2,6 +2,7 @@
 // The entry point and the only place that calls process.exit. Heavy modules are imported lazily.
 import { Command, CommanderError, Option } from 'commander';
 import { UserError } from '../core/errors.js';
+import type { Exit } from '../exec/onInterrupt.js';
 
 const EXAMPLES = {
   main: `
@@ -108,9 +109,12 @@ Examples:
   tsnet-learn lab prune             remove labs left behind by a run or test that was killed`,
 };
 
+/** The one way out of the process; a command that must end it from a signal handler gets this. */
+const exit: Exit = (code) => process.exit(code);
+
 // Output piped into `head` and closed early: stop quietly, as other command-line tools do.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(0);
+  if (e.code === 'EPIPE') exit(0);
   throw e;
 });
 
@@ -139,7 +143,7 @@ async function main(argv: string[]): Promise<number> {
         lessonArg: string,
         opts: { target: string; format: 'pretty' | 'json'; verbose?: boolean; fromScratch?: boolean; keep?: boolean },
       ) => {
-        code = await (await import('./commands/runCommand.js')).runCommand(lessonArg, opts);
+        code = await (await import('./commands/runCommand.js')).runCommand(lessonArg, opts, exit);
       },
     );
 
@@ -220,7 +224,7 @@ async function main(argv: string[]): Promise<number> {
         args: string[],
         opts: { jobs?: string; ablate?: boolean; keep?: boolean; format: 'pretty' | 'json' | 'tap' | 'junit' },
       ) => {
-        code = await (await import('./commands/testCommand.js')).testCommand(args, opts);
+        code = await (await import('./commands/testCommand.js')).testCommand(args, opts, exit);
       },
     );
 
@@ -283,7 +287,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--from-scratch', 'destroy the lab first and start from a new one')
     .addHelpText('after', EXAMPLES.learn)
     .action(async (lessonArg: string, opts: { lab: string; fromScratch?: boolean }) => {
-      code = await (await import('./commands/learnCommand.js')).learnCommand(lessonArg, opts);
+      code = await (await import('./commands/learnCommand.js')).learnCommand(lessonArg, opts, exit);
     });
 
   const lab = program
@@ -311,7 +315,7 @@ async function main(argv: string[]): Promise<number> {
     .argument('[name]', 'lab name', 'default')
     .action(async (name: string) => {
       const { openTarget, parseTargetSpec } = await import('../target/target.js');
-      const { spawnSync } = await import('node:child_process');
+      const { runAttached } = await import('../exec/spawn.js');
       const target = await openTarget(parseTargetSpec(`lab:${name}`), {
         create: true,
         allowHost: false,
@@ -323,11 +327,11 @@ async function main(argv: string[]): Promise<number> {
       );
       const { pathWithSbin } = await import('../exec/preflight.js');
       // Root inside the lab: iptables and friends in sbin must be found, as in root's own shell.
-      const r = spawnSync(target.argv[0]!, [...target.argv.slice(1), 'bash', '--norc'], {
-        stdio: 'inherit',
-        env: { ...process.env, PATH: pathWithSbin(), PS1: `[lab:${name}] \\w # ` },
+      const r = await runAttached(target.argv[0]!, [...target.argv.slice(1), 'bash', '--norc'], {
+        env: { PATH: pathWithSbin(), PS1: `[lab:${name}] \\w # ` },
       });
-      code = r.status ?? 0;
+      if (r.error) throw new UserError(`Cannot start a shell in lab "${name}": ${r.error}`);
+      code = r.exitCode;
     });
   lab
     .command('destroy')
@@ -383,20 +387,15 @@ async function main(argv: string[]): Promise<number> {
   return code;
 }
 
-main(process.argv).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    if (e instanceof CommanderError) {
-      // --help and --version are successes; every other commander error is a usage error.
-      process.exit(
-        e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : 2,
-      );
-    }
-    if (e instanceof UserError) {
-      process.stderr.write(`tsnet-learn: ${e.message}\n${e.help ? `${e.help}\n` : ''}`);
-      process.exit(2);
-    }
-    process.stderr.write(`tsnet-learn: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
-    process.exit(2);
-  },
-);
+main(process.argv).then(exit, (e: unknown) => {
+  if (e instanceof CommanderError) {
+    // --help and --version are successes; every other commander error is a usage error.
+    exit(e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : 2);
+  }
+  if (e instanceof UserError) {
+    process.stderr.write(`tsnet-learn: ${e.message}\n${e.help ? `${e.help}\n` : ''}`);
+    exit(2);
+  }
+  process.stderr.write(`tsnet-learn: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+  exit(2);
+});
