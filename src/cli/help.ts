@@ -4,6 +4,7 @@ export const EXAMPLES = {
   main: `
 Examples:
   tsnet-learn                       the lessons, and how far you got in the lab "default"
+  tsnet-learn --target lab:mine     the same for the lab "mine"
   tsnet-learn learn lesson-1        type lesson 1 yourself in a lab, checked after every command
   tsnet-learn run lesson-7          watch lessons 5 to 7 run and check themselves
   tsnet-learn <command> --help      each command's options and examples`,
@@ -59,7 +60,7 @@ Exit codes: 0 undone or nothing to undo, 2 usage error or something could not be
   learn: `
 Examples:
   tsnet-learn learn lesson-3            lessons 1 and 2 are applied, then you type lesson 3 yourself
-  tsnet-learn learn 5 --lab mine        in the lab "mine"; picks up at the first step not done yet
+  tsnet-learn learn 5 -t lab:mine       in the lab "mine"; picks up at the first step not done yet
   tsnet-learn learn 3 --from-scratch    start over in a new lab
 
 Inside: type the step's commands. After each one its checks are judged and what it changed is shown.
@@ -73,7 +74,8 @@ Examples:
 Examples:
   tsnet-learn show lesson-3         each step's commands, where they run (host or a netns), its checks
   tsnet-learn show 7                a lesson by number
-  tsnet-learn show ./my-lesson.md   a lesson file of your own, as the runner reads it`,
+  tsnet-learn show ./my-lesson.md   a lesson file of your own, as the runner reads it
+  tsnet-learn show 5 --format json  the same, for scripts`,
   lint: `
 Examples:
   tsnet-learn lint                  the bundled lessons
@@ -95,11 +97,22 @@ Examples:
   tsnet-learn lab destroy mine`,
   labList: `
 Examples:
-  tsnet-learn lab list              every lab, its pid, and whether it still runs`,
+  tsnet-learn lab list                 every lab, its pid, and whether it still runs
+  tsnet-learn lab list --format json   the same, for scripts`,
+  labExec: `
+Examples:
+  tsnet-learn lab exec default -- ip -br addr          one command in the lab "default", as its root
+  tsnet-learn lab exec mine -- ip netns exec netns0 ping -c 1 172.18.0.1
+
+The exit code is the command's own (128+n when signal n ended it); 2 when there is no such lab.`,
+  labPrune: `
+Examples:
+  tsnet-learn lab prune             remove the labs of runs and tests that were killed; a lab in use stays`,
   lab: `
 Examples:
   tsnet-learn lab create            create the lab "default"
   tsnet-learn lab shell             a root shell inside it: type the tutorial's commands
+  tsnet-learn lab exec default -- ip -br link   one command inside it
   tsnet-learn lab list              labs, their pids and whether they still run
   tsnet-learn lab destroy           remove it and everything in it
   tsnet-learn lab prune             remove labs left behind by a run or test that was killed`,

@@ -20,7 +20,14 @@ async function main(argv: string[]): Promise<number> {
     .version('0.1.0')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    // Every error line starts the same way, commander's own too (`error: unknown option` otherwise).
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      outputError: (s, write) => write(s.replace(/^error: /, 'tsnet-learn: ')),
+    })
+    // Options after a command are that command's: `run --target` is not the overview's --target.
+    .enablePositionalOptions()
+    .option('-t, --target <target>', 'without a command: the lab whose progress to show, lab:NAME', 'lab:default')
     .addHelpText('after', EXAMPLES.main);
   let code = 0;
 
@@ -147,8 +154,9 @@ async function main(argv: string[]): Promise<number> {
     .description('show a lesson as the runner sees it: steps, each command with its context, the checks')
     .addHelpText('after', EXAMPLES.show)
     .argument('<lesson>', 'lesson id, number or path')
-    .action(async (lessonArg: string) => {
-      code = await (await import('./commands/showCommand.js')).showCommand(lessonArg);
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
+    .action(async (lessonArg: string, opts: { format: 'pretty' | 'json' }) => {
+      code = await (await import('./commands/showCommand.js')).showCommand(lessonArg, opts);
     });
 
   program
@@ -157,10 +165,11 @@ async function main(argv: string[]): Promise<number> {
       'practise a lesson by hand: a shell in a lab at the first unfinished step, checked after every command',
     )
     .argument('<lesson>', 'lesson id (lesson-3), number (3) or path to a lesson file')
-    .option('--lab <name>', 'the lab to practise in (created when missing)', 'default')
+    .option('-t, --target <target>', 'the lab to practise in, lab:NAME (created when missing)', 'lab:default')
+    .addOption(new Option('--lab <name>', 'deprecated: --target lab:NAME').hideHelp())
     .option('--from-scratch', 'destroy the lab first and start from a new one')
     .addHelpText('after', EXAMPLES.learn)
-    .action(async (lessonArg: string, opts: { lab: string; fromScratch?: boolean }) => {
+    .action(async (lessonArg: string, opts: { target: string; lab?: string; fromScratch?: boolean }) => {
       code = await (await import('./commands/learnCommand.js')).learnCommand(lessonArg, opts, exit);
     });
 
@@ -194,23 +203,43 @@ async function main(argv: string[]): Promise<number> {
     });
   lab
     .command('list')
-    .description('list labs')
+    .description('list labs: name, status, pid, and what made them')
     .addHelpText('after', EXAMPLES.labList)
-    .action(async () => {
-      code = await (await import('./commands/labListCommand.js')).labListCommand();
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
+    .action(async (opts: { format: 'pretty' | 'json' }) => {
+      code = await (await import('./commands/labListCommand.js')).labListCommand(opts);
+    });
+  lab
+    .command('exec')
+    .description('run one command inside a lab and exit with its exit code')
+    .addHelpText('after', EXAMPLES.labExec)
+    .argument('<name>', 'lab name')
+    .argument('<command...>', 'the command and its arguments, after --')
+    // Everything after the lab name is the command's, its options too.
+    .passThroughOptions()
+    .action(async (name: string, command: string[]) => {
+      // Passed through, the `--` that ends our options comes along; it is not part of the command.
+      const argv = command[0] === '--' ? command.slice(1) : command;
+      if (argv.length === 0)
+        throw new UserError('lab exec needs a command.', 'For example: tsnet-learn lab exec NAME -- ip -br link');
+      code = await (await import('./commands/labExecCommand.js')).labExecCommand(name, argv);
     });
   lab
     .command('prune')
     .description('remove every lab left behind by a run or test that was killed, and stale records; never a lab in use')
+    .addHelpText('after', EXAMPLES.labPrune)
     .action(async () => {
       code = await (await import('./commands/labPruneCommand.js')).labPruneCommand();
     });
 
-  if (argv.length <= 2) {
+  // No command: the help, then the lessons and how far the learner got (in the lab --target names).
+  program.allowExcessArguments().action(async (opts: { target: string }) => {
+    // Anything left is not a command: commander's own message, with its "(Did you mean …?)".
+    if (program.args.length > 0) (program as unknown as { unknownCommand(): never }).unknownCommand();
+    const overview = await (await import('./commands/overviewCommand.js')).overviewCommand(opts.target);
     program.outputHelp();
-    process.stdout.write(`\n${await (await import('./commands/overviewCommand.js')).overviewCommand()}`);
-    return 0;
-  }
+    process.stdout.write(`\n${overview}`);
+  });
   await program.parseAsync(argv);
   return code;
 }

@@ -20,7 +20,7 @@ export function onInterrupt(command: string, handle: (signal: InterruptSignal) =
   const fire = (signal: InterruptSignal): void => {
     const outcome = handle(signal);
     process.stderr.write(
-      `\ntsnet-learn ${command}: ${signal === 'SIGINT' ? 'interrupted' : 'terminated'}; ${outcome}\n`,
+      `\ntsnet-learn: ${command} ${signal === 'SIGINT' ? 'interrupted' : 'terminated'}; ${outcome}\n`,
     );
     exit(exitCodeFor(signal));
   };

@@ -14,9 +14,26 @@ import type { RunEvent } from '../../run/runReport.js';
 import type { Shell } from '../../target/shell.js';
 
 export interface LearnOptions {
-  lab: string;
+  /** `lab:NAME` (or `lab`, the lab "default"). */
+  target: string;
+  /** Deprecated, hidden: `--lab NAME` names the lab as `--target lab:NAME` does. */
+  lab?: string;
   fromScratch?: boolean;
 }
+
+/** The target learn practises in: --target, or the deprecated --lab when --target is left as it is. Pure. */
+export function learnTarget(opts: Pick<LearnOptions, 'target' | 'lab'>): string {
+  if (opts.lab === undefined) return opts.target;
+  if (opts.target !== 'lab:default' && opts.target !== `lab:${opts.lab}`)
+    throw new UserError(
+      `--lab ${opts.lab} and --target ${opts.target} name two different labs.`,
+      'Name the lab once, with --target lab:NAME (--lab is the old spelling).',
+    );
+  return `lab:${opts.lab}`;
+}
+
+/** How a later command names this lab: nothing for the lab "default". */
+const labOption = (name: string): string => (name === 'default' ? '' : ` --target lab:${name}`);
 
 function privateDir(): string {
   // Under /run the lab would not see it: it mounts its own /run.
@@ -41,8 +58,12 @@ export async function learnCommand(lessonArg: string, opts: LearnOptions, exit: 
   ]);
   const catalog = loadCatalog();
   const { lesson, chain } = await resolveLesson(lessonArg, catalog);
-  const spec = parseTargetSpec(`lab:${opts.lab}`);
-  if (spec.kind !== 'lab') throw new UserError('learn needs a lab.');
+  const spec = parseTargetSpec(learnTarget(opts));
+  if (spec.kind !== 'lab')
+    throw new UserError(
+      `learn practises in a lab, not in ${opts.target}.`,
+      'Use --target lab:NAME (created when missing), or leave --target out for the lab "default".',
+    );
   assertTools();
   // Before anything is created or destroyed: a lab that another run or learn is changing is left alone.
   (await import('../../lab/labLock.js')).claimLab(spec.name, `tsnet-learn learn ${lesson.id}`);
@@ -124,9 +145,7 @@ export async function learnCommand(lessonArg: string, opts: LearnOptions, exit: 
     released = true;
     if (at.done) {
       say(`${pc.green('✓')} ${lesson.id} is already complete in lab "${spec.name}": every check holds.`);
-      say(
-        `  To do it again: tsnet-learn learn ${lesson.id}${spec.name === 'default' ? '' : ` --lab ${spec.name}`} --from-scratch`,
-      );
+      say(`  To do it again: tsnet-learn learn ${lesson.id}${labOption(spec.name)} --from-scratch`);
       return 0;
     }
     const list = (await catalog).lessons;
@@ -182,7 +201,7 @@ export async function learnCommand(lessonArg: string, opts: LearnOptions, exit: 
     const where = session.current();
     say(
       `\nLeft lab "${spec.name}"${where ? ` at ${lesson.id} step ${where.index} of ${lesson.steps.length}` : ` with ${lesson.id} complete`}. The lab keeps what you built.` +
-        `\n  Come back: tsnet-learn learn ${lesson.id}${spec.name === 'default' ? '' : ` --lab ${spec.name}`}    Remove it: tsnet-learn lab destroy ${spec.name}`,
+        `\n  Come back: tsnet-learn learn ${lesson.id}${labOption(spec.name)}    Remove it: tsnet-learn lab destroy ${spec.name}`,
     );
     return 0;
   } finally {

@@ -21,6 +21,6 @@ export async function listCommand(opts: { format: 'pretty' | 'json' }): Promise<
     );
   } else process.stdout.write(`${formatList(c.lessons)}\n`);
   for (const [file] of c.broken)
-    process.stderr.write(`warning: ${file} is not a valid lesson (tsnet-learn show ${file} tells why)\n`);
+    process.stderr.write(`tsnet-learn: ${file} is not a valid lesson (tsnet-learn show ${file} tells why)\n`);
   return 0;
 }
