@@ -32,7 +32,7 @@ export async function testCommand(
   for (const r of leftovers) await destroyLab(r.name);
   if (leftovers.length)
     process.stderr.write(
-      `tsnet-learn: removed ${leftovers.length} lab record${leftovers.length === 1 ? '' : 's'} left by an earlier \`tsnet-learn test\` that was killed (${[...new Set(leftovers.map((r) => `pid ${r.creator!.pid}`))].join(', ')})\n`,
+      `tsnet-learn: test removed ${leftovers.length} lab record${leftovers.length === 1 ? '' : 's'} left by a killed earlier run (${[...new Set(leftovers.map((r) => `pid ${r.creator!.pid}`))].join(', ')})\n`,
     );
   // Ctrl-C or a kill: every lab of this run goes, unless --keep keeps those of the lessons still running.
   onInterrupt(
