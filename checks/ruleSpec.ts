@@ -1,4 +1,5 @@
 // Compares iptables rules by meaning: the kernel hands back `-d 172.16.0.2` as `-d 172.16.0.2/32 -m tcp`, reordered.
+import { formatIPv4, masked, networkOf, parseIPv4, prefixOfMask } from '../src/core/ipv4.js';
 import type { IptablesRule } from '../src/snapshot/iptablesSave.js';
 import { tokenizeRule } from '../src/snapshot/tokenizeRule.js';
 
@@ -154,44 +155,23 @@ function toGroups(args: readonly string[]): Group[] {
   return groups;
 }
 
-function ipv4ToInt(text: string): number | null {
-  const parts = text.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return null;
-  return parts.reduce((n, p) => n * 256 + p, 0);
-}
-
-function intToIpv4(n: number): string {
-  return [24, 16, 8, 0].map((shift) => (n >>> shift) & 255).join('.');
-}
-
 /** `172.16.0.2` → `172.16.0.2/32`, `172.18.0.5/16` → `172.18.0.0/16` (the kernel masks host bits), dotted masks → length. */
 function normalizeAddress(address: string): string {
   if (/^0(?:\.0){0,3}\/0$/.test(address)) return '0.0.0.0/0';
   const slash = address.indexOf('/');
   const host = slash === -1 ? address : address.slice(0, slash);
   const maskText = slash === -1 ? null : address.slice(slash + 1);
-  const ip = ipv4ToInt(host);
+  const ip = parseIPv4(host);
   if (ip === null) {
     if (host.includes(':')) return maskText === null ? `${host.toLowerCase()}/128` : address.toLowerCase();
     return address;
   }
-  let mask: number;
-  let suffix: string;
-  if (maskText === null) {
-    mask = 0xffffffff;
-    suffix = '32';
-  } else if (/^\d{1,2}$/.test(maskText) && Number(maskText) <= 32) {
-    const len = Number(maskText);
-    mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
-    suffix = String(len);
-  } else {
-    const dotted = ipv4ToInt(maskText);
-    if (dotted === null) return address;
-    mask = dotted;
-    const len = 32 - Math.log2((~dotted >>> 0) + 1);
-    suffix = Number.isInteger(len) ? String(len) : maskText;
-  }
-  return `${intToIpv4((ip & mask) >>> 0)}/${suffix}`;
+  if (maskText === null) return `${formatIPv4(ip)}/32`;
+  if (/^\d{1,2}$/.test(maskText) && Number(maskText) <= 32)
+    return networkOf({ address: host, prefix: Number(maskText) });
+  const mask = parseIPv4(maskText);
+  if (mask === null) return address;
+  return `${formatIPv4(masked(ip, mask))}/${prefixOfMask(mask) ?? maskText}`;
 }
 
 function mapList(value: string, names: Record<string, string>): string {

@@ -76,6 +76,31 @@ t.test('no module imports itself back through others', async (t) => {
   t.strictSame(cycles, []);
 });
 
+/** Process libraries a module imports, statically or lazily: `node:child_process`, `child_process`, `execa`. */
+function processImports(text: string): string[] {
+  return [...text.matchAll(/(?:from |import\()'((?:node:)?child_process|execa)'/g)].map((m) => m[1]!);
+}
+
+const text = (file: string): string => readFileSync(join(REPO, file), 'utf8');
+
+t.test('only src/exec/ starts processes: no other module imports node:child_process or execa', async (t) => {
+  const outside = files
+    .filter((f) => folderOf(f) !== 'exec')
+    .flatMap((f) => processImports(text(f)).map((m) => `${f} imports ${m}`));
+  t.strictSame(outside, [], 'modules that start processes themselves');
+});
+
+t.test('only src/cli/main.ts ends the process (process.exit)', async (t) => {
+  const exits = files.filter((f) => f !== 'src/cli/main.ts' && /\bprocess\.exit\(/.test(text(f)));
+  t.strictSame(exits, [], 'modules that call process.exit');
+});
+
+t.test('the checker itself catches a process library imported outside exec', async (t) => {
+  t.strictSame(processImports("import { spawn } from 'node:child_process';"), ['node:child_process']);
+  t.strictSame(processImports("const { execa } = await import('execa');"), ['execa']);
+  t.strictSame(processImports("import { run } from '../exec/spawn.js';"), []);
+});
+
 t.test('the checker itself catches an upward import', async (t) => {
   // A judge module importing the CLI would climb from layer "judge" to layer "cli".
   t.ok(LAYERS.indexOf(folderOf('src/cli/main.ts')) > LAYERS.indexOf(folderOf('src/judge/grade.ts')));

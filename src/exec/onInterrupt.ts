@@ -1,5 +1,5 @@
 // Ctrl-C, a kill, or the output closed under a command that makes labs: decide synchronously, say what
-// happened, exit 128+n.
+// happened, end with 128+n.
 import { constants } from 'node:os';
 
 /** SIGPIPE stands for a closed output (`| head -1`): Node ignores the signal itself and gets EPIPE instead. */
@@ -9,6 +9,9 @@ export type InterruptSignal = 'SIGINT' | 'SIGTERM' | 'SIGPIPE';
 export function exitCodeFor(signal: InterruptSignal): number {
   return 128 + constants.signals[signal];
 }
+
+/** Ends the process with this code; only the CLI entry has one to hand in (src/cli/main.ts). */
+export type Exit = (code: number) => never;
 
 const SAID: Record<InterruptSignal, string> = {
   SIGINT: 'interrupted',
@@ -21,18 +24,24 @@ let interrupt: ((signal: InterruptSignal) => void) | null = null;
 
 /**
  * On the first SIGINT or SIGTERM, or when the output is closed (`outputClosed`), runs `handle`
- * (synchronous, so nothing else runs in between), prints what it returns and exits: an interrupt ends
- * the command here, not at the CLI entry.
+ * (synchronous, so nothing else runs in between), prints what it returns and ends the process through
+ * `exit`: an interrupt ends the command here, not at the CLI entry. Returns what stops listening (the
+ * command no longer needs it).
  */
-export function onInterrupt(command: string, handle: (signal: InterruptSignal) => string): void {
+export function onInterrupt(command: string, handle: (signal: InterruptSignal) => string, exit: Exit): () => void {
   const fire = (signal: InterruptSignal): void => {
     const outcome = handle(signal);
-    process.stderr.write(`\ntsnet-learn ${command}: ${SAID[signal]}; ${outcome}\n`);
-    process.exit(exitCodeFor(signal));
+    process.stderr.write(`\ntsnet-learn: ${command} ${SAID[signal]}; ${outcome}\n`);
+    exit(exitCodeFor(signal));
   };
   interrupt = fire;
   process.once('SIGINT', fire);
   process.once('SIGTERM', fire);
+  return () => {
+    process.off('SIGINT', fire);
+    process.off('SIGTERM', fire);
+    if (interrupt === fire) interrupt = null;
+  };
 }
 
 /**

@@ -1,10 +1,10 @@
 // What a host preflight needs beyond a snapshot: which iptables backend runs, what the other backend
 // holds, and whether the kernel can do what the lessons do. The kernel is asked by doing it for real in
 // a throwaway network namespace, which vanishes with its process and leaves the host's network alone.
-import { spawnSync } from 'node:child_process';
 import { parseIptablesSave, type IptablesTable } from '../snapshot/iptablesSave.js';
 import type { Footprint } from '../lesson/chainFootprint.js';
 import { shellQuote } from '../core/shellQuote.js';
+import { runSync } from '../exec/spawn.js';
 
 export type Backend = 'nf_tables' | 'legacy';
 
@@ -102,10 +102,9 @@ export function parseHostFacts(text: string, probes: readonly FeatureProbe[]): H
 /** Runs the script on this machine (the host target is this machine). */
 export function gatherHostFacts(fp: Footprint): HostFacts {
   const probes = featureProbes(fp);
-  const r = spawnSync('bash', ['--noprofile', '--norc', '-c', hostFactsScript(probes)], {
-    encoding: 'utf8',
-    env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
-    timeout: 30_000,
+  const r = runSync('bash', ['--noprofile', '--norc', '-c', hostFactsScript(probes)], {
+    env: { LC_ALL: 'C', LANG: 'C' },
+    timeoutMs: 30_000,
   });
-  return parseHostFacts(r.stdout ?? '', probes);
+  return parseHostFacts(r.stdout, probes);
 }

@@ -1,7 +1,7 @@
 // Before a lesson touches this machine: what here would collide with what the lessons create, or stop
 // them from working, each with why it matters and what to do. What an earlier host run of ours made and
 // recorded is no conflict: running twice works. Pure.
-import { inCidr, parseCidr } from '../core/ipv4.js';
+import { overlaps, parseCidr } from '../core/ipv4.js';
 import type { Snapshot } from '../snapshot/model.js';
 import type { Footprint } from '../lesson/chainFootprint.js';
 import type { HostFacts } from './hostFacts.js';
@@ -15,11 +15,11 @@ export interface Conflict {
 
 const LAB = 'or practise in a lab (the default target), which has a network of its own';
 
-function overlaps(a: string, b: string): boolean {
+/** Two prefixes written as text share an address; false when either is not a prefix. */
+function overlapping(a: string, b: string): boolean {
   const x = parseCidr(a);
   const y = parseCidr(b);
-  if (!x || !y) return false;
-  return x.prefix <= y.prefix ? inCidr(y.address, x) : inCidr(x.address, y);
+  return x !== null && y !== null && overlaps(x, y);
 }
 
 export function hostConflicts(fp: Footprint, snapshot: Snapshot, facts: HostFacts, record: HostRecord): Conflict[] {
@@ -59,13 +59,13 @@ export function hostConflicts(fp: Footprint, snapshot: Snapshot, facts: HostFact
   for (const subnet of fp.subnets) {
     const foreign = new Map<string, { what: string; undo: string }>();
     for (const r of host.routes ?? []) {
-      if (r.dst === 'default' || !overlaps(r.dst, subnet) || (r.dev !== null && ours.has(r.dev))) continue;
+      if (r.dst === 'default' || !overlapping(r.dst, subnet) || (r.dev !== null && ours.has(r.dev))) continue;
       const route = `${r.dst}${r.gateway ? ` via ${r.gateway}` : ''}${r.dev ? ` dev ${r.dev}` : ''}`;
       foreign.set(r.dev ?? r.dst, { what: `route ${route}`, undo: `ip route del ${route}` });
     }
     for (const l of links) {
       if (ours.has(l.name) || foreign.has(l.name)) continue;
-      const a = l.addresses.find((x) => x.family === 'inet' && overlaps(`${x.local}/32`, subnet));
+      const a = l.addresses.find((x) => x.family === 'inet' && overlapping(`${x.local}/32`, subnet));
       if (a)
         foreign.set(l.name, {
           what: `address ${a.local}/${a.prefixlen} on ${l.name}`,

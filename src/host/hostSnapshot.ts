@@ -1,19 +1,16 @@
 // A full snapshot of this machine's network (every netns), read synchronously so that a signal handler
 // can still record what an interrupted host run changed.
-import { spawnSync } from 'node:child_process';
+import { runSync } from '../exec/spawn.js';
 import { parseNetnsList } from '../snapshot/ipJson.js';
 import type { Need, Snapshot } from '../snapshot/model.js';
 import { fullNeeds } from '../snapshot/fullSnapshot.js';
 import { parseSnapshotOutput, snapshotScript } from '../snapshot/snapshotScript.js';
 
 function bash(script: string): string {
-  const r = spawnSync('bash', ['--noprofile', '--norc', '-c', script], {
-    encoding: 'utf8',
-    env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
-    timeout: 30_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return r.stdout ?? '';
+  return runSync('bash', ['--noprofile', '--norc', '-c', script], {
+    env: { LC_ALL: 'C', LANG: 'C' },
+    timeoutMs: 30_000,
+  }).stdout;
 }
 
 /** What takeFullSnapshot reads, plus the host sysctls named (those the lessons write). */

@@ -2,6 +2,7 @@
 // from one snapshot plus the probes, with points, and the first broken link named. Changes nothing.
 import { parseCheckLine } from '../../checks/index.js';
 import { UserError } from '../core/errors.js';
+import { parseIPv4 } from '../core/ipv4.js';
 import { diagnose, DIAGNOSIS_NEEDS, type Cause } from './diagnose.js';
 import { evaluateWithSnapshot, type CheckResult } from './evaluateChecks.js';
 import type { CheckDecl, Lesson } from '../lesson/lesson.js';
@@ -63,8 +64,7 @@ export function parseVars(pairs: readonly string[]): Record<string, string> {
         `Unknown --var "${p}".`,
         "Known: --var host_ip=ADDRESS (the address that stands for the tutorial's 172.16.0.2).",
       );
-    if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(m[2]!))
-      throw new UserError(`--var host_ip wants an IPv4 address, not "${m[2]}".`);
+    if (parseIPv4(m[2]!) === null) throw new UserError(`--var host_ip wants an IPv4 address, not "${m[2]}".`);
     vars[m[1]] = m[2]!;
   }
   return vars;

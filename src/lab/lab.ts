@@ -1,9 +1,9 @@
 // Creating, entering and destroying labs: net+mount+pid namespaces (+user when not root) holding the tutorial's world.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { UserError } from '../core/errors.js';
 import { assertUserNamespaces } from '../exec/preflight.js';
+import { startChild } from '../exec/spawn.js';
 import { lockLab } from './labLock.js';
 import {
   isAlive,
@@ -114,7 +114,7 @@ async function buildLab(name: string, options: CreateLabOptions): Promise<LabRec
   ];
   // Detached: the lab outlives this CLI invocation until `lab destroy`, unless it is ephemeral: then
   // its stdin is a pipe only this process holds (its lifeline), and it ends when that pipe closes.
-  const holder = spawn('unshare', args, { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+  const holder = startChild('unshare', args, { detached: true });
   if (holder.pid) labsBeingBuilt.add(holder.pid);
   holder.stdin.on('error', () => undefined);
   if (!ephemeral) holder.stdin.destroy();

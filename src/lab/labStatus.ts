@@ -23,6 +23,31 @@ export function currentStatus(r: LabRecord): LabStatus {
   return labStatus(r, isAlive(r), creatorIsAlive(r));
 }
 
+/** The first line of `lab list`, over the columns describeLab prints. */
+export const LAB_LIST_HEADER = `${'NAME'.padEnd(16)} STATUS`;
+
+/** One lab of `lab list --format json`. Pure. */
+export function labJson(
+  r: LabRecord,
+  status: LabStatus,
+): {
+  name: string;
+  status: LabStatus;
+  pid: number;
+  rootless: boolean;
+  createdAt: string;
+  creator: { pid: number; command: string } | null;
+} {
+  return {
+    name: r.name,
+    status,
+    pid: r.initPid,
+    rootless: r.rootless,
+    createdAt: r.createdAt,
+    creator: r.creator ? { pid: r.creator.pid, command: `tsnet-learn ${r.creator.command}` } : null,
+  };
+}
+
 /** Pure: one line of `lab list`. */
 export function describeLab(r: LabRecord, status: LabStatus, alive: boolean): string {
   const by = r.creator ? `\`tsnet-learn ${r.creator.command}\` (pid ${r.creator.pid})` : 'an earlier tsnet-learn';

@@ -172,7 +172,7 @@ export function formatLessonDone(lesson: Lesson, nextLesson: string | null, ctx:
   out.push(
     `  This shell stays open to look around; exit leaves it. The lab keeps what you built (tsnet-learn lab destroy ${lab} removes it).`,
   );
-  if (nextLesson) out.push(`  Next: tsnet-learn learn ${nextLesson}${lab === 'default' ? '' : ` --lab ${lab}`}`);
+  if (nextLesson) out.push(`  Next: tsnet-learn learn ${nextLesson}${lab === 'default' ? '' : ` --target lab:${lab}`}`);
   return out.join('\n');
 }
 

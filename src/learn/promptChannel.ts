@@ -1,8 +1,8 @@
 // The parent's end of the learner shell's FIFOs: read request lines, answer each one in order.
-import { execFileSync } from 'node:child_process';
 import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
+import { runSync } from '../exec/spawn.js';
 
 export interface PromptChannel {
   close(): void;
@@ -17,7 +17,8 @@ export function openPromptChannel(dir: string, answer: (line: string) => Promise
   const req = join(dir, 'req');
   const resp = join(dir, 'resp');
   // Node has no mkfifo.
-  execFileSync('mkfifo', ['-m', '600', req, resp]);
+  const made = runSync('mkfifo', ['-m', '600', req, resp]);
+  if (made.exitCode !== 0) throw new Error(`mkfifo failed: ${made.error ?? made.stderr.trim()}`);
   const fd = openSync(req, constants.O_RDWR | constants.O_NONBLOCK);
   const socket = new net.Socket({ fd, readable: true, writable: false });
   socket.setEncoding('utf8');

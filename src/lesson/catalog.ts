@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { prerequisiteChain } from './chain.js';
 import { UserError } from '../core/errors.js';
 import type { Lesson } from './lesson.js';
-import { formatMessages, type LessonMessage } from './message.js';
+import type { LessonMessage } from './message.js';
 import { parseCached } from './lessonCache.js';
 import { lint, type LintInput } from './lint.js';
 
@@ -77,8 +77,9 @@ function reachable(byId: ReadonlyMap<string, Lesson>, from: Lesson): Set<string>
 }
 
 /** Nothing runs while a lesson has problems, so every message is an error here, as in `lint`. */
-function asErrors(messages: readonly LessonMessage[]): LessonMessage[] {
-  return messages.map((m) => ({ ...m, severity: 'error' }));
+async function formatAsErrors(messages: readonly LessonMessage[]): Promise<string> {
+  const { asError, formatMessages } = await import('./message.js');
+  return formatMessages(messages.map(asError));
 }
 
 /**
@@ -118,12 +119,9 @@ export async function resolveLesson(
     if (problem) throw new UserError(problem);
     pathFile = await loadFile(path);
     const { lesson: parsed, messages } = pathFile.result;
-    const errors = messages.filter((m) => m.severity === 'error');
+    const errors = messages.filter((m) => m.fatal);
     if (!parsed || errors.length)
-      throw new UserError(
-        `${pathFile.file} is not a valid lesson; nothing was run.`,
-        formatMessages(asErrors(messages)),
-      );
+      throw new UserError(`${pathFile.file} is not a valid lesson; nothing was run.`, await formatAsErrors(messages));
     lesson = parsed;
   } else {
     lesson = catalog.byId.get(id);
@@ -132,7 +130,7 @@ export async function resolveLesson(
       if (brokenHere)
         throw new UserError(
           `${brokenHere[0]} is not a valid lesson; nothing was run.`,
-          formatMessages(asErrors(brokenHere[1])),
+          await formatAsErrors(brokenHere[1]),
         );
       throw new UserError(
         `Unknown lesson "${arg}"; the lessons are ${catalog.lessons.map((l) => l.id).join(', ') || 'none'}` +
@@ -149,16 +147,16 @@ export async function resolveLesson(
     ? [...catalog.files.filter((f) => f.result.lesson?.id !== lesson!.id && f.file !== pathFile!.file), pathFile]
     : catalog.files;
   const needed = reachable(byId, lesson);
-  const relevant = lint(inputs).filter((m) => {
+  const relevant = (await lint(inputs)).filter((m) => {
     const input = inputs.find((i) => i.file === m.file);
-    const id = input?.result.lesson?.id ?? basename(m.file, '.md');
-    return m.severity === 'error' && (needed.has(id) || m.file === pathFile?.file);
+    const id = input?.result.lesson?.id ?? basename(m.file ?? '', '.md');
+    return m.fatal && (needed.has(id) || m.file === pathFile?.file);
   });
   if (relevant.length) {
     const files = [...new Set(relevant.map((m) => m.file))];
     throw new UserError(
       `${files.join(', ')} ${files.length > 1 ? 'are not valid lessons' : 'is not a valid lesson'}; nothing was run.`,
-      formatMessages(relevant),
+      (await import('./message.js')).formatMessages(relevant),
     );
   }
   const chain = prerequisiteChain(byId, lesson);

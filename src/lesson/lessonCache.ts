@@ -1,15 +1,15 @@
 // Parsed lessons keyed by a hash of their text, written at build time: a run then needs neither remark
-// nor YAML (~300 ms of start-up). An edited lesson has a new hash and is parsed afresh.
+// nor YAML (~300 ms of start-up). An edited lesson has a new hash and is parsed afresh, and so is one
+// with messages (only well-formed lessons are kept: a message is a vfile one, not plain data).
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Lesson } from './lesson.js';
-import type { LessonMessage } from './message.js';
 import type { ParseResult } from './parseLesson.js';
 
 const CACHE_FILE = fileURLToPath(new URL('../../lessons.cache.json', import.meta.url));
 
-type CacheEntries = Record<string, ParseResult>;
+type CacheEntries = Record<string, Lesson>;
 let entries: CacheEntries | null = null;
 
 export function hashOf(source: string): string {
@@ -29,10 +29,7 @@ function load(): CacheEntries {
 /** Parses `source` (lazily importing the parser), or takes the build-time result for the same text. */
 export async function parseCached(source: string, file: string): Promise<ParseResult> {
   const hit = load()[hashOf(source)];
-  if (hit) {
-    const lesson: Lesson | null = hit.lesson ? { ...hit.lesson, file } : null;
-    return { lesson, messages: hit.messages.map((m: LessonMessage) => ({ ...m, file })) };
-  }
+  if (hit) return { lesson: { ...hit, file }, messages: [] };
   const { parseLesson } = await import('./parseLesson.js');
   return parseLesson(source, file);
 }
@@ -43,8 +40,9 @@ export async function writeCache(files: readonly string[]): Promise<number> {
   const out: CacheEntries = {};
   for (const f of files) {
     const source = readFileSync(f, 'utf8');
-    out[hashOf(source)] = parseLesson(source, '');
+    const { lesson, messages } = parseLesson(source, '');
+    if (lesson && messages.length === 0) out[hashOf(source)] = lesson;
   }
   writeFileSync(CACHE_FILE, JSON.stringify(out));
-  return files.length;
+  return Object.keys(out).length;
 }

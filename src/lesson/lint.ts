@@ -1,5 +1,6 @@
 // Lesson lint: every file well formed, every change step checked, prerequisites known and acyclic,
-// ids unique across the course. Pure: file texts in, positioned messages out.
+// ids unique across the course. Pure: file texts in, positioned messages out (vfile's, loaded only when
+// there is a problem: a run lints its lessons first, and well-formed ones need no messages).
 import { prerequisiteChain } from './chain.js';
 import type { Lesson, Position } from './lesson.js';
 import type { LessonMessage } from './message.js';
@@ -31,13 +32,11 @@ function itemPosition(source: string, key: string, item: string): Position {
   return at;
 }
 
-export function lint(inputs: readonly LintInput[]): LessonMessage[] {
-  const out: LessonMessage[] = [];
+export async function lint(inputs: readonly LintInput[]): Promise<LessonMessage[]> {
+  const problems: [file: string, position: Position, reason: string, rule: string][] = [];
   const error = (file: string, position: Position, reason: string, rule: string): void => {
-    out.push({ file, position, reason, rule, severity: 'error' });
+    problems.push([file, position, reason, rule]);
   };
-  // What the parser only warns about is an error for lint (a change step without checks tests nothing).
-  for (const i of inputs) for (const m of i.result.messages) out.push({ ...m, severity: 'error' });
 
   const lessons = inputs.filter((i) => i.result.lesson).map((i) => ({ input: i, lesson: i.result.lesson! }));
   const byId = new Map<string, Lesson>();
@@ -95,5 +94,12 @@ export function lint(inputs: readonly LintInput[]): LessonMessage[] {
       }
     }
   }
-  return out;
+  const parsed = inputs.flatMap((i) => i.result.messages);
+  if (parsed.length === 0 && problems.length === 0) return [];
+  const { asError, lessonMessage } = await import('./message.js');
+  // What the parser only warns about is an error for lint (a change step without checks tests nothing).
+  return [
+    ...parsed.map(asError),
+    ...problems.map(([file, position, reason, rule]) => lessonMessage(file, position, reason, rule, 'error')),
+  ];
 }

@@ -11,7 +11,7 @@ import { parseCheckLine } from '../../checks/index.js';
 import { classifyLine } from './classifyCommand.js';
 import { commandProblems, type OwnedFirewall } from './commandProblems.js';
 import type { CheckDecl, Command, Context, Lesson, Position, Step } from './lesson.js';
-import type { LessonMessage } from './message.js';
+import { type LessonMessage, lessonMessage } from './message.js';
 
 export interface ParseResult {
   lesson: Lesson | null;
@@ -30,10 +30,10 @@ export function parseLesson(source: string, file: string): ParseResult {
   const messages: LessonMessage[] = [];
   const lines = source.split('\n');
   const error = (position: Position, reason: string, rule: string): void => {
-    messages.push({ file, position, reason, rule, severity: 'error' });
+    messages.push(lessonMessage(file, position, reason, rule, 'error'));
   };
   const warn = (position: Position, reason: string, rule: string): void => {
-    messages.push({ file, position, reason, rule, severity: 'warning' });
+    messages.push(lessonMessage(file, position, reason, rule, 'warning'));
   };
 
   const tree = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).parse(source) as Root;
@@ -369,11 +369,11 @@ export function parseLesson(source: string, file: string): ParseResult {
   });
   endStep();
 
-  if (steps.length === 0 && messages.every((m) => m.rule !== 'fence')) {
+  if (steps.length === 0 && messages.every((m) => m.ruleId !== 'fence')) {
     error({ line: 1, column: 1 }, 'Unexpected lesson without steps, expected at least one `##` step', 'step');
   }
-  messages.sort((a, b) => a.position.line - b.position.line || a.position.column - b.position.column);
-  const failed = messages.some((m) => m.severity === 'error');
+  messages.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  const failed = messages.some((m) => m.fatal);
   return {
     lesson: failed ? null : { id, title, prerequisites, summary: summary.join('\n\n'), file, steps },
     messages,

@@ -56,3 +56,37 @@ export function formatShow(lesson: Lesson, chain: readonly Lesson[]): string {
   }
   return out.join('\n');
 }
+
+/** `show --format json`: the lesson as the runner reads it, for scripts. Pure. */
+export function showJson(lesson: Lesson, chain: readonly Lesson[]): object {
+  return {
+    id: lesson.id,
+    title: lesson.title,
+    file: lesson.file,
+    prerequisites: lesson.prerequisites,
+    applies: chain.slice(0, -1).map((l) => l.id),
+    steps: lesson.steps.map((step) => ({
+      index: step.index,
+      title: step.title,
+      kind: step.kind,
+      commands: step.commands.map((c) => ({
+        line: c.line,
+        context: c.context?.netns ?? 'host',
+        role: c.role,
+        runsAs: c.role === 'run' ? shellLineFor(c) : null,
+        mayFail: c.mayFail,
+        background: c.background,
+        observes: c.observes,
+      })),
+      checks: step.checks.map((k) => ({
+        id: k.id,
+        kind: k.kind,
+        title: k.title,
+        source: k.source,
+        points: k.points,
+        transient: k.transient,
+        hint: k.hint,
+      })),
+    })),
+  };
+}

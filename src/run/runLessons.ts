@@ -1,13 +1,15 @@
-// Applying a lesson and its prerequisites to a target, step by step, judging each step by its checks.
+// Applying a lesson and its prerequisites to a target, step by step, judging each step by its checks: the
+// executor of the plan (plan.ts decides, per lesson, what resumes, holds, is left out or runs).
 import type { Snapshot } from '../snapshot/model.js';
 import { diffSnapshots, formatChange } from '../snapshot/diffSnapshots.js';
 import { checkNeeds, evaluateChecks, type CheckResult } from '../judge/evaluateChecks.js';
 import { readAgain, takeFullSnapshot, unread } from '../snapshot/fullSnapshot.js';
 import { partsTouched, touchedNeeds } from './partsTouched.js';
-import type { CheckDecl, Command, Lesson, Step } from '../lesson/lesson.js';
+import type { Command, Lesson, Step } from '../lesson/lesson.js';
 import type { CheckReport, CommandReport, LessonReport, RunEvent, RunReport, StepReport } from './runReport.js';
 import type { Shell } from '../target/shell.js';
-import { judgeLasting, resumePoint } from './resumePoint.js';
+import { judgeLasting, lastingChecks } from './resumePoint.js';
+import { alreadyHolds, planLesson } from './plan.js';
 import { shellQuote } from '../core/shellQuote.js';
 import type { Target } from '../target/target.js';
 
@@ -15,8 +17,6 @@ import type { Target } from '../target/target.js';
 export function shellLineFor(c: Command): string {
   return c.context ? `${c.context.opener} -c ${shellQuote(c.line)}` : c.line;
 }
-
-const TRANSIENT_NOT_JUDGED = 'describes the state while the step runs; not judged again once it is done';
 
 function toCheckReport(lesson: string, step: number, r: CheckResult): CheckReport {
   return {
@@ -75,23 +75,6 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
     return results.every((r) => r.status !== 'failed');
   };
 
-  /**
-   * Results when no lasting check fails and at least one holds, else null. Transient checks ("cannot ping
-   * yet") describe the moment of their step, which later steps change on purpose: they are not
-   * re-judged here but reported as skipped.
-   */
-  const alreadyHolds = async (decls: readonly CheckDecl[]): Promise<CheckResult[] | null> => {
-    const positive = decls.filter((d) => !d.transient);
-    if (positive.length === 0) return null;
-    const results = await evaluateChecks(positive, shell, target, { lazyProbes: true });
-    // A probe this target cannot make (no outside world on a host) neither confirms nor denies: applying
-    // the step again would only duplicate what is there (`iptables -A` twice).
-    if (results.some((r) => r.status === 'failed') || !results.some((r) => r.status === 'passed')) return null;
-    return decls.map(
-      (d) => results.find((r) => r.decl === d) ?? { decl: d, status: 'skipped', message: TRANSIENT_NOT_JUDGED },
-    );
-  };
-
   const skipRest = (lesson: Lesson, from: number): void => {
     for (const step of lesson.steps.slice(from)) {
       report.steps.push({
@@ -134,14 +117,13 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
 
     // Resume: the steps before the first unfinished one are done already (a second run, or a learner
     // got there by hand) and are not applied again; a lesson whose every lasting claim holds is skipped.
-    let resumeAt = 1;
-    let held = new Map<string, CheckResult>();
-    if (!target.fresh) {
-      held = await judgeLasting([lesson], shell, target);
-      const at = resumePoint(lesson, held);
-      resumeAt = at.done ? lesson.steps.length + 1 : at.step;
-    }
-    const satisfied = (step: Step, live: boolean): void => {
+    // What the target holds is judged now, after the lessons before this one were applied.
+    const plan = planLesson(lesson, role, {
+      fresh: target.fresh,
+      verdicts: target.fresh ? new Map() : await judgeLasting([lesson], shell, target),
+      skipSteps: input.skipSteps,
+    });
+    const satisfied = (step: Step, results: CheckResult[], live: boolean): void => {
       const sr: StepReport = {
         lesson: lesson.id,
         index: step.index,
@@ -154,23 +136,19 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
       };
       report.steps.push(sr);
       if (live) emit({ type: 'step-start', step: sr });
-      record(
-        lesson.id,
-        step,
-        step.checks.map((d) => held.get(d.id) ?? { decl: d, status: 'skipped', message: TRANSIENT_NOT_JUDGED }),
-      );
+      record(lesson.id, step, results);
       if (live) emit({ type: 'step-end', step: sr });
     };
-    if (resumeAt > lesson.steps.length) {
+    if (plan.satisfied) {
       lr.status = 'satisfied';
-      for (const step of lesson.steps) satisfied(step, false);
+      for (const { step, action } of plan.steps) if (action.kind === 'holds') satisfied(step, action.results, false);
       emit({ type: 'lesson-end', lesson: lr });
       continue;
     }
 
-    for (const [si, step] of lesson.steps.entries()) {
-      if (step.index < resumeAt) {
-        satisfied(step, true);
+    for (const [si, { step, action }] of plan.steps.entries()) {
+      if (action.kind === 'holds') {
+        satisfied(step, action.results, true);
         continue;
       }
       const sr: StepReport = {
@@ -187,7 +165,7 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
       report.steps.push(sr);
       emit({ type: 'step-start', step: sr });
 
-      if (input.skipSteps?.has(`${lesson.id}:${step.index}`)) {
+      if (action.kind === 'leave-out') {
         // Left out on purpose (ablation): its checks are still judged where it would have run.
         sr.status = 'skipped';
         sr.failure = 'left out on purpose';
@@ -197,8 +175,9 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
       }
 
       // A change step whose claims already hold is done: a second run, or a learner got there by hand.
-      if (!target.fresh && step.kind === 'change') {
-        const results = await alreadyHolds(step.checks);
+      if (action.unlessHolds) {
+        const lasting = await evaluateChecks(lastingChecks(step), shell, target, { lazyProbes: true });
+        const results = alreadyHolds(step, lasting);
         if (results) {
           sr.status = 'satisfied';
           record(lesson.id, step, results);

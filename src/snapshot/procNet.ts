@@ -1,10 +1,10 @@
 // Listening sockets read from /proc/net/{tcp,udp}[6]: how the snapshot sees `listening`. Pure.
+import { formatIPv4 } from '../core/ipv4.js';
 import type { Listener } from './model.js';
 
 function hexToIPv4(hex: string): string {
   // /proc/net/tcp stores IPv4 in host (little-endian) byte order.
-  const n = parseInt(hex, 16);
-  return [0, 8, 16, 24].map((s) => (n >>> s) & 255).join('.');
+  return formatIPv4(parseInt(hex.match(/../g)?.reverse().join('') ?? '', 16));
 }
 
 function hexToIPv6(hex: string): string {

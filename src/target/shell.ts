@@ -4,7 +4,7 @@ import { parallelCleanup, parallelScript, parseParallelOutput } from './parallel
 import { pathWithSbin } from '../exec/preflight.js';
 import { shellQuote } from '../core/shellQuote.js';
 import { simpleCommand } from '../core/simpleCommand.js';
-import { execaSpawner, type Spawner } from '../exec/spawner.js';
+import { execaSpawner, type Spawner } from '../exec/spawn.js';
 
 /** One record for success and failure alike (zx's ProcessOutput, execa's result). */
 export interface ExecResult {

@@ -1,5 +1,15 @@
 import t from 'tap';
-import { inCidr, networkOf, parseCidr, parseIPv4 } from '../../src/core/ipv4.js';
+import {
+  formatIPv4,
+  inCidr,
+  masked,
+  maskOf,
+  networkOf,
+  overlaps,
+  parseCidr,
+  parseIPv4,
+  prefixOfMask,
+} from '../../src/core/ipv4.js';
 
 t.test('parseIPv4 reads a dotted quad as a 32-bit unsigned number', async (t) => {
   t.equal(parseIPv4('0.0.0.0'), 0);
@@ -72,4 +82,27 @@ t.test('networkOf masks the host bits and prints the canonical prefix', async (t
   t.equal(networkOf({ address: '172.16.0.2', prefix: 32 }), '172.16.0.2/32');
   t.equal(networkOf({ address: '255.255.255.255', prefix: 1 }), '128.0.0.0/1');
   t.equal(networkOf({ address: '203.0.113.1', prefix: 0 }), '0.0.0.0/0');
+});
+
+t.test('formatIPv4 prints a 32-bit number as the dotted quad parseIPv4 reads', async (t) => {
+  for (const text of ['0.0.0.0', '172.18.0.1', '203.0.113.1', '255.255.255.255', '128.0.0.0'])
+    t.equal(formatIPv4(parseIPv4(text)!), text);
+});
+
+t.test('a prefix length and its mask stand for each other; a mask with gaps has no length', async (t) => {
+  t.equal(formatIPv4(maskOf(16)), '255.255.0.0');
+  t.equal(formatIPv4(maskOf(0)), '0.0.0.0');
+  t.equal(formatIPv4(maskOf(32)), '255.255.255.255');
+  for (const prefix of [0, 1, 8, 16, 26, 31, 32]) t.equal(prefixOfMask(maskOf(prefix)), prefix);
+  t.equal(prefixOfMask(parseIPv4('255.0.255.0')!), null);
+  t.equal(formatIPv4(masked(parseIPv4('10.1.2.3')!, parseIPv4('255.0.255.0')!)), '10.0.2.0');
+});
+
+t.test('overlaps tells whether two prefixes share an address, whichever is longer', async (t) => {
+  const lab = parseCidr('172.18.0.0/16')!;
+  t.equal(overlaps(lab, parseCidr('172.18.5.0/24')!), true);
+  t.equal(overlaps(parseCidr('172.18.5.0/24')!, lab), true);
+  t.equal(overlaps(lab, parseCidr('172.16.0.0/12')!), true, 'a wider prefix holds it');
+  t.equal(overlaps(lab, parseCidr('172.19.0.1')!), false);
+  t.equal(overlaps(lab, parseCidr('0.0.0.0/0')!), true);
 });

@@ -155,3 +155,21 @@ t.test('--target host refuses a lesson whose curl would leave the machine, befor
   );
   t.match(r.stderr, /Run it in a lab/);
 });
+
+t.test('every error line starts the same way: tsnet-learn, then the message', async (t) => {
+  const box = sandbox();
+  t.teardown(() => box.cleanup());
+  for (const [args, says] of [
+    [['run'], /^tsnet-learn: missing required argument 'lesson'\n/],
+    [['run', '1', '--format', 'xml'], /^tsnet-learn: option '-f, --format <format>' argument 'xml' is invalid/],
+    [['run', '1', '--bogus'], /^tsnet-learn: unknown option '--bogus'\n/],
+    [['rnu'], /^tsnet-learn: unknown command 'rnu'\n\(Did you mean run\?\)/],
+    [['run', 'lesson-9'], /^tsnet-learn: Unknown lesson "lesson-9"\./],
+    [['--target', 'host'], /^tsnet-learn: The overview shows how far you got in a lab, not in host\./],
+  ] as const) {
+    const r = await box.run([...args]);
+    t.equal(r.code, 2, args.join(' '));
+    t.match(r.stderr, says, args.join(' '));
+  }
+  t.ok(noLabs(box.stateDir), 'no lab was created');
+});

@@ -20,6 +20,8 @@ t.test('every command and subcommand has --help with examples', async (t) => {
     ['lab', 'shell'],
     ['lab', 'destroy'],
     ['lab', 'list'],
+    ['lab', 'exec'],
+    ['lab', 'prune'],
   ];
   await Promise.all(
     commands.map(async (c) => {

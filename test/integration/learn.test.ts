@@ -15,7 +15,7 @@ for (const [who, uid] of [
       const box = sandbox(uid);
       t.teardown(() => box.cleanup());
       const lab = 'it-learn';
-      const term = terminal(box, ['learn', '3', '--lab', lab], { asUser: uid });
+      const term = terminal(box, ['learn', '3', '--target', `lab:${lab}`], { asUser: uid });
       const prompt = (label: string): RegExp => new RegExp(`\\[lab:${lab} ${label}\\] [^\\n]*[#$] $`);
 
       await term.waitFor(/✓ lesson-1 applied[\s\S]*✓ lesson-2 applied/);
@@ -82,7 +82,7 @@ for (const [who, uid] of [
       await term.waitFor(/✓ right now: netns0 has no route beyond 172\.18\.0\.0\/16 yet/);
       await term.waitFor(/★ lesson-3 complete: Configure the namespace and ping the host/);
       await term.waitFor(/still inside netns0: type exit/);
-      await term.waitFor(/Next: tsnet-learn learn lesson-4 --lab it-learn/);
+      await term.waitFor(/Next: tsnet-learn learn lesson-4 --target lab:it-learn/);
       await term.waitFor(prompt('lesson-3 done netns0'));
 
       term.type('exit');
@@ -101,7 +101,7 @@ for (const [who, uid] of [
         0,
         `check lesson-3 passes on what was typed${graded.code ? ` ${graded.stdout.slice(0, 2000)}` : ''}`,
       );
-      // Coming back to a finished lesson: nothing to do, no shell.
+      // Coming back to a finished lesson: nothing to do, no shell (named the old way, --lab, which still works).
       const again = await box.run(['learn', '3', '--lab', lab], { asUser: uid });
       t.equal(again.code, 0);
       t.match(again.stdout, /lesson-3 is already complete in lab "it-learn": every check holds\.[\s\S]*--from-scratch/);

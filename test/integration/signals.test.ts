@@ -129,7 +129,7 @@ t.test('output closed early (| head -1) is an interrupt: the lab goes, the exit 
   const [first, status] = r.stdout.trim().split('\n');
   t.match(first, /^tsnet-learn run lesson-6 in lab:piped \(new lab\)$/, 'head got its line');
   t.equal(status, 'status 141', `128 + SIGPIPE, as a shell reports a command ended by a closed pipe\n${r.stderr}`);
-  t.match(r.stderr, /tsnet-learn run: output closed; the lab "piped" that this run created was destroyed/);
+  t.match(r.stderr, /tsnet-learn: run output closed; the lab "piped" that this run created was destroyed/);
   t.notMatch((await box.run(['lab', 'list'])).stdout, /piped/, 'lab list shows no lab left behind');
   await assertNothingLeft(t, box, before, []);
 });

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { describeLab, labStatus, prunable } from '../../src/lab/labStatus.js';
+import { describeLab, LAB_LIST_HEADER, labJson, labStatus, prunable } from '../../src/lab/labStatus.js';
 import type { LabRecord } from '../../src/lab/labStore.js';
 
 const record = (over: Partial<LabRecord> = {}): LabRecord => ({
@@ -62,4 +62,22 @@ t.test('records written before labs knew their creator read as kept labs', async
   t.equal(labStatus(old, true, false), 'running');
   t.equal(labStatus(old, false, false), 'stale');
   t.notMatch(describeLab(old, 'running', true), /made by/);
+});
+
+t.test('the header of lab list names the columns each line fills', async (t) => {
+  const line = describeLab(record({ name: 'mine', ephemeral: false }), 'running', true);
+  t.equal(LAB_LIST_HEADER.indexOf('STATUS'), line.indexOf('running'), 'the status sits under STATUS');
+  t.match(LAB_LIST_HEADER, /^NAME +STATUS$/);
+});
+
+t.test("lab list --format json gives the lab's name, status, init pid and who made it", async (t) => {
+  t.strictSame(labJson(record(), 'in-use'), {
+    name: 'test-4242-0',
+    status: 'in-use',
+    pid: 101,
+    rootless: false,
+    createdAt: '2026-11-29T00:00:00.000Z',
+    creator: { pid: 4242, command: 'tsnet-learn test lesson-3' },
+  });
+  t.equal(labJson(record({ creator: undefined }), 'stale').creator, null, 'an old record does not know its creator');
 });

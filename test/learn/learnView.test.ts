@@ -138,7 +138,7 @@ t.test('the end of a lesson says what next, and how to get back to the host from
   t.match(text, /lesson-3 complete/);
   t.match(text, /still inside netns0: type exit/);
   t.match(text, /lab destroy mine/);
-  t.match(text, /Next: tsnet-learn learn lesson-4 --lab mine/);
+  t.match(text, /Next: tsnet-learn learn lesson-4 --target lab:mine/);
   t.notMatch(formatLessonDone(lesson3, null, 'host', 'default'), /type exit|Next:/);
 });
 

@@ -13,18 +13,18 @@ const lesson = (
 };
 
 t.test('a well-formed course has nothing to say', async (t) => {
-  t.same(lint([lesson('a.md', 'a', ''), lesson('b.md', 'b', 'a')]), []);
+  t.same(await lint([lesson('a.md', 'a', ''), lesson('b.md', 'b', 'a')]), []);
 });
 
 t.test('an unknown prerequisite, a cycle and a duplicate id are positioned errors', async (t) => {
-  const messages = lint([
+  const messages = await lint([
     lesson('a.md', 'a', 'c'),
     lesson('b.md', 'b', 'a'),
     lesson('c.md', 'c', 'b'),
     lesson('d.md', 'a', ''),
     lesson('e.md', 'e', 'zz'),
   ]);
-  const text = messages.map((m) => `${m.file}:${m.position.line}:${m.position.column} ${m.rule} ${m.reason}`);
+  const text = messages.map((m) => `${m.file}:${m.line}:${m.column} ${m.ruleId} ${m.reason}`);
   t.match(text.join('\n'), /d\.md:2:1 lesson-id Unexpected duplicate lesson id `a`/);
   t.match(
     text.join('\n'),
@@ -32,22 +32,22 @@ t.test('an unknown prerequisite, a cycle and a duplicate id are positioned error
     'at the prerequisite that leads into the cycle',
   );
   t.match(text.join('\n'), /e\.md:4:17 prerequisites Unexpected prerequisite `zz`/, 'at the unknown id itself');
-  t.ok(messages.every((m) => m.severity === 'error'));
+  t.ok(messages.every((m) => m.fatal === true));
 });
 
 t.test('a change step without checks is an error for lint', async (t) => {
-  const [m] = lint([lesson('a.md', 'a', '', '## Make\n\n```bash\nip link add x type dummy\n```\n')]);
-  t.match(m, { rule: 'step-checks', severity: 'error', position: { line: 7 } });
+  const [m] = await lint([lesson('a.md', 'a', '', '## Make\n\n```bash\nip link add x type dummy\n```\n')]);
+  t.match(m, { ruleId: 'step-checks', fatal: true, line: 7 });
 });
 
 t.test('a prerequisite in a block list is found on its own line', async (t) => {
   const source =
     '---\nid: b\ntitle: T\nprerequisites:\n  - a\n  - nope\n---\n\n## Make\n\n```bash\nip link add x type dummy\n```\n\n```check\nlink x\n```\n';
-  const [m] = lint([lesson('a.md', 'a', ''), { file: 'b.md', source, result: parseLesson(source, 'b.md') }]);
-  t.match(m, { file: 'b.md', rule: 'prerequisites', position: { line: 6, column: 5 } });
+  const [m] = await lint([lesson('a.md', 'a', ''), { file: 'b.md', source, result: parseLesson(source, 'b.md') }]);
+  t.match(m, { file: 'b.md', ruleId: 'prerequisites', line: 6, column: 5 });
 });
 
 t.test('a lesson alone has no other lesson to name as a prerequisite', async (t) => {
-  const [m] = lint([lesson('a.md', 'a', 'b')]);
+  const [m] = await lint([lesson('a.md', 'a', 'b')]);
   t.match(m!.reason, /expected the id of another lesson file \(there is none here\)/);
 });

@@ -94,7 +94,7 @@ t.test('every malformed check is reported with its line and column', async (t) =
   const { lesson, messages } = fixture('malformed-check');
   t.equal(lesson, null, 'a lesson with errors is not returned');
   t.same(
-    messages.map((m) => `${m.position.line}:${m.position.column} ${m.rule}`),
+    messages.map((m) => `${m.line}:${m.column} ${m.ruleId}`),
     ['15:1 check', '16:6 check', '17:40 check', '18:6 check', '19:34 check'],
   );
   t.match(messages[0]!.reason, /^Unexpected check kind `linq`, expected one of netns, link/);
@@ -108,7 +108,7 @@ t.test('structural mistakes are all collected in one pass', async (t) => {
   const { lesson, messages } = fixture('structure-errors');
   t.equal(lesson, null);
   t.same(
-    messages.map((m) => `${m.position.line}:${m.position.column} ${m.rule}`),
+    messages.map((m) => `${m.line}:${m.column} ${m.ruleId}`),
     [
       '2:1 frontmatter',
       '3:1 frontmatter',
@@ -128,8 +128,8 @@ t.test('a lesson without frontmatter is rejected at 1:1', async (t) => {
   const { lesson, messages } = fixture('no-frontmatter');
   t.equal(lesson, null);
   t.same(
-    messages.map((m) => [m.position, m.rule]),
-    [[{ line: 1, column: 1 }, 'frontmatter']],
+    messages.map((m) => [m.line, m.column, m.ruleId, m.fatal]),
+    [[1, 1, 'frontmatter', true]],
   );
 });
 
@@ -138,15 +138,15 @@ t.test('a state-changing step without checks gets a warning, not an error', asyn
   const { lesson, messages } = parseLesson(src, 'l.md');
   t.ok(lesson);
   t.same(
-    messages.map((m) => [m.severity, m.rule, m.position.line]),
-    [['warning', 'step-checks', 7]],
+    messages.map((m) => [m.fatal, m.ruleId, m.line]),
+    [[false, 'step-checks', 7]],
   );
 });
 
 const lessonWith = (body: string): ReturnType<typeof parseLesson> =>
   parseLesson(`---\nid: l\ntitle: T\nprerequisites: []\n---\n\n${body}`, 'l.md');
 const where = (r: ReturnType<typeof parseLesson>): string[] =>
-  r.messages.map((m) => `${m.position.line}:${m.position.column} ${m.rule}`);
+  r.messages.map((m) => `${m.line}:${m.column} ${m.ruleId}`);
 
 t.test('a context opened at the end of a step, and its exit in the next step, are both refused', async (t) => {
   const r = lessonWith(
@@ -184,7 +184,7 @@ t.test('unreadable YAML frontmatter is one message, not one per key', async (t) 
     'y.md',
   );
   t.same(
-    r.messages.map((m) => m.rule),
+    r.messages.map((m) => m.ruleId),
     ['frontmatter'],
   );
   t.notMatch(

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { framedCommand, openShell, type Shell } from '../../src/target/shell.js';
-import { execaSpawner, nodeSpawner } from '../../src/exec/spawner.js';
+import { execaSpawner, nodeSpawner } from '../../src/exec/spawn.js';
 
 const SEP = '\x1e';
 

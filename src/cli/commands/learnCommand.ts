@@ -2,21 +2,38 @@
 // after every command. This process stays the parent: it holds shells of its own in the lab for the
 // snapshots and answers the learner's prompts over two FIFOs in a private directory under /tmp (the lab
 // shares /tmp with the host; its /run is its own).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pc from 'picocolors';
 import { UserError } from '../../core/errors.js';
 import type { Lesson } from '../../lesson/lesson.js';
-import { exitCodeFor, type InterruptSignal } from '../../exec/onInterrupt.js';
+import { type Exit, onInterrupt } from '../../exec/onInterrupt.js';
+import { runAttached } from '../../exec/spawn.js';
 import type { RunEvent } from '../../run/runReport.js';
 import type { Shell } from '../../target/shell.js';
 
 export interface LearnOptions {
-  lab: string;
+  /** `lab:NAME` (or `lab`, the lab "default"). */
+  target: string;
+  /** Deprecated, hidden: `--lab NAME` names the lab as `--target lab:NAME` does. */
+  lab?: string;
   fromScratch?: boolean;
 }
+
+/** The target learn practises in: --target, or the deprecated --lab when --target is left as it is. Pure. */
+export function learnTarget(opts: Pick<LearnOptions, 'target' | 'lab'>): string {
+  if (opts.lab === undefined) return opts.target;
+  if (opts.target !== 'lab:default' && opts.target !== `lab:${opts.lab}`)
+    throw new UserError(
+      `--lab ${opts.lab} and --target ${opts.target} name two different labs.`,
+      'Name the lab once, with --target lab:NAME (--lab is the old spelling).',
+    );
+  return `lab:${opts.lab}`;
+}
+
+/** How a later command names this lab: nothing for the lab "default". */
+const labOption = (name: string): string => (name === 'default' ? '' : ` --target lab:${name}`);
 
 function privateDir(): string {
   // Under /run the lab would not see it: it mounts its own /run.
@@ -32,7 +49,7 @@ function describeResume(at: { step: number; stray: { step: number; check: { titl
 }
 
 /** The exit code: 0 when the learner left the shell, 1 when a prerequisite could not be applied. */
-export async function learnCommand(lessonArg: string, opts: LearnOptions): Promise<number> {
+export async function learnCommand(lessonArg: string, opts: LearnOptions, exit: Exit): Promise<number> {
   const [{ loadCatalog, resolveLesson }, { parseTargetSpec, openTarget }, { assertTools }, lab] = await Promise.all([
     import('../../lesson/catalog.js'),
     import('../../target/target.js'),
@@ -41,8 +58,12 @@ export async function learnCommand(lessonArg: string, opts: LearnOptions): Promi
   ]);
   const catalog = loadCatalog();
   const { lesson, chain } = await resolveLesson(lessonArg, catalog);
-  const spec = parseTargetSpec(`lab:${opts.lab}`);
-  if (spec.kind !== 'lab') throw new UserError('learn needs a lab.');
+  const spec = parseTargetSpec(learnTarget(opts));
+  if (spec.kind !== 'lab')
+    throw new UserError(
+      `learn practises in a lab, not in ${opts.target}.`,
+      'Use --target lab:NAME (created when missing), or leave --target out for the lab "default".',
+    );
   assertTools();
   // Before anything is created or destroyed: a lab that another run or learn is changing is left alone.
   (await import('../../lab/labLock.js')).claimLab(spec.name, `tsnet-learn learn ${lesson.id}`);
@@ -50,16 +71,14 @@ export async function learnCommand(lessonArg: string, opts: LearnOptions): Promi
 
   // While setting up, an interrupt ends learn. A lab it is creating goes with it (it is ephemeral until
   // the prerequisites are in); a lab that was there before holds the learner's work and stays.
-  const onSetupSignal = (signal: InterruptSignal): void => {
-    const { destroyed } = lab.interruptLabs();
-    const outcome = destroyed.includes(spec.name)
-      ? `the lab "${spec.name}" it was creating was removed`
-      : `the lab "${spec.name}" stays`;
-    process.stderr.write(`\ntsnet-learn learn: ${signal === 'SIGINT' ? 'interrupted' : 'terminated'}; ${outcome}\n`);
-    process.exit(exitCodeFor(signal));
-  };
-  process.on('SIGINT', onSetupSignal);
-  process.on('SIGTERM', onSetupSignal);
+  const stopInterrupts = onInterrupt(
+    'learn',
+    () =>
+      lab.interruptLabs().destroyed.includes(spec.name)
+        ? `the lab "${spec.name}" it was creating was removed`
+        : `the lab "${spec.name}" stays`,
+    exit,
+  );
 
   const target = await openTarget(spec, {
     create: true,
@@ -126,9 +145,7 @@ export async function learnCommand(lessonArg: string, opts: LearnOptions): Promi
     released = true;
     if (at.done) {
       say(`${pc.green('✓')} ${lesson.id} is already complete in lab "${spec.name}": every check holds.`);
-      say(
-        `  To do it again: tsnet-learn learn ${lesson.id}${spec.name === 'default' ? '' : ` --lab ${spec.name}`} --from-scratch`,
-      );
+      say(`  To do it again: tsnet-learn learn ${lesson.id}${labOption(spec.name)} --from-scratch`);
       return 0;
     }
     const list = (await catalog).lessons;
@@ -175,39 +192,23 @@ export async function learnCommand(lessonArg: string, opts: LearnOptions): Promi
       }
     });
 
-    // From here on Ctrl-C and Ctrl-\ are the learner's, for the commands they run; not ours.
-    process.off('SIGINT', onSetupSignal);
-    process.off('SIGTERM', onSetupSignal);
-    const ignore = (): void => undefined;
-    process.on('SIGINT', ignore);
-    process.on('SIGQUIT', ignore);
-    const child = spawn(target.argv[0]!, [...target.argv.slice(1), 'bash', '--rcfile', rcfile, '-i'], {
-      stdio: 'inherit',
+    // From here on Ctrl-C and Ctrl-\ are the learner's, for the commands they run; not ours. A SIGTERM
+    // or SIGHUP ends the learner's shell as a closed terminal would.
+    stopInterrupts();
+    const ended = await runAttached(target.argv[0]!, [...target.argv.slice(1), 'bash', '--rcfile', rcfile, '-i'], {
+      forward: { SIGTERM: 'SIGHUP', SIGHUP: 'SIGHUP' },
     });
-    const forward = (signal: NodeJS.Signals) => () => child.kill(signal === 'SIGTERM' ? 'SIGHUP' : signal);
-    const onTerm = forward('SIGTERM');
-    const onHup = forward('SIGHUP');
-    process.on('SIGTERM', onTerm);
-    process.on('SIGHUP', onHup);
-    await new Promise<void>((resolve) => {
-      child.on('exit', () => resolve());
-      child.on('error', (e) => (say(`tsnet-learn: cannot start the shell: ${e.message}`), resolve()));
-    });
-    process.off('SIGINT', ignore);
-    process.off('SIGQUIT', ignore);
-    process.off('SIGTERM', onTerm);
-    process.off('SIGHUP', onHup);
+    if (ended.error) say(`tsnet-learn: cannot start the shell: ${ended.error}`);
     const where = session.current();
     say(
       `\nLeft lab "${spec.name}"${where ? ` at ${lesson.id} step ${where.index} of ${lesson.steps.length}` : ` with ${lesson.id} complete`}. The lab keeps what you built.` +
-        `\n  Come back: tsnet-learn learn ${lesson.id}${spec.name === 'default' ? '' : ` --lab ${spec.name}`}    Remove it: tsnet-learn lab destroy ${spec.name}`,
+        `\n  Come back: tsnet-learn learn ${lesson.id}${labOption(spec.name)}    Remove it: tsnet-learn lab destroy ${spec.name}`,
     );
     return 0;
   } finally {
     channel?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
-    process.off('SIGINT', onSetupSignal);
-    process.off('SIGTERM', onSetupSignal);
+    stopInterrupts();
     await Promise.all(shells.map((s) => s.close()));
     // A lab made here that never got its prerequisites (an error on the way) goes.
     if (target.fresh && !released) await lab.destroyLab(spec.name);

@@ -27,7 +27,7 @@ export async function lintCommand(files: string[]): Promise<number> {
     const file = display(p);
     return { file, source, result: parseLesson(source, file) };
   });
-  const messages = lint(inputs);
+  const messages = await lint(inputs);
   if (messages.length) {
     process.stderr.write(`${formatMessages(messages)}\n`);
     code = 2;

@@ -1,7 +1,7 @@
 // `tsnet-learn reset --target host`: undo exactly what `run --target host` recorded, and nothing else.
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { UserError } from '../../core/errors.js';
+import { run } from '../../exec/spawn.js';
 
 /** Still running: the same process (start time), and not a zombie waiting for its parent. */
 function running(pid: number, startTime: string | null): boolean {
@@ -74,16 +74,13 @@ export async function resetCommand(opts: { target?: string }): Promise<number> {
   const snapshot = takeHostSnapshot(record.sysctls.map((s) => s.key));
   const netnsPids: Record<string, number[]> = {};
   for (const ns of record.netns.filter((n) => snapshot.netns.includes(n))) {
-    netnsPids[ns] = spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' })
-      .stdout.split(/\s+/)
-      .filter(Boolean)
-      .map(Number);
+    netnsPids[ns] = (await run('ip', ['netns', 'pids', ns])).stdout.split(/\s+/).filter(Boolean).map(Number);
   }
   const plan = resetPlan(record, {
     snapshot,
     alive: record.processes.filter((p) => p.startTime !== '' && startTimeOf(p.pid) === p.startTime).map((p) => p.pid),
     netnsPids,
-    backend: backendOf(spawnSync('iptables', ['-V'], { encoding: 'utf8' }).stdout ?? ''),
+    backend: backendOf((await run('iptables', ['-V'])).stdout),
     nft: onPath('nft'),
     existingDirs: record.dirs.map((d) => d.path).filter((d) => existsSync(d)),
   });
@@ -112,14 +109,11 @@ export async function resetCommand(opts: { target?: string }): Promise<number> {
         }
       }
     } else {
-      const r = spawnSync(step.argv[0]!, step.argv.slice(1), {
-        encoding: 'utf8',
-        env: { ...process.env, LC_ALL: 'C' },
-      });
-      const stderr = (r.stderr ?? '').trim() || (r.error?.message ?? '');
-      if (r.status !== 0) {
+      const r = await run(step.argv[0]!, step.argv.slice(1), { env: { LC_ALL: 'C' } });
+      const stderr = r.stderr.trim() || (r.error ?? '');
+      if (r.exitCode !== 0) {
         if (step.gone?.test(stderr)) gone = true;
-        else error = stderr || `exit ${r.status}`;
+        else error = stderr || `exit ${r.exitCode}`;
       }
     }
     if (error) failures.push(`${step.what}: ${error}`);

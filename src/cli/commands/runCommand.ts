@@ -1,11 +1,12 @@
 // `tsnet-learn run`: a lesson and the prerequisites the target lacks, step by step, live or as JSON.
 import { UserError } from '../../core/errors.js';
-import { onInterrupt } from '../../exec/onInterrupt.js';
+import { type Exit, onInterrupt } from '../../exec/onInterrupt.js';
 
 /** The exit code: 0 all passed, 1 something failed (bad input throws UserError: exit 2; a signal exits 130/143). */
 export async function runCommand(
   lessonArg: string,
   opts: { target: string; format: 'pretty' | 'json'; verbose?: boolean; fromScratch?: boolean; keep?: boolean },
+  exit: Exit,
 ): Promise<number> {
   let code = 0;
   const [
@@ -40,20 +41,25 @@ export async function runCommand(
   // Interrupted: a lab this run creates is its own, so it goes (unless --keep): the learner is back where
   // they were. A lab that was there before holds the learner's work, so it stays, whatever this run did to it.
   const existed = spec.kind === 'lab' && lab.findLab(spec.name) !== null;
-  onInterrupt('run', () => {
-    const { destroyed } = lab.interruptLabs();
-    if (spec.kind !== 'lab') return `what was applied to ${formatSpec(spec)} so far stays`;
-    const name = spec.name;
-    if (destroyed.includes(name))
-      return `the lab "${name}" that this run created was destroyed (with --keep it would stay)`;
-    if (existed)
-      return `the lab "${name}" existed before this run, so it stays, with what was done so far (\`tsnet-learn lab destroy ${name}\` removes it)`;
-    if (lab.findLab(name))
-      return `the lab "${name}" stays, with what was done so far: look around with \`tsnet-learn lab shell ${name}\`, remove it with \`tsnet-learn lab destroy ${name}\``;
-    return `the lab "${name}" was still being created, and was removed`;
-  });
+  onInterrupt(
+    'run',
+    () => {
+      const { destroyed } = lab.interruptLabs();
+      if (spec.kind !== 'lab') return `what was applied to ${formatSpec(spec)} so far stays`;
+      const name = spec.name;
+      if (destroyed.includes(name))
+        return `the lab "${name}" that this run created was destroyed (with --keep it would stay)`;
+      if (existed)
+        return `the lab "${name}" existed before this run, so it stays, with what was done so far (\`tsnet-learn lab destroy ${name}\` removes it)`;
+      if (lab.findLab(name))
+        return `the lab "${name}" stays, with what was done so far: look around with \`tsnet-learn lab shell ${name}\`, remove it with \`tsnet-learn lab destroy ${name}\``;
+      return `the lab "${name}" was still being created, and was removed`;
+    },
+    exit,
+  );
   // Load the process library while the lab is being built (the CPU is idle then).
-  const loading = import('execa');
+  const { loadExeca, run } = await import('../../exec/spawn.js');
+  const loading = loadExeca();
   const target = await openTarget(spec, {
     create: true,
     allowHost: true,
@@ -65,10 +71,9 @@ export async function runCommand(
     if (spec.kind === 'host') {
       // The tutorial assumes its host owns 172.16.0.2; on a real machine that address may be on the network.
       const { unsafeTraffic } = await import('../../host/hostSafety.js');
-      const { execFileSync } = await import('node:child_process');
-      const addrs = JSON.parse(execFileSync('ip', ['-j', 'addr', 'show'], { encoding: 'utf8' })) as {
-        addr_info?: { local?: string }[];
-      }[];
+      const shown = await run('ip', ['-j', 'addr', 'show']);
+      if (shown.exitCode !== 0) throw new Error(`ip -j addr show failed: ${shown.error ?? shown.stderr.trim()}`);
+      const addrs = JSON.parse(shown.stdout) as { addr_info?: { local?: string }[] }[];
       const unsafe = unsafeTraffic(chain, new Set(addrs.flatMap((l) => (l.addr_info ?? []).map((a) => a.local ?? ''))));
       if (unsafe.length) {
         throw new UserError(

@@ -3,12 +3,13 @@ import { UserError } from '../../core/errors.js';
 import { destroyLab, interruptLabs } from '../../lab/lab.js';
 import { listRecords, readRecord } from '../../lab/labStore.js';
 import { currentStatus } from '../../lab/labStatus.js';
-import { onInterrupt } from '../../exec/onInterrupt.js';
+import { type Exit, onInterrupt } from '../../exec/onInterrupt.js';
 
 /** The exit code: 0 all passed, 1 something failed (bad input throws UserError: exit 2; a signal exits 130/143). */
 export async function testCommand(
   args: string[],
   opts: { jobs?: string; ablate?: boolean; keep?: boolean; format: 'pretty' | 'json' | 'tap' | 'junit' },
+  exit: Exit,
 ): Promise<number> {
   let code = 0;
   const { loadCatalog, resolveLesson } = await import('../../lesson/catalog.js');
@@ -31,15 +32,19 @@ export async function testCommand(
   for (const r of leftovers) await destroyLab(r.name);
   if (leftovers.length)
     process.stderr.write(
-      `tsnet-learn test: removed ${leftovers.length} lab record${leftovers.length === 1 ? '' : 's'} left by a killed earlier run (${[...new Set(leftovers.map((r) => `pid ${r.creator!.pid}`))].join(', ')})\n`,
+      `tsnet-learn: test removed ${leftovers.length} lab record${leftovers.length === 1 ? '' : 's'} left by a killed earlier run (${[...new Set(leftovers.map((r) => `pid ${r.creator!.pid}`))].join(', ')})\n`,
     );
   // Ctrl-C or a kill: every lab of this run goes, unless --keep keeps those of the lessons still running.
-  onInterrupt('test', () => {
-    const { kept } = interruptLabs();
-    if (kept.length === 0) return 'every lab of this run was destroyed';
-    const lines = kept.map((n) => `  ${n.padEnd(20)} ${readRecord(n)?.creator?.command ?? ''}`);
-    return `kept the labs of the ${kept.length} interrupted lesson run${kept.length === 1 ? '' : 's'} (--keep):\n${lines.join('\n')}\nLook around with \`tsnet-learn lab shell NAME\`; remove each with \`tsnet-learn lab destroy NAME\`.`;
-  });
+  onInterrupt(
+    'test',
+    () => {
+      const { kept } = interruptLabs();
+      if (kept.length === 0) return 'every lab of this run was destroyed';
+      const lines = kept.map((n) => `  ${n.padEnd(20)} ${readRecord(n)?.creator?.command ?? ''}`);
+      return `kept the labs of the ${kept.length} interrupted lesson run${kept.length === 1 ? '' : 's'} (--keep):\n${lines.join('\n')}\nLook around with \`tsnet-learn lab shell NAME\`; remove each with \`tsnet-learn lab destroy NAME\`.`;
+    },
+    exit,
+  );
   const pretty = opts.format === 'pretty';
   if (pretty)
     process.stdout.write(
