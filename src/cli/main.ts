@@ -36,6 +36,7 @@ Examples:
   tsnet-learn test                      every lesson, in parallel, each in a fresh lab
   tsnet-learn test 3 7 --jobs 1         two lessons, one after the other
   tsnet-learn test --ablate             also prove that every check can fail
+  tsnet-learn test courses/relay        every lesson of another course (a folder of lesson files)
   tsnet-learn lint                      check the lesson files themselves
 
 Every lab of the run is destroyed when it ends, on Ctrl-C or SIGTERM, and also when the run is killed;
@@ -71,6 +72,7 @@ Helpers: step (show it again), hint, next, skip, where; exit leaves (the lab sta
 Examples:
   tsnet-learn list                  id, title, steps, checks and prerequisites of every lesson
   tsnet-learn list --format json    the same, for scripts
+  tsnet-learn list courses/relay    the lessons of another course: a folder of lesson files
   tsnet-learn                       the lessons, and how far you got in the lab "default"`,
   show: `
 Examples:
@@ -81,6 +83,7 @@ Examples:
 Examples:
   tsnet-learn lint                  the bundled lessons
   tsnet-learn lint my-lesson.md     your own lesson file: every problem at once, as file:line:col
+  tsnet-learn lint courses/relay    every lesson file of a folder (a course)
 
 Exit codes: 0 well formed (warnings allowed), 2 errors.`,
   labCreate: `
@@ -195,7 +198,7 @@ async function main(argv: string[]): Promise<number> {
     .command('lint')
     .description('check that lesson files are well formed: all problems at once, with file:line:col')
     .addHelpText('after', EXAMPLES.lint)
-    .argument('[files...]', 'lesson files (default: the bundled lessons)')
+    .argument('[paths...]', 'lesson files or folders of them (default: the bundled lessons)')
     .action(async (files: string[]) => {
       code = await (await import('./commands/lintCommand.js')).lintCommand(files);
     });
@@ -205,7 +208,7 @@ async function main(argv: string[]): Promise<number> {
     .description(
       'regression-test lessons: each from scratch in its own fresh lab, in parallel; --ablate proves every check can fail',
     )
-    .argument('[lessons...]', 'lesson ids, numbers or paths (default: every lesson)')
+    .argument('[lessons...]', 'lesson ids, numbers, lesson files or folders of them (default: every lesson)')
     .option('-j, --jobs <n>', 'lessons at a time (default: the number of cores)')
     .option('--ablate', 'for each state-changing step, a fresh lab without it: its checks must fail')
     .option('--keep', 'on an interrupt, keep the labs of the lessons still running and print their names')
@@ -237,15 +240,19 @@ async function main(argv: string[]): Promise<number> {
     .command('list')
     .description('list the lessons: id, title, steps, checks, prerequisites')
     .addHelpText('after', EXAMPLES.list)
+    .argument('[course]', 'a folder of lesson files, or one lesson file (default: the bundled lessons)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
-    .action(async (opts: { format: string }) => {
-      const { loadCatalog } = await import('../lesson/catalog.js');
+    .action(async (course: string | undefined, opts: { format: string }) => {
+      const { loadCatalog, loadCourse } = await import('../lesson/catalog.js');
       const { formatList, checkCount } = await import('../report/describeLesson.js');
-      const c = await loadCatalog();
+      const given = course === undefined ? null : await loadCourse(course);
+      const c = given?.catalog ?? (await loadCatalog());
+      const lessons = given?.file ? [given.file.result.lesson].filter((l) => l !== null) : c.lessons;
+      const broken = given?.file ? (given.file.result.lesson ? [] : [given.file.file]) : [...c.broken.keys()];
       if (opts.format === 'json') {
         process.stdout.write(
           `${JSON.stringify(
-            c.lessons.map((l) => ({
+            lessons.map((l) => ({
               id: l.id,
               title: l.title,
               steps: l.steps.length,
@@ -256,8 +263,8 @@ async function main(argv: string[]): Promise<number> {
             2,
           )}\n`,
         );
-      } else process.stdout.write(`${formatList(c.lessons)}\n`);
-      for (const [file] of c.broken)
+      } else process.stdout.write(`${formatList(lessons)}\n`);
+      for (const file of broken)
         process.stderr.write(`warning: ${file} is not a valid lesson (tsnet-learn show ${file} tells why)\n`);
     });
 

@@ -46,6 +46,8 @@ export interface RunInput {
   commandTimeoutS?: number;
   /** Report what each step changed (a full snapshot after each step, compared with the one before). */
   changes?: boolean;
+  /** Called once each step that ran has been judged, before the next one runs; `false` ends the run there. */
+  afterStep?: (lesson: Lesson, step: Step) => Promise<boolean>;
 }
 
 export async function runLessons(input: RunInput): Promise<RunReport> {
@@ -62,6 +64,7 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
     checks: [],
   };
   let failed = false;
+  let stopped = false;
   // The state before the step that runs next, when changes are reported.
   let previous: Snapshot | null = null;
 
@@ -120,6 +123,7 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
   };
 
   for (const [i, lesson] of chain.entries()) {
+    if (stopped) break;
     const role = i === chain.length - 1 ? 'lesson' : 'prerequisite';
     const lr: LessonReport = { id: lesson.id, title: lesson.title, role, status: 'passed' };
     report.lessons.push(lr);
@@ -312,6 +316,10 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
       }
       sr.durationMs = Date.now() - stepStarted;
       emit({ type: 'step-end', step: sr });
+      if (input.afterStep && !(await input.afterStep(lesson, step))) {
+        stopped = true;
+        break;
+      }
       if (sr.status === 'failed') {
         failed = true;
         lr.status = 'failed';

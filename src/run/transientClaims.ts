@@ -1,0 +1,96 @@
+// "Not yet" claims (`transient`) hold right after their step only: a later step of their lesson, or a later
+// lesson of the course, changes them. No left-out step can show that, so the course is taken in order in
+// one fresh lab and each claim is judged after every step that follows its own, until it is false.
+import { evaluateChecks } from '../judge/evaluateChecks.js';
+import type { CheckDecl, Lesson, Step } from '../lesson/lesson.js';
+import { inFreshLab } from '../target/inFreshLab.js';
+import { runLessons } from './runLessons.js';
+
+export interface TransientVerdict {
+  decl: CheckDecl;
+  lesson: string;
+  /** The first step after which the claim was false (`lesson-id:step`), or null: it never was. */
+  falseAfter: string | null;
+}
+
+/** The transient claims of these lessons, with the lesson that declares each. Pure. */
+export function transientClaims(lessons: readonly Lesson[]): { lesson: Lesson; step: Step; decl: CheckDecl }[] {
+  return lessons.flatMap((lesson) =>
+    lesson.steps.flatMap((step) => step.checks.filter((d) => d.transient).map((decl) => ({ lesson, step, decl }))),
+  );
+}
+
+/**
+ * Which claims to judge after each step, and when the run may stop. Feed it the steps in the order they
+ * run; it answers with the claims declared before that step and not yet shown false. Pure.
+ */
+export class TransientSchedule {
+  /** Claims whose step has not run yet, by check id (unique in a course). */
+  private readonly waiting = new Map<string, { at: string; decl: CheckDecl }>();
+  private readonly pending = new Map<string, CheckDecl>();
+  /** Check id → the step after which it was first false. */
+  readonly falseAfter = new Map<string, string>();
+
+  constructor(claims: readonly { lesson: Lesson; step: Step; decl: CheckDecl }[]) {
+    for (const c of claims) this.waiting.set(c.decl.id, { at: `${c.lesson.id}:${c.step.index}`, decl: c.decl });
+  }
+
+  /** The claims to judge once the step that just ran is done: those declared by earlier steps. */
+  due(): CheckDecl[] {
+    return [...this.pending.values()];
+  }
+
+  /** Records which of them were false, then takes in the claims `step` itself declared; false: all shown. */
+  after(lesson: Lesson, step: Step, falseNow: readonly CheckDecl[]): boolean {
+    const at = `${lesson.id}:${step.index}`;
+    for (const d of falseNow) if (this.pending.delete(d.id)) this.falseAfter.set(d.id, at);
+    for (const [id, w] of this.waiting)
+      if (w.at === at) {
+        this.waiting.delete(id);
+        this.pending.set(id, w.decl);
+      }
+    return this.pending.size > 0 || this.waiting.size > 0;
+  }
+}
+
+/**
+ * Takes `course` (lessons in the order a learner takes them) in a fresh lab and reports, for each of
+ * `claims`, the first step after which it was false. Stops as soon as every claim has been.
+ */
+let labs = 0;
+
+export async function judgeTransients(
+  claims: readonly { lesson: Lesson; step: Step; decl: CheckDecl }[],
+  course: readonly Lesson[],
+  keep = false,
+): Promise<TransientVerdict[]> {
+  const schedule = new TransientSchedule(claims);
+  if (claims.length > 0)
+    await inFreshLab(
+      `transient-${process.pid}-${labs++}`,
+      { command: `test --ablate: transient claims, course up to ${course.at(-1)?.id}`, keep },
+      async (target, shell) => {
+        await runLessons({
+          chain: [...course],
+          target,
+          shell,
+          keepGoing: true,
+          commandTimeoutS: 10,
+          afterStep: async (lesson, step) => {
+            const due = schedule.due();
+            const results = due.length ? await evaluateChecks(due, shell, target) : [];
+            return schedule.after(
+              lesson,
+              step,
+              results.filter((r) => r.status === 'failed').map((r) => r.decl),
+            );
+          },
+        });
+      },
+    );
+  return claims.map((c) => ({
+    decl: c.decl,
+    lesson: c.lesson.id,
+    falseAfter: schedule.falseAfter.get(c.decl.id) ?? null,
+  }));
+}
