@@ -9,6 +9,7 @@ import type { CheckReport, CommandReport, LessonReport, RunEvent, RunReport, Ste
 import type { Shell } from '../target/shell.js';
 import { judgeLasting, resumePoint } from './resumePoint.js';
 import { shellQuote } from '../core/shellQuote.js';
+import { type Superseded, supersededClaims, withoutSuperseded } from '../judge/supersede.js';
 import type { Target } from '../target/target.js';
 
 /** The bash line that runs a command where the lesson says it runs. Pure. */
@@ -17,6 +18,7 @@ export function shellLineFor(c: Command): string {
 }
 
 const TRANSIENT_NOT_JUDGED = 'describes the state while the step runs; not judged again once it is done';
+const SUPERSEDED = (s: Superseded): string => `${s.byLesson} changes this on purpose (${s.by.title}); not judged here`;
 
 function toCheckReport(lesson: string, step: number, r: CheckResult): CheckReport {
   return {
@@ -65,6 +67,13 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
   };
   let failed = false;
   let stopped = false;
+  // What a later lesson undoes on purpose does not count against an earlier one being done. Within a
+  // lesson the order of its steps already tells where to resume.
+  const superseded = new Map([...supersededClaims(chain)].filter(([, s]) => s.byLesson !== s.lesson));
+  const notJudged = (d: CheckDecl): CheckResult => {
+    const by = superseded.get(d.id);
+    return { decl: d, status: 'skipped', message: by ? SUPERSEDED(by) : TRANSIENT_NOT_JUDGED };
+  };
   // The state before the step that runs next, when changes are reported.
   let previous: Snapshot | null = null;
 
@@ -83,15 +92,13 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
    * re-judged here but reported as skipped.
    */
   const alreadyHolds = async (decls: readonly CheckDecl[]): Promise<CheckResult[] | null> => {
-    const positive = decls.filter((d) => !d.transient);
+    const positive = decls.filter((d) => !d.transient && !superseded.has(d.id));
     if (positive.length === 0) return null;
     const results = await evaluateChecks(positive, shell, target, { lazyProbes: true });
     // A probe this target cannot make (no outside world on a host) neither confirms nor denies: applying
     // the step again would only duplicate what is there (`iptables -A` twice).
     if (results.some((r) => r.status === 'failed') || !results.some((r) => r.status === 'passed')) return null;
-    return decls.map(
-      (d) => results.find((r) => r.decl === d) ?? { decl: d, status: 'skipped', message: TRANSIENT_NOT_JUDGED },
-    );
+    return decls.map((d) => results.find((r) => r.decl === d) ?? notJudged(d));
   };
 
   const skipRest = (lesson: Lesson, from: number): void => {
@@ -139,8 +146,9 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
     let resumeAt = 1;
     let held = new Map<string, CheckResult>();
     if (!target.fresh) {
-      held = await judgeLasting([lesson], shell, target);
-      const at = resumePoint(lesson, held);
+      const demanded = withoutSuperseded(lesson, superseded);
+      held = await judgeLasting([demanded], shell, target);
+      const at = resumePoint(demanded, held);
       resumeAt = at.done ? lesson.steps.length + 1 : at.step;
     }
     const satisfied = (step: Step, live: boolean): void => {
@@ -159,7 +167,7 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
       record(
         lesson.id,
         step,
-        step.checks.map((d) => held.get(d.id) ?? { decl: d, status: 'skipped', message: TRANSIENT_NOT_JUDGED }),
+        step.checks.map((d) => held.get(d.id) ?? notJudged(d)),
       );
       if (live) emit({ type: 'step-end', step: sr });
     };
