@@ -1,7 +1,9 @@
 // "Not yet" claims (`transient`) hold right after their step only: a later step of their lesson, or a later
 // lesson of the course, changes them. No left-out step can show that, so the course is taken in order in
 // one fresh lab and each claim is judged after every step that follows its own, until it is false.
-import { evaluateChecks } from '../judge/evaluateChecks.js';
+import { checkKinds } from '../../checks/index.js';
+import { evaluateWithSnapshot } from '../judge/evaluateChecks.js';
+import type { Snapshot } from '../snapshot/model.js';
 import type { CheckDecl, Lesson, Step } from '../lesson/lesson.js';
 import { inFreshLab } from '../target/inFreshLab.js';
 import { runLessons } from './runLessons.js';
@@ -57,6 +59,14 @@ export class TransientSchedule {
  * Takes `course` (lessons in the order a learner takes them) in a fresh lab and reports, for each of
  * `claims`, the first step after which it was false. Stops as soon as every claim has been.
  */
+/**
+ * A claim about a namespace that is gone fails, but says nothing then: "every namespace has lo" is not
+ * shown false by deleting the namespace. Only a claim judged where it was made counts.
+ */
+export function aboutWhatExists(decl: CheckDecl, snapshot: Snapshot): boolean {
+  return checkKinds[decl.kind]!.needs(decl.args).every((n) => n.ns === 'host' || snapshot.spaces[n.ns] !== null);
+}
+
 let labs = 0;
 
 export async function judgeTransients(
@@ -78,12 +88,11 @@ export async function judgeTransients(
           commandTimeoutS: 10,
           afterStep: async (lesson, step) => {
             const due = schedule.due();
-            const results = due.length ? await evaluateChecks(due, shell, target) : [];
-            return schedule.after(
-              lesson,
-              step,
-              results.filter((r) => r.status === 'failed').map((r) => r.decl),
-            );
+            const judged = due.length ? await evaluateWithSnapshot(due, shell, target) : null;
+            const falseNow = (judged?.results ?? [])
+              .filter((r) => r.status === 'failed' && aboutWhatExists(r.decl, judged!.snapshot))
+              .map((r) => r.decl);
+            return schedule.after(lesson, step, falseNow);
           },
         });
       },

@@ -98,7 +98,7 @@ export async function testCommand(
         process.stdout.write('✔ ablation: every step is verified by its checks, and every check can fail\n');
       for (const f of result.ablation)
         process.stdout.write(
-          `✖ ablation: ${f.kind === 'check-cannot-fail' ? 'this check passes whichever step is left out, so it tests nothing' : 'leaving out this step fails none of its checks'}: ${f.id} "${f.title}"\n`,
+          `✖ ablation: ${f.transient ? 'this transient claim is still true after every later step of the course, so it tests nothing' : f.kind === 'check-cannot-fail' ? 'this check passes whichever step is left out, so it tests nothing' : 'leaving out this step fails none of its checks'}: ${f.id} "${f.title}"\n`,
         );
     }
     process.stdout.write(
