@@ -98,6 +98,11 @@ export async function loadCourse(arg: string): Promise<{ catalog: Catalog; file:
   return { catalog, file };
 }
 
+/** How a user names a lesson on the command line: its id in the bundled course, else its file. */
+export function argFor(lesson: Lesson): string {
+  return sameDir(dirname(lesson.file), lessonsDir()) ? lesson.id : lesson.file;
+}
+
 /** Whether a lesson argument names a file or folder rather than an id or a number. */
 export function isPath(arg: string): boolean {
   return arg.endsWith('.md') || arg.includes('/') || arg === '.' || arg === '..';

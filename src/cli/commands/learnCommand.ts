@@ -33,14 +33,14 @@ function describeResume(at: { step: number; stray: { step: number; check: { titl
 
 /** The exit code: 0 when the learner left the shell, 1 when a prerequisite could not be applied. */
 export async function learnCommand(lessonArg: string, opts: LearnOptions): Promise<number> {
-  const [{ loadCatalog, resolveLesson }, { parseTargetSpec, openTarget }, { assertTools }, lab] = await Promise.all([
+  const [{ argFor, resolveLesson }, { parseTargetSpec, openTarget }, { assertTools }, lab] = await Promise.all([
     import('../../lesson/catalog.js'),
     import('../../target/target.js'),
     import('../../exec/preflight.js'),
     import('../../lab/lab.js'),
   ]);
-  const catalog = loadCatalog();
-  const { lesson, chain } = await resolveLesson(lessonArg, catalog);
+  const { lesson, chain, catalog } = await resolveLesson(lessonArg);
+  const asArg = argFor(lesson);
   const spec = parseTargetSpec(`lab:${opts.lab}`);
   if (spec.kind !== 'lab') throw new UserError('learn needs a lab.');
   assertTools();
@@ -113,7 +113,7 @@ export async function learnCommand(lessonArg: string, opts: LearnOptions): Promi
           `${pc.red('✗')} could not apply ${s?.lesson ?? 'a prerequisite'}${s ? ` at step ${s.index} "${s.title}": ${s.failure}` : ''}`,
         );
         say(
-          `  tsnet-learn run ${s?.lesson ?? lesson.id} --target lab:${spec.name} shows the details; --from-scratch starts in a new lab.`,
+          `  tsnet-learn run ${argFor(chain.find((l) => l.id === s?.lesson) ?? lesson)} --target lab:${spec.name} shows the details; --from-scratch starts in a new lab.`,
         );
         if (target.fresh) await lab.releaseLab(spec.name);
         released = true;
@@ -127,12 +127,13 @@ export async function learnCommand(lessonArg: string, opts: LearnOptions): Promi
     if (at.done) {
       say(`${pc.green('✓')} ${lesson.id} is already complete in lab "${spec.name}": every check holds.`);
       say(
-        `  To do it again: tsnet-learn learn ${lesson.id}${spec.name === 'default' ? '' : ` --lab ${spec.name}`} --from-scratch`,
+        `  To do it again: tsnet-learn learn ${asArg}${spec.name === 'default' ? '' : ` --lab ${spec.name}`} --from-scratch`,
       );
       return 0;
     }
-    const list = (await catalog).lessons;
-    const nextLesson = list[list.findIndex((l: Lesson) => l.id === lesson.id) + 1]?.id ?? null;
+    const list = catalog.lessons;
+    const after = list[list.findIndex((l: Lesson) => l.id === lesson.id) + 1];
+    const nextLesson = after ? argFor(after) : null;
     const session = learnSession({
       lesson,
       startAt: at.step,
@@ -199,7 +200,7 @@ export async function learnCommand(lessonArg: string, opts: LearnOptions): Promi
     const where = session.current();
     say(
       `\nLeft lab "${spec.name}"${where ? ` at ${lesson.id} step ${where.index} of ${lesson.steps.length}` : ` with ${lesson.id} complete`}. The lab keeps what you built.` +
-        `\n  Come back: tsnet-learn learn ${lesson.id}${spec.name === 'default' ? '' : ` --lab ${spec.name}`}    Remove it: tsnet-learn lab destroy ${spec.name}`,
+        `\n  Come back: tsnet-learn learn ${asArg}${spec.name === 'default' ? '' : ` --lab ${spec.name}`}    Remove it: tsnet-learn lab destroy ${spec.name}`,
     );
     return 0;
   } finally {
