@@ -129,8 +129,10 @@ function knownList(c: Catalog): string {
   return c.lessons.map((l) => `  ${l.id.padEnd(10)} ${l.title}`).join('\n');
 }
 
-/** `lesson-6`, `6` or a path to a .md file → the lesson and its prerequisite chain (dependencies first). */
-/** A lesson given by path finds its prerequisites in its own folder first, then in the bundled course. */
+/**
+ * `lesson-6`, `6` or a path to a .md file → the lesson, its prerequisite chain (dependencies first) and its
+ * course. A lesson given by path finds its prerequisites in its own folder first, then in the bundled course.
+ */
 export async function resolveLesson(
   arg: string,
   catalogPromise?: Promise<Catalog>,

@@ -48,6 +48,8 @@ export interface RunInput {
   commandTimeoutS?: number;
   /** Report what each step changed (a full snapshot after each step, compared with the one before). */
   changes?: boolean;
+  /** Lessons that come after the chain (learn: the one typed by hand): what they undo is not applied again. */
+  later?: readonly Lesson[];
   /** Called once each step that ran has been judged, before the next one runs; `false` ends the run there. */
   afterStep?: (lesson: Lesson, step: Step) => Promise<boolean>;
 }
@@ -69,7 +71,9 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
   let stopped = false;
   // What a later lesson undoes on purpose does not count against an earlier one being done. Within a
   // lesson the order of its steps already tells where to resume.
-  const superseded = new Map([...supersededClaims(chain)].filter(([, s]) => s.byLesson !== s.lesson));
+  const superseded = new Map(
+    [...supersededClaims([...chain, ...(input.later ?? [])])].filter(([, s]) => s.byLesson !== s.lesson),
+  );
   const notJudged = (d: CheckDecl): CheckResult => {
     const by = superseded.get(d.id);
     return { decl: d, status: 'skipped', message: by ? SUPERSEDED(by) : TRANSIENT_NOT_JUDGED };

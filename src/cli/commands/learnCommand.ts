@@ -105,7 +105,7 @@ export async function learnCommand(lessonArg: string, opts: LearnOptions): Promi
           );
       };
       say(pc.dim(`Preparing the prerequisites: ${before.map((l) => l.id).join(', ')}`));
-      const report = await runLessons({ chain: before, target, shell, onEvent });
+      const report = await runLessons({ chain: before, later: [lesson], target, shell, onEvent });
       // Applied, or stopped at a step that failed: either way the lab is the learner's now.
       if (!report.passed) {
         const s = report.steps.find((x) => x.status === 'failed');
