@@ -134,12 +134,14 @@ async function transientFindings(input: CourseInput): Promise<AblationFinding[]>
       ),
     )
   ).flat();
-  const homeless = claims.filter((c) => home(c.lesson.id) < 0).map((c) => ({ decl: c.decl, lesson: c.lesson.id }));
+  const homeless = claims
+    .filter((c) => home(c.lesson.id) < 0)
+    .map((c) => ({ decl: c.decl, lesson: c.lesson.id, courseFailed: null }));
   return [...verdicts.filter((v) => v.falseAfter === null), ...homeless].map((v) => ({
     kind: 'check-cannot-fail' as const,
     lesson: v.lesson,
     id: v.decl.id,
-    title: v.decl.title,
+    title: v.courseFailed ? `${v.decl.title} (the course, taken in order, failed at ${v.courseFailed})` : v.decl.title,
     transient: true as const,
   }));
 }

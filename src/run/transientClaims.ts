@@ -13,6 +13,8 @@ export interface TransientVerdict {
   lesson: string;
   /** The first step after which the claim was false (`lesson-id:step`), or null: it never was. */
   falseAfter: string | null;
+  /** The step at which taking the course in order failed before the claim was shown false, if it did. */
+  courseFailed: string | null;
 }
 
 /** The transient claims of these lessons, with the lesson that declares each. Pure. */
@@ -56,10 +58,6 @@ export class TransientSchedule {
 }
 
 /**
- * Takes `course` (lessons in the order a learner takes them) in a fresh lab and reports, for each of
- * `claims`, the first step after which it was false. Stops as soon as every claim has been.
- */
-/**
  * A claim about a namespace that is gone fails, but says nothing then: "every namespace has lo" is not
  * shown false by deleting the namespace. Only a claim judged where it was made counts.
  */
@@ -69,22 +67,27 @@ export function aboutWhatExists(decl: CheckDecl, snapshot: Snapshot): boolean {
 
 let labs = 0;
 
+/**
+ * Takes `course` (lessons in the order a learner takes them) in a fresh lab and reports, for each of
+ * `claims`, the first step after which it was false. Stops as soon as every claim has been.
+ */
 export async function judgeTransients(
   claims: readonly { lesson: Lesson; step: Step; decl: CheckDecl }[],
   course: readonly Lesson[],
   keep = false,
 ): Promise<TransientVerdict[]> {
   const schedule = new TransientSchedule(claims);
+  let courseFailed: string | null = null;
   if (claims.length > 0)
     await inFreshLab(
       `transient-${process.pid}-${labs++}`,
       { command: `test --ablate: transient claims, course up to ${course.at(-1)?.id}`, keep },
       async (target, shell) => {
-        await runLessons({
+        // A failed step ends it: what comes after would judge a network the course never builds.
+        const report = await runLessons({
           chain: [...course],
           target,
           shell,
-          keepGoing: true,
           commandTimeoutS: 10,
           afterStep: async (lesson, step) => {
             const due = schedule.due();
@@ -95,11 +98,14 @@ export async function judgeTransients(
             return schedule.after(lesson, step, falseNow);
           },
         });
+        const failed = report.steps.find((st) => st.status === 'failed');
+        if (failed) courseFailed = `${failed.lesson} step ${failed.index}: ${failed.failure}`;
       },
     );
   return claims.map((c) => ({
     decl: c.decl,
     lesson: c.lesson.id,
     falseAfter: schedule.falseAfter.get(c.decl.id) ?? null,
+    courseFailed,
   }));
 }
