@@ -35,6 +35,13 @@ export const addr: CheckKind<Args> = {
   negated: (a) => a.absent,
   title: (a) => `${a.dev} in ${nsLabel(a.ns)} ${a.absent ? 'does not have' : 'has'} ${a.address}/${a.prefix}`,
   needs: (a) => [{ ns: a.ns, part: 'links' }],
+  contradicts: (earlier, later) =>
+    earlier.ns === later.ns &&
+    earlier.dev === later.dev &&
+    earlier.address === later.address &&
+    earlier.prefix === later.prefix &&
+    earlier.absent !== later.absent,
+  device: (a) => ({ ns: a.ns, name: a.dev }),
   evaluate(a, s) {
     const l = findLink(s, a.ns, a.dev);
     if (typeof l === 'string') return { ok: false, message: l };

@@ -64,6 +64,10 @@ export const http: CheckKind<Args> = {
   title: (a) =>
     `GET ${a.url} from ${nsLabel(a.from)} ${a.fails ? 'does not answer' : `returns ${a.status}${a.html ? ' with HTML' : ''}`}`,
   needs: (a) => [{ ns: a.from, part: 'links' }],
+  contradicts: (earlier, later) =>
+    earlier.from === later.from &&
+    earlier.url === later.url &&
+    (earlier.fails !== later.fails || (!later.fails && earlier.status !== later.status)),
   async probe(a, env: ProbeEnv): Promise<Verdict> {
     const refused = env.refuseTraffic(a.host, a.from);
     if (refused) return { ok: false, message: refused, skip: refused };

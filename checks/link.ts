@@ -64,6 +64,16 @@ export const link: CheckKind<Args> = {
     return `${a.name} exists in ${nsLabel(a.ns)}${what ? `: ${what}` : ''}`;
   },
   needs: (a) => [{ ns: a.ns, part: 'links' }],
+  contradicts(earlier, later) {
+    if (earlier.ns !== later.ns || earlier.name !== later.name) return false;
+    if (earlier.absent !== later.absent) return true;
+    const differ = <T>(x: T | null, y: T | null): boolean => x !== null && y !== null && x !== y;
+    return (
+      !later.absent &&
+      (differ(earlier.state, later.state) || differ(earlier.master, later.master) || differ(earlier.type, later.type))
+    );
+  },
+  device: (a) => ({ ns: a.ns, name: a.name }),
   evaluate(a, s) {
     const l = findLink(s, a.ns, a.name);
     if (typeof l === 'string') return { ok: false, message: l };

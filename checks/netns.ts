@@ -25,6 +25,7 @@ export const netns: CheckKind<Args> = {
   negated: (a) => a.absent,
   title: (a) => (a.absent ? `namespace ${a.name} is gone` : `namespace ${a.name} exists`),
   needs: () => [{ ns: 'host', part: 'netns' }],
+  contradicts: (earlier, later) => earlier.name === later.name && earlier.absent !== later.absent,
   evaluate(a, s) {
     const ok = s.netns.includes(a.name);
     const list = s.netns.length ? s.netns.join(', ') : 'none';

@@ -26,6 +26,8 @@ export const ping: CheckKind<Args> = {
   negated: (a) => a.fails,
   title: (a) => `${nsLabel(a.from)} ${a.fails ? 'cannot' : 'can'} ping ${a.address}`,
   needs: (a) => [{ ns: a.from, part: 'links' }],
+  contradicts: (earlier, later) =>
+    earlier.from === later.from && earlier.address === later.address && earlier.fails !== later.fails,
   async probe(a, env: ProbeEnv): Promise<Verdict> {
     const refused = env.refuseTraffic(a.address, a.from);
     if (refused) return { ok: false, message: refused, skip: refused };

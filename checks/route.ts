@@ -68,6 +68,17 @@ export const route: CheckKind<Args> = {
     return `${nsLabel(a.ns)} ${a.absent ? 'has no' : 'has'} ${what.replace(/^a /, a.absent ? '' : 'a ')}`;
   },
   needs: (a) => [{ ns: a.ns, part: 'routes' }],
+  contradicts(earlier, later) {
+    const agree = <T>(x: T | null, y: T | null): boolean => x === null || y === null || x === y;
+    return (
+      earlier.ns === later.ns &&
+      earlier.dst === later.dst &&
+      agree(earlier.via, later.via) &&
+      agree(earlier.dev, later.dev) &&
+      earlier.absent !== later.absent
+    );
+  },
+  device: (a) => (a.dev ? { ns: a.ns, name: a.dev } : null),
   evaluate(a, s) {
     const space = spaceOf(s, a.ns);
     if (typeof space === 'string') return { ok: false, message: space };

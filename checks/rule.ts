@@ -1,6 +1,6 @@
 // `rule TABLE CHAIN RULESPEC… [in=NS] [absent]`: an iptables rule is present, compared by meaning.
 import { CheckSyntaxError, readNamespace, type ArgReader } from './checkLine.js';
-import { findRule, formatRule } from './ruleSpec.js';
+import { findRule, formatRule, sameRule } from './ruleSpec.js';
 import { nsLabel, spaceOf } from '../src/snapshot/space.js';
 import type { CheckKind } from './types.js';
 
@@ -41,6 +41,12 @@ export const rule: CheckKind<Args> = {
   negated: (a) => a.absent,
   title: (a) => `${nsLabel(a.ns)} ${a.absent ? 'lacks' : 'has'} the rule ${a.chain} ${a.spec.join(' ')} (${a.table})`,
   needs: (a) => [{ ns: a.ns, part: 'iptables' }],
+  contradicts: (earlier, later) =>
+    earlier.ns === later.ns &&
+    earlier.table === later.table &&
+    earlier.chain === later.chain &&
+    earlier.absent !== later.absent &&
+    sameRule(earlier.spec, later.spec),
   evaluate(a, s) {
     const space = spaceOf(s, a.ns);
     if (typeof space === 'string') return { ok: false, message: space };

@@ -32,6 +32,8 @@ export const sysctl: CheckKind<Args> = {
   negated: () => false,
   title: (a) => `${a.key} is ${a.value} in ${nsLabel(a.ns)}`,
   needs: (a) => [{ ns: a.ns, part: 'sysctl', key: a.key }],
+  contradicts: (earlier, later) =>
+    earlier.ns === later.ns && earlier.key === later.key && earlier.value !== later.value,
   evaluate(a, s) {
     const space = spaceOf(s, a.ns);
     if (typeof space === 'string') return { ok: false, message: space };

@@ -31,4 +31,11 @@ export interface CheckKind<A> {
   evaluate?(a: A, s: Snapshot): Verdict;
   /** Active probe (traffic checks). */
   probe?(a: A, env: ProbeEnv): Promise<Verdict>;
+  /**
+   * True when `later`, claimed after `earlier` in a course, says the opposite about the same thing (the
+   * same rule absent, the same link down, the same probe failing): a later lesson undid it on purpose.
+   */
+  contradicts?(earlier: A, later: A): boolean;
+  /** The interface the claim is about, when it names one: a later claim that it is gone overrides it. */
+  device?(a: A): { ns: string; name: string } | null;
 }

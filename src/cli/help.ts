@@ -34,6 +34,7 @@ Examples:
   tsnet-learn test                      every lesson, in parallel, each in a fresh lab
   tsnet-learn test 3 7 --jobs 1         two lessons, one after the other
   tsnet-learn test --ablate             also prove that every check can fail
+  tsnet-learn test courses/relay        every lesson of another course (a folder of lesson files)
   tsnet-learn lint                      check the lesson files themselves
 
 Every lab of the run is destroyed when it ends, on Ctrl-C or SIGTERM, and also when the run is killed;
@@ -69,6 +70,7 @@ Helpers: step (show it again), hint, next, skip, where; exit leaves (the lab sta
 Examples:
   tsnet-learn list                  id, title, steps, checks and prerequisites of every lesson
   tsnet-learn list --format json    the same, for scripts
+  tsnet-learn list courses/relay    the lessons of another course: a folder of lesson files
   tsnet-learn                       the lessons, and how far you got in the lab "default"`,
   show: `
 Examples:
@@ -80,6 +82,7 @@ Examples:
 Examples:
   tsnet-learn lint                  the bundled lessons
   tsnet-learn lint my-lesson.md     your own lesson file: every problem at once, as file:line:col
+  tsnet-learn lint courses/relay    every lesson file of a folder (a course)
 
 Exit codes: 0 well formed (warnings allowed), 2 errors.`,
   labCreate: `

@@ -103,7 +103,7 @@ async function main(argv: string[]): Promise<number> {
     .command('lint')
     .description('check that lesson files are well formed: all problems at once, with file:line:col')
     .addHelpText('after', EXAMPLES.lint)
-    .argument('[files...]', 'lesson files (default: the bundled lessons)')
+    .argument('[paths...]', 'lesson files or folders of them (default: the bundled lessons)')
     .action(async (files: string[]) => {
       code = await (await import('./commands/lintCommand.js')).lintCommand(files);
     });
@@ -113,7 +113,7 @@ async function main(argv: string[]): Promise<number> {
     .description(
       'regression-test lessons: each from scratch in its own fresh lab, in parallel; --ablate proves every check can fail',
     )
-    .argument('[lessons...]', 'lesson ids, numbers or paths (default: every lesson)')
+    .argument('[lessons...]', 'lesson ids, numbers, lesson files or folders of them (default: every lesson)')
     .option('-j, --jobs <n>', 'lessons at a time (default: the number of cores)')
     .option('--ablate', 'for each state-changing step, a fresh lab without it: its checks must fail')
     .option('--keep', 'on an interrupt, keep the labs of the lessons still running and print their names')
@@ -145,9 +145,10 @@ async function main(argv: string[]): Promise<number> {
     .command('list')
     .description('list the lessons: id, title, steps, checks, prerequisites')
     .addHelpText('after', EXAMPLES.list)
+    .argument('[course]', 'a folder of lesson files, or one lesson file (default: the bundled lessons)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
-    .action(async (opts: { format: 'pretty' | 'json' }) => {
-      code = await (await import('./commands/listCommand.js')).listCommand(opts);
+    .action(async (course: string | undefined, opts: { format: 'pretty' | 'json' }) => {
+      code = await (await import('./commands/listCommand.js')).listCommand(course, opts);
     });
 
   program

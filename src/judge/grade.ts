@@ -6,6 +6,7 @@ import { parseIPv4 } from '../core/ipv4.js';
 import { diagnose, DIAGNOSIS_NEEDS, type Cause } from './diagnose.js';
 import { evaluateWithSnapshot, type CheckResult } from './evaluateChecks.js';
 import type { CheckDecl, Lesson } from '../lesson/lesson.js';
+import { supersededClaims } from './supersede.js';
 import type { Shell } from '../target/shell.js';
 import type { Target } from '../target/target.js';
 
@@ -78,14 +79,20 @@ export function substitute(decl: CheckDecl, vars: Record<string, string>): Check
   return { ...decl, args: parsed.args, title: parsed.title, source };
 }
 
-/** The checks that describe the finished state of each lesson of the chain (transient ones left out). Pure. */
+/**
+ * The checks that describe the finished state of each lesson of the chain: not the transient ones, nor
+ * those a later step or lesson of the chain contradicts on purpose (it deletes the rule). Pure.
+ */
 export function gradedChecks(
   chain: readonly Lesson[],
   only: boolean,
 ): { lesson: Lesson; decls: { step: number; decl: CheckDecl }[] }[] {
+  const superseded = supersededClaims(chain);
   return chain.slice(only ? -1 : 0).map((lesson) => ({
     lesson,
-    decls: lesson.steps.flatMap((s) => s.checks.filter((c) => !c.transient).map((decl) => ({ step: s.index, decl }))),
+    decls: lesson.steps.flatMap((s) =>
+      s.checks.filter((c) => !c.transient && !superseded.has(c.id)).map((decl) => ({ step: s.index, decl })),
+    ),
   }));
 }
 

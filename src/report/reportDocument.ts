@@ -78,6 +78,8 @@ export interface AblationFindingDocument {
   lesson: string;
   id: string;
   title: string;
+  /** A transient claim that no later step of its course makes false. */
+  transient?: true;
 }
 
 export interface ReportDocument {

@@ -11,6 +11,7 @@ import type { Shell } from '../target/shell.js';
 import { judgeLasting, lastingChecks } from './resumePoint.js';
 import { alreadyHolds, planLesson } from './plan.js';
 import { shellQuote } from '../core/shellQuote.js';
+import { supersededClaims, withoutSuperseded } from '../judge/supersede.js';
 import type { Target } from '../target/target.js';
 
 /** The bash line that runs a command where the lesson says it runs. Pure. */
@@ -47,6 +48,10 @@ export interface RunInput {
   commandTimeoutS?: number;
   /** Report what each step changed (a full snapshot after each step, compared with the one before). */
   changes?: boolean;
+  /** Lessons that come after the chain (learn: the one typed by hand): what they undo is not applied again. */
+  later?: readonly Lesson[];
+  /** Called once each step that ran has been judged, before the next one runs; `false` ends the run there. */
+  afterStep?: (lesson: Lesson, step: Step) => Promise<boolean>;
 }
 
 export async function runLessons(input: RunInput): Promise<RunReport> {
@@ -63,6 +68,12 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
     checks: [],
   };
   let failed = false;
+  let stopped = false;
+  // What a later lesson undoes on purpose does not count against an earlier one being done. Within a
+  // lesson the order of its steps already tells where to resume.
+  const superseded = new Map(
+    [...supersededClaims([...chain, ...(input.later ?? [])])].filter(([, s]) => s.byLesson !== s.lesson),
+  );
   // The state before the step that runs next, when changes are reported.
   let previous: Snapshot | null = null;
 
@@ -105,6 +116,7 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
   };
 
   for (const [i, lesson] of chain.entries()) {
+    if (stopped) break;
     const role = i === chain.length - 1 ? 'lesson' : 'prerequisite';
     const lr: LessonReport = { id: lesson.id, title: lesson.title, role, status: 'passed' };
     report.lessons.push(lr);
@@ -117,11 +129,13 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
 
     // Resume: the steps before the first unfinished one are done already (a second run, or a learner
     // got there by hand) and are not applied again; a lesson whose every lasting claim holds is skipped.
-    // What the target holds is judged now, after the lessons before this one were applied.
+    // What the target holds is judged now, after the lessons before this one were applied; what a later
+    // lesson undoes on purpose is not demanded.
     const plan = planLesson(lesson, role, {
       fresh: target.fresh,
-      verdicts: target.fresh ? new Map() : await judgeLasting([lesson], shell, target),
+      verdicts: target.fresh ? new Map() : await judgeLasting([withoutSuperseded(lesson, superseded)], shell, target),
       skipSteps: input.skipSteps,
+      superseded,
     });
     const satisfied = (step: Step, results: CheckResult[], live: boolean): void => {
       const sr: StepReport = {
@@ -176,8 +190,9 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
 
       // A change step whose claims already hold is done: a second run, or a learner got there by hand.
       if (action.unlessHolds) {
-        const lasting = await evaluateChecks(lastingChecks(step), shell, target, { lazyProbes: true });
-        const results = alreadyHolds(step, lasting);
+        const demanded = lastingChecks(step).filter((d) => !superseded.has(d.id));
+        const lasting = await evaluateChecks(demanded, shell, target, { lazyProbes: true });
+        const results = alreadyHolds(step, lasting, superseded);
         if (results) {
           sr.status = 'satisfied';
           record(lesson.id, step, results);
@@ -294,6 +309,10 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
       }
       sr.durationMs = Date.now() - stepStarted;
       emit({ type: 'step-end', step: sr });
+      if (input.afterStep && !(await input.afterStep(lesson, step))) {
+        stopped = true;
+        break;
+      }
       if (sr.status === 'failed') {
         failed = true;
         lr.status = 'failed';

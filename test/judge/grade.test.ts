@@ -81,3 +81,25 @@ t.test('grading leaves transient checks out and --only keeps the last lesson', a
     ['b'],
   );
 });
+
+t.test('grading leaves out a claim a later lesson contradicts, and keeps the later claim', async (t) => {
+  const chain = [
+    lesson('publish', [
+      decl('rule nat OUTPUT -d 10.9.0.2 -p tcp --dport 80 -j DNAT --to-destination 10.9.1.5:8000', 'p1'),
+      decl('netns web', 'p2'),
+    ]),
+    lesson('unpublish', [
+      decl(
+        'rule nat OUTPUT -d 10.9.0.2/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.9.1.5:8000 absent',
+        'u1',
+      ),
+    ]),
+  ];
+  t.same(
+    gradedChecks(chain, false).map((g) => [g.lesson.id, g.decls.map((d) => d.decl.id)]),
+    [
+      ['publish', ['p2']],
+      ['unpublish', ['u1']],
+    ],
+  );
+});

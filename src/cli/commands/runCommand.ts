@@ -25,6 +25,7 @@ export async function runCommand(
     import('../../lab/lab.js'),
   ]);
   const { chain } = await resolveLesson(lessonArg);
+  const asArg = (await import('../../lesson/catalog.js')).argFor(chain.at(-1)!);
   const spec = parseTargetSpec(opts.target);
   assertTools();
   // Before anything is created or destroyed: a network (lab, host or process) that another command is changing is left alone.
@@ -115,7 +116,7 @@ export async function runCommand(
         );
         if (stuck && target.lab && !target.fresh) {
           process.stdout.write(
-            `\nThis lab was not new: part of that step may have been done before (an interrupted run, or by hand). To start over in a new lab: tsnet-learn run ${chain.at(-1)!.id} --target lab:${target.lab.name} --from-scratch\n`,
+            `\nThis lab was not new: part of that step may have been done before (an interrupted run, or by hand). To start over in a new lab: tsnet-learn run ${asArg} --target lab:${target.lab.name} --from-scratch\n`,
           );
         }
         if (target.lab)
