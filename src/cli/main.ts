@@ -2,6 +2,7 @@
 // The entry point and the only place that calls process.exit. Heavy modules are imported lazily.
 import { Command, CommanderError, Option } from 'commander';
 import { UserError } from '../core/errors.js';
+import { CHECK_REMOTE_HELP, classFormatOption, GRADE_HELP, withRemoteOptions } from './remoteOptions.js';
 
 const EXAMPLES = {
   main: `
@@ -143,13 +144,12 @@ async function main(argv: string[]): Promise<number> {
       },
     );
 
-  program
-    .command('check')
+  withRemoteOptions(program.command('check'))
     .description('grade a network someone built by hand: inspect and probe only, never change it')
     .argument('<lesson>', 'lesson id, number or path: its checks and those of its prerequisites are judged')
     .option(
       '-t, --target <target>',
-      "lab (= lab:default), lab:NAME, host, or pid:PID (enters that process's net and mount namespaces)",
+      "lab (= lab:default), lab:NAME, host, pid:PID (enters that process's net and mount namespaces), ssh://[user@]host[:port] or ssh:ALIAS",
       'lab:default',
     )
     .addOption(
@@ -164,13 +164,30 @@ async function main(argv: string[]): Promise<number> {
       (v: string, prev: string[]) => [...prev, v],
       [] as string[],
     )
-    .addHelpText('after', EXAMPLES.check)
+    .addHelpText('after', EXAMPLES.check + CHECK_REMOTE_HELP)
     .action(
-      async (
-        lessonArg: string,
-        opts: { target: string; format: 'pretty' | 'json' | 'tap' | 'junit'; only?: boolean; var: string[] },
-      ) => {
+      async (lessonArg: string, opts: Parameters<typeof import('./commands/checkCommand.js').checkCommand>[1]) => {
         code = await (await import('./commands/checkCommand.js')).checkCommand(lessonArg, opts);
+      },
+    );
+
+  withRemoteOptions(program.command('grade'))
+    .description('grade a whole class: every machine of a roster over ssh, side by side, one class report')
+    .argument('<lesson>', 'lesson id, number or path: its checks and those of its prerequisites are judged')
+    .requiredOption('--roster <file>', 'the class: CSV (student,target) or an Ansible INI inventory')
+    .option('-j, --jobs <n>', 'students graded at a time (default 8)')
+    .addOption(classFormatOption())
+    .option('--only', "judge only the lesson's own checks, not its prerequisites'")
+    .option(
+      '--var <name=value>',
+      'substitute a value for every student, e.g. host_ip=192.0.2.7 (default: the address ssh connects to)',
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
+    .addHelpText('after', GRADE_HELP)
+    .action(
+      async (lessonArg: string, opts: Parameters<typeof import('./commands/gradeCommand.js').gradeCommand>[1]) => {
+        code = await (await import('./commands/gradeCommand.js')).gradeCommand(lessonArg, opts);
       },
     );
 

@@ -10,7 +10,7 @@ export async function runCommand(
   let code = 0;
   const [
     { resolveLesson },
-    { parseTargetSpec, openTarget, formatSpec },
+    { parseTargetSpec, localSpec, openTarget, formatSpec },
     { assertTools },
     { openShell },
     { runLessons },
@@ -24,7 +24,7 @@ export async function runCommand(
     import('../../lab/lab.js'),
   ]);
   const { chain } = await resolveLesson(lessonArg);
-  const spec = parseTargetSpec(opts.target);
+  const spec = localSpec(parseTargetSpec(opts.target), 'run');
   assertTools();
   // Before anything is created or destroyed: a network (lab, host or process) that another command is changing is left alone.
   const command = `tsnet-learn run ${chain.at(-1)!.id}`;
