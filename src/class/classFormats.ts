@@ -23,10 +23,10 @@ export function prettyClass(r: ClassReport, width: number | null = null): string
     return [s.student, points(s), s.status, fix ? `${cause} — ${fix}` : cause];
   });
   const w = [0, 1, 2].map((i) => Math.max(head[i]!.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]): string => {
-    const text = `${cells[0]!.padEnd(w[0]!)}  ${cells[1]!.padStart(w[1]!)}  ${cells[2]!.padEnd(w[2]!)}  ${cells[3]}`;
-    return width !== null && text.length > width ? `${text.slice(0, Math.max(width - 1, 0))}…` : text;
-  };
+  const cut = (text: string): string =>
+    width !== null && text.length > width ? `${text.slice(0, Math.max(width - 1, 0))}…` : text;
+  const line = (cells: string[]): string =>
+    cut(`${cells[0]!.padEnd(w[0]!)}  ${cells[1]!.padStart(w[1]!)}  ${cells[2]!.padEnd(w[2]!)}  ${cells[3]}`);
   const out = [
     `tsnet-learn grade ${r.lesson}: ${r.students} student${r.students === 1 ? '' : 's'}`,
     '',
@@ -37,7 +37,7 @@ export function prettyClass(r: ClassReport, width: number | null = null): string
     const at = w[0]! + 2 + w[1]! + 2;
     out.push(`${text.slice(0, at)}${colourStatus(s, text.slice(at, at + w[2]!))}${text.slice(at + w[2]!)}`);
   });
-  out.push('', summaryLine(r));
+  out.push('', cut(summaryLine(r)));
   return `${out.join('\n')}\n`;
 }
 
