@@ -177,6 +177,12 @@ async function main(argv: string[]): Promise<number> {
     .requiredOption('--roster <file>', 'the class: CSV (student,target) or an Ansible INI inventory')
     .option('-j, --jobs <n>', 'students graded at a time (default 8)')
     .addOption(classFormatOption())
+    .option(
+      '-o, --output <file>',
+      'also write the report to FILE, in the format of its name: .csv .html .json .xml (JUnit) .txt; repeatable',
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
     .option('--only', "judge only the lesson's own checks, not its prerequisites'")
     .option(
       '--var <name=value>',

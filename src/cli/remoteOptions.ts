@@ -27,6 +27,7 @@ export const GRADE_HELP = `
 Examples:
   tsnet-learn grade 7 --roster class.csv                        a table: student, points, status, first fix
   tsnet-learn grade 7 --roster class.csv --format csv > gradebook.csv
+  tsnet-learn grade 7 --roster class.csv -o gradebook.csv -o class.html   the table, and two files
   tsnet-learn grade 7 --roster inventory.ini --jobs 16 --sudo --format html > class.html
   tsnet-learn grade 7 --roster class.csv --ssh-option StrictHostKeyChecking=accept-new   (first run)
 

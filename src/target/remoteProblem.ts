@@ -52,6 +52,9 @@ export function timedOut(seconds: number): RemoteProblem {
   };
 }
 
+const UNREACHABLE =
+  /Connection refused|Connection timed out|timed out during banner exchange|No route to host|Network is unreachable|Could not resolve hostname|Name or service not known|Temporary failure in name resolution|Connection closed by|Connection reset|kex_exchange_identification|Broken pipe|UNKNOWN port/;
+
 /** What ssh (exit 255), sudo (1) or the remote shell (127) said when the connection ended before grading. */
 export function connectionProblem(stderr: string, exitCode: number | null, host: string): RemoteProblem {
   const said = lastWord(stderr);
@@ -85,14 +88,15 @@ export function connectionProblem(stderr: string, exitCode: number | null, host:
   const notFound =
     /(?:env: '?|exec: |^|\s)(bash|sudo|env)'?: (?:No such file or directory|(?:command )?not found)/m.exec(stderr);
   if (notFound && exitCode === 127) return missingTools([notFound[1]!]);
-  if (
-    /Connection refused|Connection timed out|timed out during banner exchange|No route to host|Network is unreachable|Could not resolve hostname|Name or service not known|Temporary failure in name resolution|Connection closed by|Connection reset|kex_exchange_identification|Broken pipe|UNKNOWN port/.test(
-      stderr,
-    )
-  )
+  const unreachable = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => UNREACHABLE.test(l));
+  if (unreachable)
     return {
       kind: 'unreachable',
-      message: `cannot reach ${host}: ${said}`,
+      // The first such line is the cause (a proxy's "Connection refused"); ssh's own come after it.
+      message: `cannot reach ${host}: ${unreachable}`,
       fix: 'is the machine on and its sshd running? Try ssh to it by hand',
     };
   return {

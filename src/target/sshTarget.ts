@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { parseIPv4 } from '../core/ipv4.js';
 import { shellQuote } from '../core/shellQuote.js';
-import { killTree } from '../exec/killTree.js';
+import { endTree, terminateTree } from '../exec/killTree.js';
 import { nodeSpawner, type Spawner } from '../exec/spawner.js';
 import { parallelScript, parseParallelOutput } from './parallel.js';
 import { connectionProblem, missingTools, notRoot, timedOut, type RemoteProblem } from './remoteProblem.js';
@@ -39,7 +39,7 @@ const open = new Set<number>();
 /** Ends every ssh connection of this process, and the ProxyCommands under them (on Ctrl-C or SIGTERM). */
 export function killOpenConnections(): number {
   const n = open.size;
-  for (const pid of open) killTree(pid);
+  for (const pid of open) terminateTree(pid);
   open.clear();
   return n;
 }
@@ -52,8 +52,8 @@ export function preambleScript(tools: readonly string[], jobsDir: string): strin
   return [
     `printf '\\n${BEGIN}\\neuid=%s\\n' "$EUID"`,
     `for __tsnet_t in ${tools.map(shellQuote).join(' ')}; do type -P "$__tsnet_t" >/dev/null || printf 'missing=%s\\n' "$__tsnet_t"; done`,
-    // However the connection ends (closed, killed, timed out), the shell's end removes what it wrote.
-    `trap 'cd / && rm -rf -- ${jobsDir}' EXIT`,
+    // However the connection ends (closed, or a timeout's SIGTERM), the shell's end removes what it wrote.
+    `trap 'cd / && rm -rf -- ${jobsDir}' EXIT; trap 'exit 129' HUP; trap 'exit 143' TERM`,
     `printf '${END}\\n'`,
     '',
   ].join('\n');
@@ -109,7 +109,10 @@ export async function connectSsh(
   let closing = false;
   let preflight: RemoteProblem | null | undefined;
   const stop = (): void => {
-    if (child?.pid !== undefined && !exit) killTree(child.pid);
+    if (child?.pid === undefined || exit) return;
+    // The end of its input lets the shell there finish and remove what it wrote, once its command ends.
+    child.stdin?.end();
+    void endTree(child.pid, 3000);
   };
   const clock = setTimeout(() => {
     if (exit) return;

@@ -5,10 +5,30 @@ import type { RemoteOptions } from '../../class/gradeContext.js';
 
 export type ClassFormat = 'pretty' | 'csv' | 'json' | 'junit' | 'html';
 
+const BY_EXTENSION: Record<string, ClassFormat> = {
+  csv: 'csv',
+  json: 'json',
+  xml: 'junit',
+  html: 'html',
+  htm: 'html',
+  txt: 'pretty',
+};
+
+/** The format of an --output file, by its extension. Pure. */
+export function outputFormat(file: string): ClassFormat {
+  const format = BY_EXTENSION[/\.([^./]+)$/.exec(file)?.[1]?.toLowerCase() ?? ''];
+  if (!format)
+    throw new UserError(
+      `Cannot tell the format of --output ${file} from its name.`,
+      'Name it .csv (gradebook), .html (a page), .json, .xml (JUnit) or .txt (the table).',
+    );
+  return format;
+}
+
 /** The exit code: 0 every student passed, 1 one failed or could not be graded (bad input throws UserError: 2). */
 export async function gradeCommand(
   lessonArg: string,
-  opts: RemoteOptions & { roster: string; jobs?: string; format: ClassFormat },
+  opts: RemoteOptions & { roster: string; jobs?: string; format: ClassFormat; output: string[] },
 ): Promise<number> {
   const [{ resolveLesson }, { parseRoster }, { gradeContext, positiveNumber }, { missingTools }, { gradeClass }] =
     await Promise.all([
@@ -20,6 +40,11 @@ export async function gradeCommand(
     ]);
   const { chain } = await resolveLesson(lessonArg);
   const ctx = gradeContext(chain, opts);
+  const outputs = opts.output.map((file) => ({ file, format: outputFormat(file) }));
+  const { existsSync } = await import('node:fs');
+  const { dirname } = await import('node:path');
+  for (const o of outputs)
+    if (!existsSync(dirname(o.file))) throw new UserError(`--output ${o.file}: the directory does not exist.`);
   const jobs = opts.jobs === undefined ? 8 : positiveNumber('--jobs', opts.jobs);
   if (!Number.isInteger(jobs)) throw new UserError(`--jobs wants a whole number, not "${opts.jobs}".`);
   let text: string;
@@ -51,16 +76,18 @@ export async function gradeCommand(
   progress.end();
 
   const formats = await import('../../class/classFormats.js');
-  const render =
-    opts.format === 'html'
-      ? (await import('../../class/classHtml.js')).htmlClass
-      : {
-          pretty: (r: typeof report) =>
-            formats.prettyClass(r, process.stdout.isTTY ? (process.stdout.columns ?? null) : null),
-          csv: formats.csvClass,
-          json: formats.jsonClass,
-          junit: formats.junitClass,
-        }[opts.format];
-  process.stdout.write(render(report));
+  const { htmlClass } = await import('../../class/classHtml.js');
+  const render = (format: ClassFormat, width: number | null): string =>
+    ({
+      pretty: () => formats.prettyClass(report, width),
+      csv: () => formats.csvClass(report),
+      json: () => formats.jsonClass(report),
+      junit: () => formats.junitClass(report),
+      html: () => htmlClass(report),
+    })[format]();
+  const { writeFileSync } = await import('node:fs');
+  // A file gets no colours, whatever the terminal.
+  for (const o of outputs) writeFileSync(o.file, render(o.format, null).replace(/\x1b\[[0-9;]*m/g, ''));
+  process.stdout.write(render(opts.format, process.stdout.isTTY ? (process.stdout.columns ?? null) : null));
   return report.passed === report.students ? 0 : 1;
 }
