@@ -144,7 +144,8 @@ async function main(argv: string[]): Promise<number> {
       },
     );
 
-  withRemoteOptions(program.command('check'))
+  program
+    .command('check')
     .description('grade a network someone built by hand: inspect and probe only, never change it')
     .argument('<lesson>', 'lesson id, number or path: its checks and those of its prerequisites are judged')
     .option(
@@ -171,25 +172,30 @@ async function main(argv: string[]): Promise<number> {
       },
     );
 
-  withRemoteOptions(program.command('grade'))
-    .description('grade a whole class: every machine of a roster over ssh, side by side, one class report')
-    .argument('<lesson>', 'lesson id, number or path: its checks and those of its prerequisites are judged')
-    .requiredOption('--roster <file>', 'the class: CSV (student,target) or an Ansible INI inventory')
-    .option('-j, --jobs <n>', 'students graded at a time (default 8)')
-    .addOption(classFormatOption())
-    .option(
-      '-o, --output <file>',
-      'also write the report to FILE, in the format of its name: .csv .html .json .xml (JUnit) .txt; repeatable',
-      (v: string, prev: string[]) => [...prev, v],
-      [] as string[],
-    )
-    .option('--only', "judge only the lesson's own checks, not its prerequisites'")
-    .option(
-      '--var <name=value>',
-      'substitute a value for every student, e.g. host_ip=192.0.2.7 (default: the address ssh connects to)',
-      (v: string, prev: string[]) => [...prev, v],
-      [] as string[],
-    )
+  withRemoteOptions(program.commands.find((c) => c.name() === 'check')!);
+
+  withRemoteOptions(
+    program
+      .command('grade')
+      .description('grade a whole class: every machine of a roster over ssh, side by side, one class report')
+      .argument('<lesson>', 'lesson id, number or path: its checks and those of its prerequisites are judged')
+      .requiredOption('--roster <file>', 'the class: CSV (student,target) or an Ansible INI inventory')
+      .option('-j, --jobs <n>', 'students graded at a time (default 8)')
+      .addOption(classFormatOption())
+      .option(
+        '-o, --output <file>',
+        'also write the report to FILE, in the format of its name: .csv .html .json .xml (JUnit) .txt; repeatable',
+        (v: string, prev: string[]) => [...prev, v],
+        [] as string[],
+      )
+      .option('--only', "judge only the lesson's own checks, not its prerequisites'")
+      .option(
+        '--var <name=value>',
+        'substitute a value for every student, e.g. host_ip=192.0.2.7 (by default the address ssh connects to)',
+        (v: string, prev: string[]) => [...prev, v],
+        [] as string[],
+      ),
+  )
     .addHelpText('after', GRADE_HELP)
     .action(
       async (lessonArg: string, opts: Parameters<typeof import('./commands/gradeCommand.js').gradeCommand>[1]) => {

@@ -17,6 +17,7 @@ export function withRemoteOptions(cmd: Command): Command {
 }
 
 export const CHECK_REMOTE_HELP = `
+
 A remote machine (nothing is installed there; it needs bash, iproute2, iptables, ping, curl, nsenter):
   tsnet-learn check 7 --target ssh://root@192.0.2.11
   tsnet-learn check 7 --target ssh:alice --ssh-config class.ssh_config --probe-from-grader
