@@ -131,6 +131,10 @@ export async function connectSsh(
     child.stderr!.setEncoding('utf8').on('data', (s: string) => {
       stderr = (stderr + s).slice(-16_384);
     });
+    child.on('error', (e) => {
+      stderr += `${e.message}\n`;
+      exit = { code: null, whileOpen: true };
+    });
     child.on('exit', (code) => {
       exit = { code, whileOpen: !closing };
       if (pid !== undefined) open.delete(pid);

@@ -367,6 +367,21 @@ t.test('a machine that cannot be graded: check exits 2 and says why and what to 
   ]);
   t.equal(first.code, 2, 'accept-new takes a new key, never a changed one');
   t.match(first.stderr, /has CHANGED/);
+  const notRoot = await box.run(['check', '7', '--target', 'ssh://student@frank', '--ssh-config', room.sshConfig]);
+  t.equal(notRoot.code, 2);
+  t.match(notRoot.stderr, /logged in as student, not root/);
+  t.match(notRoot.stderr, /--sudo/);
+});
+
+t.test('a roster may name labs too; one that is not there is a row that says so', async (t) => {
+  const roster = join(room.dir, 'mixed.csv');
+  writeFileSync(roster, 'student,target\nalice,ssh:alice\nghost,lab:no-such-lab\n');
+  const r = await box.run(['grade', '7', '--roster', roster, '--ssh-config', room.sshConfig, '--format', 'json']);
+  t.equal(r.code, 1, r.stderr);
+  const report = JSON.parse(r.stdout) as ClassJson;
+  t.equal(report.results[0]!.status, 'passed');
+  t.match(report.results[1], { student: 'ghost', target: 'lab:no-such-lab', status: 'unreachable' });
+  t.match(report.results[1]!.problem?.message, /No lab named "no-such-lab"/);
 });
 
 t.test('the outside-world probe sent by the grader itself cannot be faked by the student', async (t) => {
