@@ -146,9 +146,10 @@ export async function connectSsh(
     });
     return started;
   };
-  const login = await resolving;
   const label = formatSshDestination(d);
+  // ssh -G answers while the connection is being set up.
   const inner = await openShell(sshArgv(d, o), jobsDir, spawner);
+  const login = await resolving;
 
   const problem = (): RemoteProblem | null => {
     if (late) return timedOut(timeoutS);
