@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { UserError } from '../core/errors.js';
 import { exitCodeFor, type Exit, outputClosed } from '../exec/onInterrupt.js';
 import { EXAMPLES } from './help.js';
+import { CHECK_REMOTE_HELP, classFormatOption, GRADE_HELP, withRemoteOptions } from './remoteOptions.js';
 
 /** The one way out of the process; a command that must end it from a signal handler gets this. */
 const exit: Exit = (code) => process.exit(code);
@@ -57,7 +58,7 @@ async function main(argv: string[]): Promise<number> {
     .argument('<lesson>', 'lesson id, number or path: its checks and those of its prerequisites are judged')
     .option(
       '-t, --target <target>',
-      "lab (= lab:default), lab:NAME, host, or pid:PID (enters that process's net and mount namespaces)",
+      "lab (= lab:default), lab:NAME, host, pid:PID (enters that process's net and mount namespaces), ssh://[user@]host[:port] or ssh:ALIAS",
       'lab:default',
     )
     .addOption(
@@ -72,13 +73,41 @@ async function main(argv: string[]): Promise<number> {
       (v: string, prev: string[]) => [...prev, v],
       [] as string[],
     )
-    .addHelpText('after', EXAMPLES.check)
+    .addHelpText('after', EXAMPLES.check + CHECK_REMOTE_HELP)
     .action(
-      async (
-        lessonArg: string,
-        opts: { target: string; format: 'pretty' | 'json' | 'tap' | 'junit'; only?: boolean; var: string[] },
-      ) => {
-        code = await (await import('./commands/checkCommand.js')).checkCommand(lessonArg, opts);
+      async (lessonArg: string, opts: Parameters<typeof import('./commands/checkCommand.js').checkCommand>[1]) => {
+        code = await (await import('./commands/checkCommand.js')).checkCommand(lessonArg, opts, exit);
+      },
+    );
+
+  withRemoteOptions(program.commands.find((c) => c.name() === 'check')!);
+
+  withRemoteOptions(
+    program
+      .command('grade')
+      .description('grade a whole class: every machine of a roster over ssh, side by side, one class report')
+      .argument('<lesson>', 'lesson id, number or path: its checks and those of its prerequisites are judged')
+      .requiredOption('--roster <file>', 'the class: CSV (student,target) or an Ansible INI inventory')
+      .option('-j, --jobs <n>', 'students graded at a time (default 8)')
+      .addOption(classFormatOption())
+      .option(
+        '-o, --output <file>',
+        'also write the report to FILE, in the format of its name: .csv .html .json .xml (JUnit) .txt; repeatable',
+        (v: string, prev: string[]) => [...prev, v],
+        [] as string[],
+      )
+      .option('--only', "judge only the lesson's own checks, not its prerequisites'")
+      .option(
+        '--var <name=value>',
+        'substitute a value for every student, e.g. host_ip=192.0.2.7 (by default the address ssh connects to)',
+        (v: string, prev: string[]) => [...prev, v],
+        [] as string[],
+      ),
+  )
+    .addHelpText('after', GRADE_HELP)
+    .action(
+      async (lessonArg: string, opts: Parameters<typeof import('./commands/gradeCommand.js').gradeCommand>[1]) => {
+        code = await (await import('./commands/gradeCommand.js')).gradeCommand(lessonArg, opts, exit);
       },
     );
 

@@ -36,6 +36,25 @@ function trafficPolicy(target: Target, snapshot: Snapshot): ProbeEnv['refuseTraf
   };
 }
 
+/**
+ * Probes `from=outside` sent by the grading machine itself (a remote target graded with --probe-from-grader):
+ * what the student's machine says cannot fake them. They go to `address` only, the student's host address.
+ */
+export interface GraderProbes {
+  shell: Shell;
+  address: string;
+}
+
+function graderEnv(grader: GraderProbes): ProbeEnv {
+  return {
+    exec: batched(grader.shell, (line) => line),
+    refuseTraffic: (address) =>
+      address === grader.address
+        ? null
+        : `the grader sends traffic only to the student's own address ${grader.address}, not to ${address}`,
+  };
+}
+
 /** Evaluates state checks over one snapshot, then the probes (with `lazyProbes`, only when every state check holds). */
 export async function evaluateChecks(
   decls: readonly CheckDecl[],
@@ -56,7 +75,7 @@ export async function evaluateWithSnapshot(
   decls: readonly CheckDecl[],
   shell: Shell,
   target: Target,
-  options: { lazyProbes?: boolean; extraNeeds?: readonly Need[]; snapshot?: Snapshot } = {},
+  options: { lazyProbes?: boolean; extraNeeds?: readonly Need[]; snapshot?: Snapshot; grader?: GraderProbes } = {},
 ): Promise<{ results: CheckResult[]; snapshot: Snapshot }> {
   // Only a lab has an outside world to read.
   const needs = [...checkNeeds(decls), ...(options.extraNeeds ?? [])].filter(
@@ -90,6 +109,10 @@ export async function evaluateWithSnapshot(
         return;
       }
       const from = kind.needs(decl.args)[0]?.ns ?? 'host';
+      if (from === 'outside' && options.grader) {
+        results[i] = judge(decl, await kind.probe!(decl.args, graderEnv(options.grader)), kind.negated(decl.args));
+        return;
+      }
       if (from === 'outside' && !target.hasOutside) {
         results[i] = {
           decl,

@@ -4,7 +4,7 @@ import { parseCheckLine } from '../../checks/index.js';
 import { UserError } from '../core/errors.js';
 import { parseIPv4 } from '../core/ipv4.js';
 import { diagnose, DIAGNOSIS_NEEDS, type Cause } from './diagnose.js';
-import { evaluateWithSnapshot, type CheckResult } from './evaluateChecks.js';
+import { evaluateWithSnapshot, type CheckResult, type GraderProbes } from './evaluateChecks.js';
 import type { CheckDecl, Lesson } from '../lesson/lesson.js';
 import { supersededClaims } from './supersede.js';
 import type { Shell } from '../target/shell.js';
@@ -119,6 +119,8 @@ export async function grade(input: {
   vars: Record<string, string>;
   target: Target;
   shell: Shell;
+  /** Outside-world probes sent from the grading machine (remote targets, --probe-from-grader). */
+  grader?: GraderProbes;
 }): Promise<GradeReport> {
   const started = Date.now();
   const groups = gradedChecks(input.chain, input.only).map((g) => ({
@@ -129,7 +131,10 @@ export async function grade(input: {
   let results: CheckResult[];
   let causes: Cause[] = [];
   try {
-    const judged = await evaluateWithSnapshot(all, input.shell, input.target, { extraNeeds: DIAGNOSIS_NEEDS });
+    const judged = await evaluateWithSnapshot(all, input.shell, input.target, {
+      extraNeeds: DIAGNOSIS_NEEDS,
+      ...(input.grader ? { grader: input.grader } : {}),
+    });
     results = judged.results;
     causes = diagnose(judged.snapshot, input.vars.host_ip ?? '172.16.0.2');
   } catch (e) {

@@ -5,8 +5,12 @@ import { createLab, enterArgv, findLab, isRoot, type CreateLabOptions } from '..
 import type { LabRecord } from '../lab/labStore.js';
 import { validateLabName } from '../lab/labStore.js';
 import { LAB_RUN } from '../lab/labWorld.js';
+import { formatSshDestination, parseSshDestination, type SshDestination } from './sshDestination.js';
 
-export type TargetSpec = { kind: 'lab'; name: string } | { kind: 'host' } | { kind: 'pid'; pid: number };
+/** Targets on this machine: what run, learn and graph work on. */
+export type LocalTargetSpec = { kind: 'lab'; name: string } | { kind: 'host' } | { kind: 'pid'; pid: number };
+/** Any target; a remote machine (ssh) is only graded (check, grade). */
+export type TargetSpec = LocalTargetSpec | { kind: 'ssh'; ssh: SshDestination };
 
 export interface Target {
   spec: TargetSpec;
@@ -23,9 +27,10 @@ export interface Target {
   lab: LabRecord | null;
 }
 
-/** `lab`, `lab:NAME`, `host`, `pid:PID`. Pure. */
+/** `lab`, `lab:NAME`, `host`, `pid:PID`, `ssh://[user@]host[:port]`, `ssh:ALIAS`. Pure. */
 export function parseTargetSpec(text: string): TargetSpec {
   if (text === 'host') return { kind: 'host' };
+  if (text.startsWith('ssh:')) return { kind: 'ssh', ssh: parseSshDestination(text) };
   if (text === 'lab') return { kind: 'lab', name: 'default' };
   const lab = /^lab:(.+)$/.exec(text);
   if (lab) return { kind: 'lab', name: validateLabName(lab[1]!) };
@@ -33,11 +38,21 @@ export function parseTargetSpec(text: string): TargetSpec {
   if (pid) return { kind: 'pid', pid: Number(pid[1]) };
   throw new UserError(
     `Unknown target "${text}".`,
-    'Use --target lab (the default, same as lab:default), lab:NAME, host, or pid:PID.',
+    'Use --target lab (the default, same as lab:default), lab:NAME, host, pid:PID, or (to grade) ssh://[user@]host[:port] or ssh:ALIAS.',
+  );
+}
+
+/** The spec of a target on this machine; a remote one is refused for `command`, which changes or draws it. */
+export function localSpec(spec: TargetSpec, command: string): LocalTargetSpec {
+  if (spec.kind !== 'ssh') return spec;
+  throw new UserError(
+    `${command} works on a lab, this machine (host) or a process (pid:PID), not on ${formatSpec(spec)}.`,
+    'A remote machine is graded, never changed: tsnet-learn check LESSON --target ssh://… (or grade, for a class).',
   );
 }
 
 export function formatSpec(spec: TargetSpec): string {
+  if (spec.kind === 'ssh') return formatSshDestination(spec.ssh);
   return spec.kind === 'lab' ? `lab:${spec.name}` : spec.kind === 'pid' ? `pid:${spec.pid}` : 'host';
 }
 
@@ -82,9 +97,10 @@ function pidProblem(pid: number, label: string): UserError | null {
 
 /** Finds (or, for labs when allowed, creates) the target; `newLab` says how to create a missing lab. */
 export async function openTarget(
-  spec: TargetSpec,
+  target: TargetSpec,
   options: { create: boolean; allowHost: boolean; newLab?: CreateLabOptions },
 ): Promise<Target> {
+  const spec = localSpec(target, 'This command');
   const label = formatSpec(spec);
   if (spec.kind === 'host') {
     if (!options.allowHost)

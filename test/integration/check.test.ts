@@ -1,52 +1,14 @@
 // Grading a network built by plain bash (no tsnet-learn) in a sandbox, through --target pid:PID.
-import { spawn, spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import { Parser } from 'tap-parser';
 import t from 'tap';
 import { checksOf, parseReport } from '../helpers/report.js';
 import { sandbox } from './harness.js';
+import { studentSandbox as buildSandbox } from './studentMachines.js';
 
-const SANDBOX = fileURLToPath(new URL('../fixtures/student/sandbox.sh', import.meta.url));
-
-/** Starts a student's sandbox with `mistake` applied; resolves with its pid once built. Killed at teardown. */
+/** A student's sandbox with `mistake` applied, killed at the test's teardown; resolves with its pid once built. */
 function studentSandbox(t: Tap.Test, mistake: string): Promise<number> {
-  const child = spawn(
-    'unshare',
-    [
-      '--net',
-      '--mount',
-      '--pid',
-      '--fork',
-      '--kill-child',
-      '--mount-proc',
-      '--propagation',
-      'private',
-      'bash',
-      SANDBOX,
-      mistake,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  t.teardown(() => {
-    child.kill('SIGKILL');
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d));
-    child.stdout.on('data', (d: Buffer) => {
-      out += d;
-      if (out.includes('ready')) {
-        const pid = Number(
-          spawnSync('cat', [`/proc/${child.pid}/task/${child.pid}/children`], { encoding: 'utf8' })
-            .stdout.trim()
-            .split(/\s+/)[0],
-        );
-        resolve(pid);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`sandbox exited ${code}: ${err}`)));
-  });
+  return buildSandbox((kill) => t.teardown(kill), mistake);
 }
 
 t.test('a network typed by hand in a sandbox passes check lesson-7 through its pid', async (t) => {

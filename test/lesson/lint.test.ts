@@ -62,7 +62,10 @@ t.test('a prerequisite beyond the files (the folder, then the bundled course) is
 t.test('a file of the linted ones stands in for a lesson of the same id beyond them', async (t) => {
   const beyond = lesson('old.md', 'base', '').result.lesson!;
   // The file "base" needs "a": were the lesson beyond it used instead, there would be no cycle.
-  const messages = await lint([lesson('a.md', 'a', 'base'), lesson('base.md', 'base', 'a')], new Map([['base', beyond]]));
+  const messages = await lint(
+    [lesson('a.md', 'a', 'base'), lesson('base.md', 'base', 'a')],
+    new Map([['base', beyond]]),
+  );
   t.match(messages.map((x) => x.reason).join('\n'), /prerequisite cycle/);
 });
 

@@ -11,7 +11,7 @@ export async function runCommand(
   let code = 0;
   const [
     { resolveLesson },
-    { parseTargetSpec, openTarget, formatSpec },
+    { parseTargetSpec, localSpec, openTarget, formatSpec },
     { assertTools },
     { openShell },
     { runLessons },
@@ -26,7 +26,7 @@ export async function runCommand(
   ]);
   const { chain } = await resolveLesson(lessonArg);
   const asArg = (await import('../../lesson/catalog.js')).argFor(chain.at(-1)!);
-  const spec = parseTargetSpec(opts.target);
+  const spec = localSpec(parseTargetSpec(opts.target), 'run');
   assertTools();
   // Before anything is created or destroyed: a network (lab, host or process) that another command is changing is left alone.
   const command = `tsnet-learn run ${chain.at(-1)!.id}`;
