@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import t from 'tap';
 import { csvClass, csvField, jsonClass, junitClass, prettyClass } from '../../src/class/classFormats.js';
 import { splitCsvLine } from '../../src/class/roster.js';
+import { gradeDocument } from '../../src/report/gradeFormats.js';
 import { smallClass } from '../helpers/classResults.js';
+import { validReport } from '../helpers/report.js';
 
 t.test('pretty is a table: student, points, status, first thing to fix, and the class line', async (t) => {
   const text = prettyClass(smallClass());
@@ -48,10 +50,16 @@ t.test('a leading = + - @ is defused: a spreadsheet never runs a student name as
   t.equal(csvField('plain'), 'plain');
 });
 
-t.test('json is the class report itself, each student with their own grade report', async (t) => {
+t.test('json is the class report, each student with the report check --format json prints', async (t) => {
   const back = JSON.parse(jsonClass(smallClass()));
-  t.strictSame(back, JSON.parse(JSON.stringify(smallClass())));
-  t.equal(back.results[1].report.rootCause.check.id, 'lesson-7:2.1');
+  const { results, ...rest } = smallClass();
+  t.strictSame({ ...back, results: undefined }, { ...JSON.parse(JSON.stringify(rest)), results: undefined });
+  t.strictSame(
+    back.results.map((s: { report: unknown }) => s.report),
+    results.map((s) => (s.report ? JSON.parse(JSON.stringify(gradeDocument(s.report))) : null)),
+  );
+  for (const s of back.results) if (s.report) validReport(s.report);
+  t.equal(back.results[1].report.rootCause.check, 'lesson-7:2.1');
   t.equal(back.results[2].report, null);
 });
 
