@@ -5,6 +5,7 @@ import type { GradedCheck, GradedLesson } from '../judge/grade.js';
 import { xmlEscape } from '../report/xmlEscape.js';
 import { firstFix, graded, type ClassReport, type StudentResult } from './classReport.js';
 import { summaryLine } from './classFormats.js';
+import { STATUS } from '../report/gradeFormats.js';
 
 const h = xmlEscape;
 
@@ -47,7 +48,9 @@ function row(s: StudentResult, i: number): string {
 
 function lessonTable(l: GradedLesson): string {
   const rows = l.checks.map(
-    (c) => `<tr data-check="${h(c.id)}" data-status="${c.status}"><td class="status ${c.status}">${mark(c)}</td>
+    (
+      c,
+    ) => `<tr data-check="${h(c.id)}" data-status="${STATUS[c.status]}"><td class="status ${STATUS[c.status]}">${mark(c)}</td>
 <td>${h(c.title)}<br><span class="msg">${h(c.message)}</span></td><td class="num">${c.earned}/${c.points}</td>
 <td class="hint">${c.status !== 'pass' && c.hint ? `<code>${h(c.hint)}</code>` : ''}</td></tr>`,
   );

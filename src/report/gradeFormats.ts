@@ -38,7 +38,12 @@ export function prettyGrade(r: GradeReport): string {
 }
 
 /** A target that could not be read fails every check: the message says so (`error: …`). */
-const STATUS: Record<GradeStatus, ReportStatus> = { pass: 'passed', fail: 'failed', error: 'failed', skip: 'skipped' };
+export const STATUS: Record<GradeStatus, ReportStatus> = {
+  pass: 'passed',
+  fail: 'failed',
+  error: 'failed',
+  skip: 'skipped',
+};
 
 /** One lesson of a grade, as the report has it (a class report has one of these per lesson and student). */
 export function gradedLessonDocument(l: GradedLesson, role: ReportLesson['role']): ReportLesson {
