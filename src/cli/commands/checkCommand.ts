@@ -27,8 +27,7 @@ export async function checkCommand(
   const vars = parseVars(opts.var);
   assertTools();
   const target = await openTarget(parseTargetSpec(opts.target), { create: false, allowHost: true });
-  // Grading only reads: node's own spawn starts faster than execa.
-  const shell = await openShell(target.argv, target.jobsDir, (await import('../../exec/spawn.js')).nodeSpawner);
+  const shell = await openShell(target.argv, target.jobsDir);
   try {
     const report = await grade({ chain, only: Boolean(opts.only), vars, target, shell });
     if (opts.format === 'pretty') process.stdout.write(formats.prettyGrade(report));
