@@ -1,5 +1,5 @@
 // `list` and `show`: lessons as the runner sees them. Pure formatting.
-import pc from 'picocolors';
+import pc from './colors.js';
 import type { Lesson } from '../lesson/lesson.js';
 import { shellLineFor } from '../lesson/shellLineFor.js';
 

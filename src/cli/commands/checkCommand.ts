@@ -6,30 +6,28 @@ export async function checkCommand(
   opts: { target: string; format: 'pretty' | 'json' | 'tap' | 'junit'; only?: boolean; var: string[] },
 ): Promise<number> {
   let code = 0;
-  const [
-    { resolveLesson },
-    { parseTargetSpec, openTarget },
-    { assertTools },
-    { openShell },
-    { grade, parseVars },
-    formats,
-    { jsonReport },
-  ] = await Promise.all([
-    import('../../lesson/catalog.js'),
-    import('../../target/target.js'),
-    import('../../exec/preflight.js'),
-    import('../../target/shell.js'),
-    import('../../judge/grade.js'),
-    import('../../report/gradeFormats.js'),
-    import('../../report/reportDocument.js'),
-  ]);
+  // Only what opens the target first: the shell starts while the judge loads, and the report's formats
+  // load while the target is read and probed.
+  const [{ resolveLesson }, { parseTargetSpec, openTarget }, { assertTools }, { openShell }, { parseVars }] =
+    await Promise.all([
+      import('../../lesson/catalog.js'),
+      import('../../target/target.js'),
+      import('../../exec/preflight.js'),
+      import('../../target/shell.js'),
+      import('../../judge/parseVars.js'),
+    ]);
   const { chain } = await resolveLesson(lessonArg);
   const vars = parseVars(opts.var);
   assertTools();
   const target = await openTarget(parseTargetSpec(opts.target), { create: false, allowHost: true });
   const shell = await openShell(target.argv, target.jobsDir);
   try {
-    const report = await grade({ chain, only: Boolean(opts.only), vars, target, shell });
+    const { grade } = await import('../../judge/grade.js');
+    const [report, formats, { jsonReport }] = await Promise.all([
+      grade({ chain, only: Boolean(opts.only), vars, target, shell }),
+      import('../../report/gradeFormats.js'),
+      import('../../report/reportDocument.js'),
+    ]);
     if (opts.format === 'pretty') process.stdout.write(formats.prettyGrade(report));
     else {
       const render = { tap: formats.tapGrade, junit: formats.junitGrade, json: jsonReport }[opts.format];
