@@ -1,5 +1,8 @@
-// What every benchmark here needs: medians, timing a command, and one row of the results table. Pure but for `time`.
+// What every benchmark here needs: medians, timing a command, one row of its table, and its line of the
+// summary (`record`). Pure but for `time`, `record` and `loadAverage`.
 import { spawnSync } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -24,3 +27,38 @@ export function tableRow(name: string, xs: readonly number[], width: number): st
   const ms = (n: number): string => `${n.toFixed(0)} ms`.padStart(9);
   return `${name.padEnd(width)} ${ms(median(xs))} ${ms(Math.min(...xs))} ${ms(Math.max(...xs))}\n`;
 }
+
+/** One line of the summary `npm run bench` ends with: a figure, what it is measured against, and the verdict. */
+export interface Figure {
+  figure: string;
+  floor: string;
+  /** tsnet-learn's median, as printed (`1057 ms`). */
+  measured: string;
+  /** The floor's median, as printed (`779 ms`, `120 + 65 ms`); empty for an absolute target. */
+  floorMeasured: string;
+  /** `1.36×` or `97 ms`: what the target is about. */
+  value: string;
+  target: string;
+  met: boolean;
+}
+
+/** Hands a figure to the summary (bench/all.ts sets TSNET_BENCH_RESULTS); run alone, a bench just prints. */
+export function record(f: Figure): void {
+  const file = process.env.TSNET_BENCH_RESULTS;
+  if (file) appendFileSync(file, `${JSON.stringify(f)}\n`);
+}
+
+/** A ratio of medians as the summary prints it, and whether it meets `limit`. */
+export function ratio(tool: readonly number[], floor: number, limit: number): { value: string; met: boolean } {
+  const r = median(tool) / floor;
+  return { value: `${r.toFixed(2)}×`, met: r <= limit };
+}
+
+/** The load average (1, 5, 15 minutes): on a shared machine the numbers mean little without it. */
+export function loadAverage(): string {
+  return loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+}
+
+export const ms = (n: number): string => `${n.toFixed(0)} ms`;

@@ -6,7 +6,7 @@ import type { ProbeEnv } from '../checks/types.js';
 import { checkNeeds } from '../src/judge/evaluateChecks.js';
 import { inNamespace } from '../src/snapshot/takeSnapshot.js';
 import type { CheckDecl, Lesson } from '../src/lesson/lesson.js';
-import { shellLineFor } from '../src/run/runLessons.js';
+import { shellLineFor } from '../src/lesson/shellLineFor.js';
 import { snapshotScript } from '../src/snapshot/snapshotScript.js';
 
 /** The command lines the probes of these checks send (ping, curl, each from its namespace), as tsnet-learn sends them. */

@@ -1,7 +1,7 @@
 // The options `check` and `grade` share for remote machines, validated before anyone is graded.
 import { existsSync } from 'node:fs';
 import { UserError } from '../core/errors.js';
-import { parseVars } from '../judge/grade.js';
+import { parseVars } from '../judge/parseVars.js';
 import type { Lesson } from '../lesson/lesson.js';
 import { parseSshOption } from '../target/sshDestination.js';
 import type { GradeContext } from './gradeStudent.js';

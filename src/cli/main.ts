@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // The entry point and the only place that calls process.exit. Heavy modules are imported lazily.
-import { Command, CommanderError, Option } from 'commander';
+import { createRequire } from 'node:module';
 import { UserError } from '../core/errors.js';
 import { exitCodeFor, type Exit, outputClosed } from '../exec/onInterrupt.js';
 import { EXAMPLES } from './help.js';
 import { CHECK_REMOTE_HELP, classFormatOption, GRADE_HELP, withRemoteOptions } from './remoteOptions.js';
+
+// commander is CommonJS: its ESM wrapper sends it through node's CJS lexer, ~25 ms more than require.
+const { Command, CommanderError, Option } = createRequire(import.meta.url)('commander') as typeof import('commander');
 
 /** The one way out of the process; a command that must end it from a signal handler gets this. */
 const exit: Exit = (code) => process.exit(code);

@@ -1,8 +1,6 @@
 // Grading a network someone else built: the lasting claims of a lesson and its prerequisites, judged
 // from one snapshot plus the probes, with points, and the first broken link named. Changes nothing.
 import { parseCheckLine } from '../../checks/index.js';
-import { UserError } from '../core/errors.js';
-import { parseIPv4 } from '../core/ipv4.js';
 import { diagnose, DIAGNOSIS_NEEDS, type Cause } from './diagnose.js';
 import { evaluateWithSnapshot, type CheckResult, type GraderProbes } from './evaluateChecks.js';
 import type { CheckDecl, Lesson } from '../lesson/lesson.js';
@@ -53,22 +51,6 @@ export interface RootCause {
   check: GradedCheck | null;
   cause: string;
   fix: string | null;
-}
-
-/** `name=value` pairs of --var; only host_ip is known. Pure. */
-export function parseVars(pairs: readonly string[]): Record<string, string> {
-  const vars: Record<string, string> = {};
-  for (const p of pairs) {
-    const m = /^([a-z_]+)=(.+)$/.exec(p);
-    if (m?.[1] !== 'host_ip')
-      throw new UserError(
-        `Unknown --var "${p}".`,
-        "Known: --var host_ip=ADDRESS (the address that stands for the tutorial's 172.16.0.2).",
-      );
-    if (parseIPv4(m[2]!) === null) throw new UserError(`--var host_ip wants an IPv4 address, not "${m[2]}".`);
-    vars[m[1]] = m[2]!;
-  }
-  return vars;
 }
 
 /** The tutorial's host address in a check, replaced by the machine's own (--var host_ip). Pure. */

@@ -10,6 +10,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { compareText } from '../core/compareText.js';
 import { UserError } from '../core/errors.js';
 
 export interface LabRecord {
@@ -87,7 +88,7 @@ export function listRecords(): LabRecord[] {
     .filter((f) => f.endsWith('.json'))
     .map((f) => readRecord(f.slice(0, -5)))
     .filter((r): r is LabRecord => r !== null)
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => compareText(a.name, b.name));
 }
 
 /** Field 22 (starttime) of /proc/PID/stat, or null when the process is gone. */

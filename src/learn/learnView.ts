@@ -1,5 +1,5 @@
 // What `learn` prints in the learner's shell: the step card, the status line, what changed, hints. Pure.
-import pc from 'picocolors';
+import pc from '../report/colors.js';
 import type { Change } from '../snapshot/diffSnapshots.js';
 import { formatChange } from '../snapshot/diffSnapshots.js';
 import type { CheckResult } from '../judge/evaluateChecks.js';

@@ -4,6 +4,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { prerequisiteChain } from './chain.js';
 import { UserError } from '../core/errors.js';
+import { naturalCompare } from '../core/naturalCompare.js';
 import type { Lesson } from './lesson.js';
 import type { LessonMessage } from './message.js';
 import { parseCached } from './lessonCache.js';
@@ -38,7 +39,7 @@ export function display(file: string): string {
 }
 
 function naturalOrder(a: Lesson, b: Lesson): number {
-  return a.id.localeCompare(b.id, 'en', { numeric: true });
+  return naturalCompare(a.id, b.id);
 }
 
 export async function loadFile(path: string): Promise<LintInput> {

@@ -1,7 +1,7 @@
 // `list` and `show`: lessons as the runner sees them. Pure formatting.
-import pc from 'picocolors';
+import pc from './colors.js';
 import type { Lesson } from '../lesson/lesson.js';
-import { shellLineFor } from '../run/runLessons.js';
+import { shellLineFor } from '../lesson/shellLineFor.js';
 
 export function checkCount(l: Lesson): number {
   return l.steps.reduce((n, s) => n + s.checks.length, 0);

@@ -1,6 +1,6 @@
 // A grade report as pretty text; as the report document (--format json), and from that as TAP (node-tap's
 // parser reads it) or JUnit XML. Pure.
-import pc from 'picocolors';
+import pc from './colors.js';
 import type { GradeReport, GradedLesson, GradeStatus } from '../judge/grade.js';
 import {
   header,

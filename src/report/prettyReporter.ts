@@ -1,5 +1,5 @@
 // Human output for `run`: live on a terminal (the running command shown until it returns), plain lines otherwise.
-import pc from 'picocolors';
+import pc from './colors.js';
 import type { RunEvent, RunReport } from '../run/runReport.js';
 
 export interface Writer {

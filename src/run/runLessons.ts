@@ -5,7 +5,8 @@ import { diffSnapshots, formatChange } from '../snapshot/diffSnapshots.js';
 import { checkNeeds, evaluateChecks, type CheckResult } from '../judge/evaluateChecks.js';
 import { readAgain, takeFullSnapshot, unread } from '../snapshot/fullSnapshot.js';
 import { partsTouched, touchedNeeds } from './partsTouched.js';
-import type { Command, Lesson, Step } from '../lesson/lesson.js';
+import type { Lesson, Step } from '../lesson/lesson.js';
+import { shellLineFor } from '../lesson/shellLineFor.js';
 import type { CheckReport, CommandReport, LessonReport, RunEvent, RunReport, StepReport } from './runReport.js';
 import type { Shell } from '../target/shell.js';
 import { judgeLasting, lastingChecks } from './resumePoint.js';
@@ -13,11 +14,6 @@ import { alreadyHolds, planLesson } from './plan.js';
 import { shellQuote } from '../core/shellQuote.js';
 import { supersededClaims, withoutSuperseded } from '../judge/supersede.js';
 import type { Target } from '../target/target.js';
-
-/** The bash line that runs a command where the lesson says it runs. Pure. */
-export function shellLineFor(c: Command): string {
-  return c.context ? `${c.context.opener} -c ${shellQuote(c.line)}` : c.line;
-}
 
 function toCheckReport(lesson: string, step: number, r: CheckResult): CheckReport {
   return {

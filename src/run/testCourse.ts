@@ -3,6 +3,7 @@
 import { ablate, type AblationReport } from './ablate.js';
 import { inFreshLab } from '../target/inFreshLab.js';
 import type { Lesson } from '../lesson/lesson.js';
+import { pool } from './pool.js';
 import { runLessons } from './runLessons.js';
 import { stepFailure, type CheckReport } from './runReport.js';
 import { judgeTransients, transientClaims } from './transientClaims.js';
@@ -35,20 +36,6 @@ export interface CourseTest {
   ablation: AblationFinding[] | null;
   /** How long the ablation took (null without it); the lessons took the rest of durationMs. */
   ablationDurationMs: number | null;
-}
-
-/** Runs `work` over `items` with at most `jobs` at a time. */
-async function pool<T, R>(items: readonly T[], jobs: number, work: (item: T, i: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await work(items[i]!, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, worker));
-  return out;
 }
 
 async function testLesson(chain: readonly Lesson[], name: string, keep: boolean): Promise<LessonTest> {
@@ -86,11 +73,20 @@ export interface CourseInput {
 export async function testCourse(input: CourseInput): Promise<CourseTest> {
   const started = Date.now();
   const tag = `${process.pid}`;
-  const lessons = await pool(input.chains, input.jobs, async (chain, i) => {
-    const r = await testLesson(chain, `test-${tag}-${i}`, Boolean(input.keep));
-    input.onLesson?.(r);
-    return r;
-  });
+  // Side by side, the longest chains (by steps) start first, so the last ones to start are short. One at a
+  // time, the course's own order: lessons are reported as they finish.
+  const steps = (chain: readonly Lesson[]): number =>
+    input.jobs > 1 ? chain.reduce((n, l) => n + l.steps.length, 0) : 0;
+  const lessons = await pool(
+    input.chains,
+    input.jobs,
+    async (chain, i) => {
+      const r = await testLesson(chain, `test-${tag}-${i}`, Boolean(input.keep));
+      input.onLesson?.(r);
+      return r;
+    },
+    steps,
+  );
   let ablation: AblationFinding[] | null = null;
   const ablationStarted = Date.now();
   if (input.ablate) {

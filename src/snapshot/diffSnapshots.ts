@@ -1,5 +1,6 @@
 // "What changed": the differences between two snapshots, in the terms a learner types. Pure.
 import { nsLabel } from './space.js';
+import { compareText } from '../core/compareText.js';
 import type { LinkState, NamespaceState, Snapshot } from './model.js';
 
 export type ChangeKind = 'netns' | 'link' | 'address' | 'route' | 'rule' | 'policy' | 'sysctl' | 'listening';
@@ -141,7 +142,7 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): Change[] {
   for (const name of [...after.netns].sort())
     if (!before.netns.includes(name)) out.push({ op: 'added', kind: 'netns', ns: 'host', subject: name });
   const names = [...new Set([...Object.keys(before.spaces), ...Object.keys(after.spaces)])].sort((a, b) =>
-    spaceOrder(a).localeCompare(spaceOrder(b)),
+    compareText(spaceOrder(a), spaceOrder(b)),
   );
   for (const ns of names) {
     const b = before.spaces[ns];

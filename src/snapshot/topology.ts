@@ -2,6 +2,7 @@
 // NAT and published ports, read from a full snapshot. Pure.
 import type { IptablesRule } from './iptablesSave.js';
 import type { LinkState, Listener, RouteState, Snapshot } from './model.js';
+import { compareText } from '../core/compareText.js';
 
 export type NamespaceKind = 'host' | 'outside' | 'netns';
 
@@ -218,13 +219,13 @@ function pairVeths(snapshot: Snapshot, names: string[]): VethPair[] {
   return pairs;
 }
 
-const byEndpoint = (x: Endpoint, y: Endpoint): number => x.ns.localeCompare(y.ns) || x.name.localeCompare(y.name);
+const byEndpoint = (x: Endpoint, y: Endpoint): number => compareText(x.ns, y.ns) || compareText(x.name, y.name);
 
 /** The topology of a snapshot taken with takeFullSnapshot: every namespace it read. */
 export function topologyOf(snapshot: Snapshot): Topology {
   const names = Object.keys(snapshot.spaces)
     .filter((n) => snapshot.spaces[n])
-    .sort((x, y) => KIND_ORDER[kindOf(x)] - KIND_ORDER[kindOf(y)] || x.localeCompare(y));
+    .sort((x, y) => KIND_ORDER[kindOf(x)] - KIND_ORDER[kindOf(y)] || compareText(x, y));
 
   const namespaces: TopoNamespace[] = names.map((name) => {
     const s = snapshot.spaces[name]!;
@@ -232,7 +233,7 @@ export function topologyOf(snapshot: Snapshot): Topology {
       name,
       kind: kindOf(name),
       interfaces: [...(s.links ?? [])]
-        .sort((x, y) => (x.ifindex ?? 0) - (y.ifindex ?? 0) || x.name.localeCompare(y.name))
+        .sort((x, y) => (x.ifindex ?? 0) - (y.ifindex ?? 0) || compareText(x.name, y.name))
         .map((l) => ({
           name: l.name,
           type: l.type,

@@ -4,7 +4,7 @@ import { parallelCleanup, parallelScript, parseParallelOutput } from './parallel
 import { pathWithSbin } from '../exec/preflight.js';
 import { shellQuote } from '../core/shellQuote.js';
 import { simpleCommand } from '../core/simpleCommand.js';
-import { execaSpawner, type Spawner } from '../exec/spawn.js';
+import { nodeSpawner, type Spawner } from '../exec/spawn.js';
 
 /** One record for success and failure alike (zx's ProcessOutput, execa's result). */
 export interface ExecResult {
@@ -47,20 +47,23 @@ export function framedCommand(n: number, line: string, options: ExecOptions, job
     const portHex = bg.port === null ? '' : bg.port.toString(16).toUpperCase().padStart(4, '0');
     // exec keeps the job's pid, so /proc/PID/net/tcp shows the sockets of the namespace it entered. setsid:
     // a Ctrl-C in the learner's terminal reaches the CLI, not the servers of the lab it keeps.
-    // The wait forks only its sleeps: bash reads the socket tables itself. Pauses grow, so a loaded
-    // machine is not kept busier by the waiting than by the server it waits for.
+    // The wait starts no process: bash reads the socket tables itself (`read`, not `$(<…)`, which forks), and
+    // sleeps with `read -t` on a pipe nobody writes to (one fork for the whole wait, not a `sleep` per poll).
+    // So it can poll often (10 ms, 50 ms after the first half second) without keeping a loaded machine busier
+    // than the server it waits for, and sees the port open soon after it does.
     const job = simpleCommand(cmd) ? `exec setsid ${cmd}` : `exec setsid bash -c ${shellQuote(cmd)}`;
     const listening = `$'\\n'\\ *[0-9]+:\\ [0-9A-F]+:${portHex}\\ [0-9A-F]+:[0-9A-F]+\\ 0A`;
     body = [
       `[ -d ${jobsDir} ] || mkdir -p ${jobsDir}; eval ${shellQuote(job)} </dev/null >${log} 2>&1 & __tsnet_pid=$!`,
-      `__tsnet_rc=1; __tsnet_pause=0.01; __tsnet_n=0; SECONDS=0`,
+      `__tsnet_rc=1; __tsnet_n=0; SECONDS=0; exec {__tsnet_nap}<> <(:)`,
       `while [ $SECONDS -lt ${BACKGROUND_LIMIT_S} ]; do`,
       `  kill -0 $__tsnet_pid 2>/dev/null || break`,
       portHex
-        ? `  { __tsnet_t=$'\\n'$(</proc/$__tsnet_pid/net/tcp)$'\\n'$(</proc/$__tsnet_pid/net/tcp6); } 2>/dev/null; if [[ $__tsnet_t =~ ${listening} ]]; then __tsnet_rc=0; break; fi`
-        : `  if [ $__tsnet_n -ge 5 ]; then __tsnet_rc=0; break; fi; __tsnet_n=$((__tsnet_n + 1))`,
-      `  sleep $__tsnet_pause; case $__tsnet_pause in 0.01) __tsnet_pause=0.02;; 0.02) __tsnet_pause=0.05;; 0.05) __tsnet_pause=0.1;; esac`,
+        ? `  __tsnet_t=; __tsnet_t6=; { IFS= read -r -d '' __tsnet_t </proc/$__tsnet_pid/net/tcp; IFS= read -r -d '' __tsnet_t6 </proc/$__tsnet_pid/net/tcp6; } 2>/dev/null; if [[ $'\\n'$__tsnet_t$'\\n'$__tsnet_t6 =~ ${listening} ]]; then __tsnet_rc=0; break; fi`
+        : `  if [ $__tsnet_n -ge 25 ]; then __tsnet_rc=0; break; fi`,
+      `  __tsnet_n=$((__tsnet_n + 1)); __tsnet_p=0.05; [ $__tsnet_n -gt 50 ] || __tsnet_p=0.01; read -t $__tsnet_p -u $__tsnet_nap`,
       `done`,
+      `exec {__tsnet_nap}<&-`,
       `if [ $__tsnet_rc = 0 ]; then echo "started in the background (pid $__tsnet_pid)${bg.port === null ? '' : `, listening on port ${bg.port}`}; log: ${log}";`,
       `elif kill -0 $__tsnet_pid 2>/dev/null; then cat ${log}; echo "still not listening on port ${bg.port} after ${BACKGROUND_LIMIT_S} s; stopped it" >&2; kill -9 $__tsnet_pid;`,
       `else cat ${log} >&2; wait $__tsnet_pid; echo "the background job exited with status $?" >&2; fi`,
@@ -95,7 +98,7 @@ interface Pending {
 export async function openShell(
   argv: readonly string[],
   jobsDir: string | null,
-  spawn: Spawner = execaSpawner,
+  spawn: Spawner = nodeSpawner,
 ): Promise<Shell> {
   const [cmd, ...args] = [...argv, 'bash', '--noprofile', '--norc'];
   const { child } = await spawn(cmd!, args, { LC_ALL: 'C', LANG: 'C', PATH: pathWithSbin() });

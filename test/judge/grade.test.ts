@@ -1,6 +1,6 @@
 import t from 'tap';
 import { parseCheckLine } from '../../checks/index.js';
-import { gradedChecks, parseVars, substitute } from '../../src/judge/grade.js';
+import { gradedChecks, substitute } from '../../src/judge/grade.js';
 import type { CheckDecl, Lesson } from '../../src/lesson/lesson.js';
 
 const decl = (source: string, id: string, transient = false): CheckDecl => {
@@ -36,13 +36,6 @@ const lesson = (id: string, checks: CheckDecl[]): Lesson => ({
       position: { line: 1, column: 1 },
     },
   ],
-});
-
-t.test('--var host_ip is the only variable, and must be an address', async (t) => {
-  t.same(parseVars(['host_ip=192.0.2.7']), { host_ip: '192.0.2.7' });
-  t.same(parseVars([]), {});
-  t.throws(() => parseVars(['host=1.2.3.4']), { message: /Unknown --var/ });
-  t.throws(() => parseVars(['host_ip=example']), { message: /wants an IPv4 address/ });
 });
 
 t.test('host_ip replaces the tutorial address in a check and its title', async (t) => {

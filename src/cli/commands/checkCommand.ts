@@ -13,7 +13,8 @@ export async function checkCommand(
     { resolveLesson },
     { parseTargetSpec, openTarget },
     { UserError },
-    { grade, parseVars },
+    { grade },
+    { parseVars },
     formats,
     { jsonReport },
   ] = await Promise.all([
@@ -21,6 +22,7 @@ export async function checkCommand(
     import('../../target/target.js'),
     import('../../core/errors.js'),
     import('../../judge/grade.js'),
+    import('../../judge/parseVars.js'),
     import('../../report/gradeFormats.js'),
     import('../../report/reportDocument.js'),
   ]);

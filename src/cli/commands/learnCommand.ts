@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pc from 'picocolors';
+import pc from '../../report/colors.js';
 import { UserError } from '../../core/errors.js';
 import type { Lesson } from '../../lesson/lesson.js';
 import { type Exit, onInterrupt } from '../../exec/onInterrupt.js';

@@ -58,9 +58,7 @@ export async function runCommand(
     },
     exit,
   );
-  // Load the process library while the lab is being built (the CPU is idle then).
-  const { loadExeca, run } = await import('../../exec/spawn.js');
-  const loading = loadExeca();
+  const { run } = await import('../../exec/spawn.js');
   const target = await openTarget(spec, {
     create: true,
     allowHost: true,
@@ -86,7 +84,6 @@ export async function runCommand(
     // Host: a preflight before anything is touched, then a record of everything the run changes (reset undoes it).
     hostRun =
       spec.kind === 'host' ? (await import('../../host/hostRun.js')).startHostRun(chain, target.jobsDir!) : null;
-    await loading;
     const shell = await openShell(target.argv, target.jobsDir);
     const pretty =
       opts.format === 'pretty'
