@@ -58,7 +58,9 @@ export async function runCommand(
     },
     exit,
   );
-  const { run } = await import('../../exec/spawn.js');
+  // Load the process library while the lab is being built (the CPU is idle then).
+  const { loadExeca, run } = await import('../../exec/spawn.js');
+  const loading = loadExeca();
   const target = await openTarget(spec, {
     create: true,
     allowHost: true,
@@ -84,6 +86,7 @@ export async function runCommand(
     // Host: a preflight before anything is touched, then a record of everything the run changes (reset undoes it).
     hostRun =
       spec.kind === 'host' ? (await import('../../host/hostRun.js')).startHostRun(chain, target.jobsDir!) : null;
+    await loading;
     const shell = await openShell(target.argv, target.jobsDir);
     const pretty =
       opts.format === 'pretty'
