@@ -4,6 +4,7 @@ import { parseCidr } from '../src/core/ipv4.js';
 import { findLink } from './link.js';
 import { nsLabel } from '../src/snapshot/space.js';
 import type { CheckKind } from './types.js';
+import { inNamespace } from '../src/snapshot/takeSnapshot.js';
 
 interface Args {
   address: string;
@@ -35,6 +36,13 @@ export const addr: CheckKind<Args> = {
   negated: (a) => a.absent,
   title: (a) => `${a.dev} in ${nsLabel(a.ns)} ${a.absent ? 'does not have' : 'has'} ${a.address}/${a.prefix}`,
   needs: (a) => [{ ns: a.ns, part: 'links' }],
+  fix(a, s) {
+    const l = findLink(s, a.ns, a.dev);
+    if (typeof l === 'string') return null;
+    const has = l.addresses.some((x) => x.family === 'inet' && x.local === a.address && x.prefixlen === a.prefix);
+    if (has === !a.absent) return null;
+    return inNamespace(`ip addr ${a.absent ? 'del' : 'add'} ${a.address}/${a.prefix} dev ${a.dev}`, a.ns);
+  },
   evaluate(a, s) {
     const l = findLink(s, a.ns, a.dev);
     if (typeof l === 'string') return { ok: false, message: l };

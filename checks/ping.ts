@@ -29,13 +29,17 @@ export const ping: CheckKind<Args> = {
   async probe(a, env: ProbeEnv): Promise<Verdict> {
     const refused = env.refuseTraffic(a.address, a.from);
     if (refused) return { ok: false, message: refused, skip: refused };
-    // One echo is enough to prove a path; retry once so a lost first packet (ARP) is not a failure.
-    // Every address probed lives on this machine, where a reply takes well under a millisecond (2 ms at
-    // worst, seen under load), so 0.1 s of silence is a conclusive "no reply".
+    // A positive claim: one echo proves the path; retried once, so a lost first packet (ARP) is no failure.
+    // A negative claim must not take slowness for silence. The judge first waits until no link of the
+    // target is still coming up (src/snapshot/settling.ts); then echoes go out every 0.2 s for 2 s, and
+    // the claim holds only if none is answered. 2 s is twice the ARP retransmission time (a lost first
+    // request costs 1 s) and beats the kernel's default proxy-ARP delay (up to 0.8 s) and the ~300 ms
+    // first replies seen across fresh bridges and routers. ping ends at the first reply or ICMP error.
+    const line = a.fails ? `ping -c 1 -i 0.2 -w 2 ${a.address}` : `ping -c 1 -W 0.5 ${a.address}`;
     const attempts = a.fails ? 1 : 2;
     let last = { ok: false, message: '' };
     for (let i = 0; i < attempts; i++) {
-      const r = await env.exec(`ping -c 1 -W ${a.fails ? 0.1 : 0.5} ${a.address}`, a.from);
+      const r = await env.exec(line, a.from);
       const s = parsePingOutput(r.output);
       last = { ok: s.reached, message: describePing(s) };
       if (s.reached || s.problem === 'network-unreachable' || s.problem === 'unknown-host') break;

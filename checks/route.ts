@@ -4,6 +4,7 @@ import { networkOf, parseCidr, parseIPv4 } from '../src/core/ipv4.js';
 import { nsLabel, spaceOf } from '../src/snapshot/space.js';
 import type { RouteState } from '../src/snapshot/model.js';
 import type { CheckKind } from './types.js';
+import { inNamespace } from '../src/snapshot/takeSnapshot.js';
 
 interface Args {
   dst: string;
@@ -68,6 +69,20 @@ export const route: CheckKind<Args> = {
     return `${nsLabel(a.ns)} ${a.absent ? 'has no' : 'has'} ${what.replace(/^a /, a.absent ? '' : 'a ')}`;
   },
   needs: (a) => [{ ns: a.ns, part: 'routes' }],
+  fix(a, s) {
+    const space = spaceOf(s, a.ns);
+    if (typeof space === 'string' || a.count !== null) return null;
+    const matching = (space.routes ?? []).filter(
+      (x) =>
+        canonicalDst(x.dst) === a.dst && (a.via === null || x.gateway === a.via) && (a.dev === null || x.dev === a.dev),
+    );
+    if (a.absent) return matching.length ? inNamespace(`ip route del ${describeRoute(matching[0]!)}`, a.ns) : null;
+    if (matching.length) return null;
+    // The device (or the gateway's subnet) must be there first: a route through nothing is "Nexthop has invalid gateway".
+    if (a.dev && !space.links?.some((l) => l.name === a.dev && l.up)) return null;
+    const via = a.via ? ` via ${a.via}` : '';
+    return inNamespace(`ip route add ${a.dst}${via}${a.dev ? ` dev ${a.dev}` : ''}`, a.ns);
+  },
   evaluate(a, s) {
     const space = spaceOf(s, a.ns);
     if (typeof space === 'string') return { ok: false, message: space };

@@ -1,6 +1,7 @@
 // `rule TABLE CHAIN RULESPEC… [in=NS] [absent]`: an iptables rule is present, compared by meaning.
 import { CheckSyntaxError, readNamespace, type ArgReader } from './checkLine.js';
-import { findRule, formatRule } from './ruleSpec.js';
+import { findRule, formatRule, sameMatch } from './ruleSpec.js';
+import { inNamespace } from '../src/snapshot/takeSnapshot.js';
 import { nsLabel, spaceOf } from '../src/snapshot/space.js';
 import type { CheckKind } from './types.js';
 
@@ -41,6 +42,19 @@ export const rule: CheckKind<Args> = {
   negated: (a) => a.absent,
   title: (a) => `${nsLabel(a.ns)} ${a.absent ? 'lacks' : 'has'} the rule ${a.chain} ${a.spec.join(' ')} (${a.table})`,
   needs: (a) => [{ ns: a.ns, part: 'iptables' }],
+  fix(a, s) {
+    const space = spaceOf(s, a.ns);
+    if (typeof space === 'string' || !space.iptables) return null;
+    const found = findRule(space.iptables[a.table]?.rules ?? [], a.table, a.chain, a.spec);
+    const del = (args: readonly string[]): string => formatRule(a.table, a.chain, args).replace(' -A ', ' -D ');
+    if (a.absent) return found.found ? inNamespace(del(found.found.args), a.ns) : null;
+    if (found.found) return null;
+    // A rule matching the same packets with another target or destination would still win: replace it.
+    const add = inNamespace(formatRule(a.table, a.chain, a.spec), a.ns);
+    return found.nearest && sameMatch(found.nearest.args, a.spec)
+      ? `${inNamespace(del(found.nearest.args), a.ns)}; ${add}`
+      : add;
+  },
   evaluate(a, s) {
     const space = spaceOf(s, a.ns);
     if (typeof space === 'string') return { ok: false, message: space };

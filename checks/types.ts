@@ -31,4 +31,9 @@ export interface CheckKind<A> {
   evaluate?(a: A, s: Snapshot): Verdict;
   /** Active probe (traffic checks). */
   probe?(a: A, env: ProbeEnv): Promise<Verdict>;
+  /**
+   * The command that makes the declared claim true, computed from what the snapshot holds (a link that
+   * exists but is down is brought up, not created again); null when only the lesson's own steps will do.
+   */
+  fix?(a: A, s: Snapshot): string | null;
 }

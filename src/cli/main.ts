@@ -3,6 +3,10 @@
 import { Command, CommanderError, Option } from 'commander';
 import { UserError } from '../core/errors.js';
 
+/** --outside, for run and check on a host or pid target. */
+const OUTSIDE_HELP =
+  'host and pid: targets: the namespace that plays the outside world, a netns name inside the target or pid:PID';
+
 const EXAMPLES = {
   main: `
 Examples:
@@ -28,9 +32,13 @@ Examples:
   tsnet-learn check 7 --target pid:4242 --format json a sandbox or container, by a process inside it
   sudo tsnet-learn check 7 --target host --var host_ip=192.0.2.7
   tsnet-learn check 6 --only --format junit > grade.xml
+  tsnet-learn check 6 --target pid:4242 --outside world   the netns "world" in it plays the outside
 
-Every check carries points (default 1). Probes that need the lab's outside world report skip elsewhere.
-Exit codes: 0 all passed (skips allowed), 1 a check failed, 2 usage or environment error.`,
+Every check carries points (default 1). Outside a lab, probes go only to loopback, to addresses the
+target's namespaces hold and into the subnets the lessons build; the others, and probes from an outside
+world the target lacks (name one with --outside), are not judged: never earned, and the grade fails.
+Exit codes: 0 every check judged and passed, 1 a check failed or could not be judged, 2 usage or
+environment error.`,
   test: `
 Examples:
   tsnet-learn test                      every lesson, in parallel, each in a fresh lab
@@ -133,11 +141,19 @@ async function main(argv: string[]): Promise<number> {
     .option('-v, --verbose', 'show what every passing check saw')
     .option('--from-scratch', 'destroy the lab first and start from a new one (labs only)')
     .option('--keep', 'keep the lab this run creates even when the run is interrupted or killed')
+    .option('--outside <netns>', OUTSIDE_HELP)
     .addHelpText('after', EXAMPLES.run)
     .action(
       async (
         lessonArg: string,
-        opts: { target: string; format: 'pretty' | 'json'; verbose?: boolean; fromScratch?: boolean; keep?: boolean },
+        opts: {
+          target: string;
+          format: 'pretty' | 'json';
+          verbose?: boolean;
+          fromScratch?: boolean;
+          keep?: boolean;
+          outside?: string;
+        },
       ) => {
         code = await (await import('./commands/runCommand.js')).runCommand(lessonArg, opts);
       },
@@ -164,11 +180,18 @@ async function main(argv: string[]): Promise<number> {
       (v: string, prev: string[]) => [...prev, v],
       [] as string[],
     )
+    .option('--outside <netns>', OUTSIDE_HELP)
     .addHelpText('after', EXAMPLES.check)
     .action(
       async (
         lessonArg: string,
-        opts: { target: string; format: 'pretty' | 'json' | 'tap' | 'junit'; only?: boolean; var: string[] },
+        opts: {
+          target: string;
+          format: 'pretty' | 'json' | 'tap' | 'junit';
+          only?: boolean;
+          var: string[];
+          outside?: string;
+        },
       ) => {
         code = await (await import('./commands/checkCommand.js')).checkCommand(lessonArg, opts);
       },

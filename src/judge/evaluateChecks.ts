@@ -1,6 +1,6 @@
 // Judging checks: one snapshot for all state checks, then the active probes. Side effects only via Shell.
 import { checkKinds } from '../../checks/index.js';
-import { inCidr, parseCidr } from '../core/ipv4.js';
+import { topologyOf, type LessonTopology } from '../lesson/lessonTopology.js';
 import { nsLabel } from '../snapshot/space.js';
 import type { Need, Snapshot } from '../snapshot/model.js';
 import type { ProbeEnv, Verdict } from '../../checks/types.js';
@@ -8,6 +8,8 @@ import type { CheckDecl } from '../lesson/lesson.js';
 import type { Shell } from '../target/shell.js';
 import { inNamespace, takeSnapshot } from '../snapshot/takeSnapshot.js';
 import type { Target } from '../target/target.js';
+import { policyNeeds, trafficPolicy } from './trafficPolicy.js';
+import { untilSettled } from './untilSettled.js';
 
 export type CheckStatus = 'passed' | 'failed' | 'skipped';
 
@@ -17,29 +19,12 @@ export interface CheckResult {
   message: string;
 }
 
-const LAB_SUBNET = parseCidr('172.18.0.0/16')!;
-
-/**
- * Network safety: in a lab every address is inside namespaces we created. Elsewhere only the
- * tutorial's container subnet, loopback and the machine's own addresses may be probed.
- */
-function trafficPolicy(target: Target, snapshot: Snapshot): ProbeEnv['refuseTraffic'] {
-  return (address, ns) => {
-    if (ns === 'outside' && !target.hasOutside)
-      return `${target.label} has no outside world to send from; run it in a lab to test this`;
-    if (target.spec.kind === 'lab') return null;
-    const local = new Set((snapshot.spaces.host?.links ?? []).flatMap((l) => l.addresses.map((a) => a.local)));
-    if (inCidr(address, LAB_SUBNET) || address.startsWith('127.') || local.has(address)) return null;
-    return `${address} is not an address of this machine or its containers; not sending traffic there (a lab has an outside world for this)`;
-  };
-}
-
 /** Evaluates state checks over one snapshot, then the probes (with `lazyProbes`, only when every state check holds). */
 export async function evaluateChecks(
   decls: readonly CheckDecl[],
   shell: Shell,
   target: Target,
-  options: { lazyProbes?: boolean; snapshot?: Snapshot } = {},
+  options: EvaluateOptions = {},
 ): Promise<CheckResult[]> {
   return (await evaluateWithSnapshot(decls, shell, target, options)).results;
 }
@@ -49,23 +34,32 @@ export function checkNeeds(decls: readonly CheckDecl[]): Need[] {
   return decls.flatMap((d) => checkKinds[d.kind]!.needs(d.args));
 }
 
+export interface EvaluateOptions {
+  /** Probe only when every state check holds. */
+  lazyProbes?: boolean;
+  /** Already taken (right after a step, for "what changed"): it must hold what these checks read. */
+  snapshot?: Snapshot;
+  /** What the lessons build, for where probes may go outside a lab; default: what these checks name. */
+  topology?: LessonTopology;
+}
+
 /** Like evaluateChecks, and also returns the snapshot (with `extraNeeds` read too, for diagnosis). */
 export async function evaluateWithSnapshot(
   decls: readonly CheckDecl[],
   shell: Shell,
   target: Target,
-  options: { lazyProbes?: boolean; extraNeeds?: readonly Need[]; snapshot?: Snapshot } = {},
+  options: EvaluateOptions & { extraNeeds?: readonly Need[] } = {},
 ): Promise<{ results: CheckResult[]; snapshot: Snapshot }> {
-  // Only a lab has an outside world to read.
-  const needs = [...checkNeeds(decls), ...(options.extraNeeds ?? [])].filter(
+  const topology = options.topology ?? topologyOf(decls);
+  const outside = target.outsideNs ?? undefined;
+  // Only a target with an outside world has one to read.
+  const needs = [...checkNeeds(decls), ...(options.extraNeeds ?? []), ...policyNeeds(target, topology)].filter(
     (n) => n.ns !== 'outside' || target.hasOutside,
   );
-  if (target.spec.kind !== 'lab') needs.push({ ns: 'host', part: 'links' });
-  // A snapshot handed in (taken right after the step, for "what changed") must hold what these checks read.
-  const snapshot = options.snapshot ?? (await takeSnapshot(shell, needs));
+  const snapshot = options.snapshot ?? (await takeSnapshot(shell, needs, outside));
   const env: ProbeEnv = {
-    exec: batched(shell, (line, ns) => inNamespace(line, ns)),
-    refuseTraffic: trafficPolicy(target, snapshot),
+    exec: batched(shell, (line, ns) => inNamespace(line, ns, outside)),
+    refuseTraffic: trafficPolicy(target, snapshot, topology),
   };
   const results: (CheckResult | null)[] = decls.map((decl) => {
     const kind = checkKinds[decl.kind]!;
@@ -78,7 +72,13 @@ export async function evaluateWithSnapshot(
     return judge(decl, kind.evaluate(decl.args, snapshot), kind.negated(decl.args));
   });
   const stateFailed = results.some((r) => r?.status === 'failed');
-  // Probes run side by side: a step costs its slowest probe, not the sum.
+  // A negative claim ("cannot reach") is only as good as the path it was tried on: first wait until no
+  // link of the target is still coming up (src/judge/untilSettled.ts), then send every probe at once, in
+  // one batch, side by side: a step costs its slowest probe, not the sum, and the waits of negative
+  // probes (ping.ts, http.ts) overlap each other and the rest.
+  const negated = decls.some((d, i) => !results[i] && checkKinds[d.kind]!.negated(d.args));
+  const unsettled =
+    negated && !(options.lazyProbes && stateFailed) ? await untilSettled(shell, target.outsideNs) : null;
   await Promise.all(
     decls.map(async (decl, i) => {
       if (results[i]) return;
@@ -92,7 +92,7 @@ export async function evaluateWithSnapshot(
         results[i] = {
           decl,
           status: 'skipped',
-          message: `${target.label} has no outside world to send from; run it in a lab to test this`,
+          message: env.refuseTraffic('', 'outside')!,
         };
         return;
       }
@@ -101,7 +101,17 @@ export async function evaluateWithSnapshot(
         results[i] = { decl, status: 'failed', message: `${nsLabel(from)} does not exist` };
         return;
       }
-      results[i] = judge(decl, await kind.probe!(decl.args, env), kind.negated(decl.args));
+      const verdict = await kind.probe!(decl.args, env);
+      // Silence while links were still coming up proves nothing: the claim is not shown true.
+      if (unsettled && kind.negated(decl.args) && !verdict.ok && !verdict.skip) {
+        results[i] = {
+          decl,
+          status: 'failed',
+          message: `${verdict.message}, but the network was still coming up (${unsettled}): no proof of silence`,
+        };
+        return;
+      }
+      results[i] = judge(decl, verdict, kind.negated(decl.args));
     }),
   );
   return { results: results as CheckResult[], snapshot };

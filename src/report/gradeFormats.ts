@@ -18,6 +18,7 @@ export function prettyGrade(r: GradeReport): string {
     '',
     `${r.passed ? pc.green(pc.bold('✔ passed')) : pc.red(pc.bold('✖ failed'))}: ${r.earned}/${r.possible} points`,
   );
+  if (r.skipped) out.push(`${pc.yellow(notJudged(r))}: ${r.skipReasons.join('; ')}`);
   if (r.rootCause) {
     const { check, cause, fix } = r.rootCause;
     out.push(`First broken link${check ? ` (${check.lesson}, step ${check.step})` : ''}: ${cause}`);
@@ -26,6 +27,9 @@ export function prettyGrade(r: GradeReport): string {
   }
   return `${out.join('\n')}\n`;
 }
+
+/** `2 checks not judged` (never earned: the points say so, and the grade does not pass). */
+const notJudged = (r: GradeReport): string => `${r.skipped} check${r.skipped === 1 ? '' : 's'} not judged`;
 
 const yamlString = (s: string): string => JSON.stringify(s);
 
@@ -53,6 +57,7 @@ export function tapGrade(r: GradeReport): string {
     );
   });
   out.push(`# ${r.earned}/${r.possible} points`);
+  if (r.skipped) out.push(`# ${notJudged(r)}: ${r.skipReasons.join('; ').replace(/\n/g, ' ')}`);
   return `${out.join('\n')}\n`;
 }
 
@@ -77,5 +82,5 @@ export function junitGrade(r: GradeReport): string {
     (l) =>
       `  <testsuite name="${xml(`${l.id}: ${l.title}`)}" tests="${l.checks.length}" failures="${count(l.checks, 'fail')}" errors="${count(l.checks, 'error')}" skipped="${count(l.checks, 'skip')}">\n${l.checks.map(testcase).join('\n')}\n  </testsuite>`,
   );
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${xml(`tsnet-learn check ${r.lesson} (${r.target}): ${r.earned}/${r.possible} points`)}" tests="${all.length}" failures="${count(all, 'fail')}" errors="${count(all, 'error')}" skipped="${count(all, 'skip')}">\n${suites.join('\n')}\n</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${xml(`tsnet-learn check ${r.lesson} (${r.target}): ${r.earned}/${r.possible} points${r.skipped ? `, ${notJudged(r)}: ${r.skipReasons.join('; ')}` : ''}`)}" tests="${all.length}" failures="${count(all, 'fail')}" errors="${count(all, 'error')}" skipped="${count(all, 'skip')}">\n${suites.join('\n')}\n</testsuites>\n`;
 }

@@ -8,6 +8,7 @@ import type { CheckDecl, Command, Lesson, Step } from '../lesson/lesson.js';
 import type { CheckReport, CommandReport, LessonReport, RunEvent, RunReport, StepReport } from './runReport.js';
 import type { Shell } from '../target/shell.js';
 import { judgeLasting, resumePoint } from './resumePoint.js';
+import { lessonTopology } from '../lesson/lessonTopology.js';
 import { shellQuote } from '../core/shellQuote.js';
 import type { Target } from '../target/target.js';
 
@@ -50,6 +51,8 @@ export interface RunInput {
 
 export async function runLessons(input: RunInput): Promise<RunReport> {
   const { chain, target, shell } = input;
+  // Where probes may go outside a lab: what the whole chain builds.
+  const topology = lessonTopology(chain);
   const emit = input.onEvent ?? (() => undefined);
   const started = Date.now();
   const report: RunReport = {
@@ -82,7 +85,7 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
   const alreadyHolds = async (decls: readonly CheckDecl[]): Promise<CheckResult[] | null> => {
     const positive = decls.filter((d) => !d.transient);
     if (positive.length === 0) return null;
-    const results = await evaluateChecks(positive, shell, target, { lazyProbes: true });
+    const results = await evaluateChecks(positive, shell, target, { lazyProbes: true, topology });
     // A probe this target cannot make (no outside world on a host) neither confirms nor denies: applying
     // the step again would only duplicate what is there (`iptables -A` twice).
     if (results.some((r) => r.status === 'failed') || !results.some((r) => r.status === 'passed')) return null;
@@ -135,7 +138,7 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
     let resumeAt = 1;
     let held = new Map<string, CheckResult>();
     if (!target.fresh) {
-      held = await judgeLasting([lesson], shell, target);
+      held = await judgeLasting([lesson], shell, target, topology);
       const at = resumePoint(lesson, held);
       resumeAt = at.done ? lesson.steps.length + 1 : at.step;
     }
@@ -189,7 +192,7 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
         // Left out on purpose (ablation): its checks are still judged where it would have run.
         sr.status = 'skipped';
         sr.failure = 'left out on purpose';
-        record(lesson.id, step, await evaluateChecks(step.checks, shell, target));
+        record(lesson.id, step, await evaluateChecks(step.checks, shell, target, { topology }));
         emit({ type: 'step-end', step: sr });
         continue;
       }
@@ -211,7 +214,8 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
       const touched = previous ? partsTouched(step.commands, previous.netns) : null;
       if (previous && touched) {
         const missing = unread(previous, touchedNeeds(touched));
-        if (missing.length > 0) previous = await readAgain(shell, previous, missing, false);
+        if (missing.length > 0)
+          previous = await readAgain(shell, previous, missing, false, target.outsideNs ?? undefined);
       }
       for (const command of step.commands) {
         const context = command.context?.netns ?? 'host';
@@ -276,7 +280,13 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
         try {
           // Only what the step could have changed is read again, with what its checks judge; the rest is carried over.
           const judged = checkNeeds(step.checks).filter((n) => n.ns !== 'outside' || target.hasOutside);
-          after = await readAgain(shell, previous, [...touchedNeeds(touched), ...judged], touched.netnsList);
+          after = await readAgain(
+            shell,
+            previous,
+            [...touchedNeeds(touched), ...judged],
+            touched.netnsList,
+            target.outsideNs ?? undefined,
+          );
           sr.changes = diffSnapshots(previous, after).map(formatChange);
           emit({ type: 'changes', step: sr, changes: sr.changes });
         } catch {
@@ -303,7 +313,7 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
           emit({ type: 'check', check: c });
         }
       } else if (step.checks.length > 0) {
-        const results = await evaluateChecks(step.checks, shell, target, { snapshot: after });
+        const results = await evaluateChecks(step.checks, shell, target, { snapshot: after, topology });
         if (!record(lesson.id, step, results)) {
           sr.status = 'failed';
           const n = results.filter((r) => r.status === 'failed').length;

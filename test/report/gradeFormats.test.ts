@@ -9,14 +9,16 @@ const report: GradeReport = {
   target: 'pid:42',
   passed: false,
   earned: 1,
-  possible: 3,
+  possible: 4,
+  skipped: 1,
+  skipReasons: ['no outside world'],
   rootCause: null,
   lessons: [
     {
       id: 'lesson-6',
       title: 'Reach <the> "outside" & more',
       earned: 1,
-      possible: 3,
+      possible: 4,
       checks: [
         {
           id: 'lesson-6:1.1',
@@ -91,7 +93,18 @@ t.test('JUnit output is well-formed XML with escaped text', async (t) => {
 
 t.test('the pretty report names the first broken link and its fix', async (t) => {
   const text = prettyGrade(report);
-  t.match(text, /1\/3 points/);
+  t.match(text, /1\/4 points/);
   t.match(text, /First broken link \(lesson-6, step 4\): MASQUERADE/);
   t.match(text, /Fix it first: iptables -t nat -A POSTROUTING/);
 });
+
+t.test(
+  'every format says how many checks were not judged, and why: they count as possible, never as earned',
+  async (t) => {
+    t.match(prettyGrade(report), /✖ failed: 1\/4 points\n1 check not judged: no outside world/);
+    t.match(tapGrade(report), /\n# 1\/4 points\n# 1 check not judged: no outside world\n/);
+    t.match(junitGrade(report), /<testsuites name="[^"]*1\/4 points, 1 check not judged: no outside world"/);
+    const passedButUnjudged = prettyGrade({ ...report, rootCause: null });
+    t.notMatch(passedButUnjudged, /✔ passed/, 'a report that is not passed never says passed');
+  },
+);

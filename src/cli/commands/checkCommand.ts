@@ -3,7 +3,13 @@
 /** The exit code: 0 all passed, 1 something failed (bad input throws UserError: exit 2). */
 export async function checkCommand(
   lessonArg: string,
-  opts: { target: string; format: 'pretty' | 'json' | 'tap' | 'junit'; only?: boolean; var: string[] },
+  opts: {
+    target: string;
+    format: 'pretty' | 'json' | 'tap' | 'junit';
+    only?: boolean;
+    var: string[];
+    outside?: string;
+  },
 ): Promise<number> {
   let code = 0;
   const [
@@ -24,7 +30,11 @@ export async function checkCommand(
   const { chain } = await resolveLesson(lessonArg);
   const vars = parseVars(opts.var);
   assertTools();
-  const target = await openTarget(parseTargetSpec(opts.target), { create: false, allowHost: true });
+  const target = await openTarget(parseTargetSpec(opts.target), {
+    create: false,
+    allowHost: true,
+    outside: opts.outside,
+  });
   // Grading only reads: node's own spawn starts faster than execa.
   const shell = await openShell(target.argv, target.jobsDir, (await import('../../exec/spawner.js')).nodeSpawner);
   try {
