@@ -41,7 +41,8 @@ export const addr: CheckKind<Args> = {
     if (typeof l === 'string') return null;
     const has = l.addresses.some((x) => x.family === 'inet' && x.local === a.address && x.prefixlen === a.prefix);
     if (has === !a.absent) return null;
-    return inNamespace(`ip addr ${a.absent ? 'del' : 'add'} ${a.address}/${a.prefix} dev ${a.dev}`, a.ns);
+    const command = inNamespace(`ip addr ${a.absent ? 'del' : 'add'} ${a.address}/${a.prefix} dev ${a.dev}`, a.ns);
+    return { command, replaces: a.absent };
   },
   evaluate(a, s) {
     const l = findLink(s, a.ns, a.dev);

@@ -69,13 +69,13 @@ export const link: CheckKind<Args> = {
     const l = findLink(s, a.ns, a.name);
     // Missing (or of another kind): creating it takes the lesson's own commands (its peer, its namespace).
     if (typeof l === 'string') return null;
-    if (a.absent) return inNamespace(`ip link delete ${a.name}`, a.ns);
+    if (a.absent) return { command: inNamespace(`ip link delete ${a.name}`, a.ns), replaces: true };
     if (a.type && l.type !== a.type) return null;
     const set: string[] = [];
     if (a.master !== null && (l.master ?? '') !== a.master) set.push(a.master ? `master ${a.master}` : 'nomaster');
     if (a.state === 'up' && !l.up) set.push('up');
     if (a.state === 'down' && l.up) set.push('down');
-    return set.length ? inNamespace(`ip link set ${a.name} ${set.join(' ')}`, a.ns) : null;
+    return set.length ? { command: inNamespace(`ip link set ${a.name} ${set.join(' ')}`, a.ns) } : null;
   },
   evaluate(a, s) {
     const l = findLink(s, a.ns, a.name);

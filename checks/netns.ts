@@ -25,14 +25,10 @@ export const netns: CheckKind<Args> = {
   negated: (a) => a.absent,
   title: (a) => (a.absent ? `namespace ${a.name} is gone` : `namespace ${a.name} exists`),
   needs: () => [{ ns: 'host', part: 'netns' }],
-  fix: (a, s) =>
-    a.absent
-      ? s.netns.includes(a.name)
-        ? `ip netns delete ${a.name}`
-        : null
-      : s.netns.includes(a.name)
-        ? null
-        : `ip netns add ${a.name}`,
+  fix(a, s) {
+    if (s.netns.includes(a.name) !== a.absent) return null;
+    return a.absent ? { command: `ip netns delete ${a.name}`, replaces: true } : { command: `ip netns add ${a.name}` };
+  },
   evaluate(a, s) {
     const ok = s.netns.includes(a.name);
     const list = s.netns.length ? s.netns.join(', ') : 'none';

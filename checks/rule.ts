@@ -47,13 +47,13 @@ export const rule: CheckKind<Args> = {
     if (typeof space === 'string' || !space.iptables) return null;
     const found = findRule(space.iptables[a.table]?.rules ?? [], a.table, a.chain, a.spec);
     const del = (args: readonly string[]): string => formatRule(a.table, a.chain, args).replace(' -A ', ' -D ');
-    if (a.absent) return found.found ? inNamespace(del(found.found.args), a.ns) : null;
+    if (a.absent) return found.found ? { command: inNamespace(del(found.found.args), a.ns), replaces: true } : null;
     if (found.found) return null;
     // A rule matching the same packets with another target or destination would still win: replace it.
     const add = inNamespace(formatRule(a.table, a.chain, a.spec), a.ns);
     return found.nearest && sameMatch(found.nearest.args, a.spec)
-      ? `${inNamespace(del(found.nearest.args), a.ns)}; ${add}`
-      : add;
+      ? { command: `${inNamespace(del(found.nearest.args), a.ns)}; ${add}`, replaces: true }
+      : { command: add };
   },
   evaluate(a, s) {
     const space = spaceOf(s, a.ns);

@@ -37,7 +37,7 @@ export const sysctl: CheckKind<Args> = {
     const space = spaceOf(s, a.ns);
     if (typeof space === 'string' || space.sysctl?.[a.key] === undefined || space.sysctl[a.key] === a.value)
       return null;
-    return inNamespace(`sysctl -w ${a.key}=${a.value}`, a.ns);
+    return { command: inNamespace(`sysctl -w ${a.key}=${a.value}`, a.ns) };
   },
   evaluate(a, s) {
     const space = spaceOf(s, a.ns);

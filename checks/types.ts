@@ -10,6 +10,12 @@ export interface Verdict {
   skip?: string;
 }
 
+/** A command that makes a claim true; `replaces`: it must first undo something there (a rule that wins). */
+export interface Fix {
+  command: string;
+  replaces?: boolean;
+}
+
 /** Runs a read-only command in a namespace of the target, for active probes. */
 export interface ProbeEnv {
   exec(line: string, ns: string): Promise<{ exitCode: number; output: string }>;
@@ -35,5 +41,5 @@ export interface CheckKind<A> {
    * The command that makes the declared claim true, computed from what the snapshot holds (a link that
    * exists but is down is brought up, not created again); null when only the lesson's own steps will do.
    */
-  fix?(a: A, s: Snapshot): string | null;
+  fix?(a: A, s: Snapshot): Fix | null;
 }

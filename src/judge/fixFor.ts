@@ -16,26 +16,31 @@ export function claimHolds(decl: CheckDecl, s: Snapshot): CheckResult {
 }
 
 /**
- * True when every claim of a hint already holds: following it would change nothing, or worse, add a
- * second copy (`iptables -A` of a rule that is there). A hint may start with `inside NS:`.
+ * Whether following a hint would do what it says: not when something it creates is there already (it
+ * would answer `File exists`, or add a second copy of a rule with `iptables -A`), nor when everything it
+ * does is done. A hint may start with `inside NS:`; one no claim can be read from is taken as it is.
  */
-export function alreadyDone(hint: string, s: Snapshot): boolean {
+export function hintFits(hint: string, s: Snapshot): boolean {
   const inside = /^inside (\S+):\s*(.*)$/.exec(hint);
   const context = inside ? { netns: inside[1]!, opener: '' } : null;
   const lines = (inside ? inside[2]! : hint).split(/\s*;\s*/).filter(Boolean);
   const claims = claimsOf(lines.map((line) => ({ lesson: '', step: 0, command: { line, context, background: null } })));
-  return claims.length > 0 && claims.every((c) => claimHolds(c.decl, s).status === 'passed');
+  const holds = claims.map((c) => claimHolds(c.decl, s).status === 'passed');
+  if (claims.some((c, i) => c.adds && holds[i])) return false;
+  return claims.length === 0 || holds.some((h) => !h);
 }
 
 /**
- * The fix for what is there: the kind's own, from the snapshot (bring up a link that exists, rather than
- * create it again); else the lesson's hint, unless it is already done; else, for a claim of a command,
- * that command, in its namespace.
+ * The fix for what is there. The lesson's hint when it fits; but first a fix that must undo something
+ * there (a rule that matches the same packets and wins); else the kind's own fix from the snapshot
+ * (bring up a link that exists rather than create it again); else, for a claim of a command, that
+ * command, in its namespace.
  */
 export function fixFor(decl: CheckDecl, s: Snapshot, claim?: CommandClaim): string | null {
   const computed = checkKinds[decl.kind]!.fix?.(decl.args, s) ?? null;
-  if (computed) return computed;
-  if (decl.hint && !alreadyDone(decl.hint, s)) return decl.hint;
+  if (computed?.replaces) return computed.command;
+  if (decl.hint && hintFits(decl.hint, s)) return decl.hint;
+  if (computed) return computed.command;
   if (!claim) return null;
   return claim.ns !== 'host' && unwrapCommand(claim.line).netns === null
     ? inNamespace(claim.line, claim.ns)

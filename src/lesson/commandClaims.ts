@@ -16,6 +16,11 @@ export interface CommandClaim {
   ns: string;
   /** The claim, judged like a lesson's check. */
   decl: CheckDecl;
+  /**
+   * The command creates something (a namespace, link, address, route, rule, server) rather than setting
+   * it: run again while that is there, it fails (`File exists`) or makes a second copy (`iptables -A`).
+   */
+  adds: boolean;
 }
 
 interface Origin {
@@ -285,7 +290,8 @@ export function claimsOf(sources: readonly ClaimSource[]): CommandClaim[] {
   }
   return [...claims.entries()].flatMap(([key, { check, origin }]) => {
     const decl = toDecl(check, `${origin.lesson}:${origin.step}$ ${key}`);
-    return decl ? [{ lesson: origin.lesson, step: origin.step, line: origin.line, ns: origin.ns, decl }] : [];
+    const adds = !/\|(state|master)$/.test(key) && !key.includes('|sysctl|');
+    return decl ? [{ lesson: origin.lesson, step: origin.step, line: origin.line, ns: origin.ns, decl, adds }] : [];
   });
 }
 

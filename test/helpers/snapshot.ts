@@ -97,3 +97,9 @@ export function syntaxError(line: string): { message: string; offset: number } |
     return { message: e.message, offset: e.offset };
   }
 }
+
+/** The command a check line's kind computes to make its claim true on a snapshot (null: none, or nothing to do). */
+export function fixOf(line: string, snapshot: Snapshot): string | null {
+  const parsed = parseCheckLine(line)!;
+  return checkKinds[parsed.kind]!.fix?.(parsed.args, snapshot)?.command ?? null;
+}

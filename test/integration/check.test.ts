@@ -1,5 +1,6 @@
 // Grading a network built by plain bash (no tsnet-learn) in a sandbox, through --target pid:PID.
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Parser } from 'tap-parser';
 import t from 'tap';
@@ -11,12 +12,17 @@ interface Graded {
   passed: boolean;
   earned: number;
   possible: number;
-  rootCause: { check: { id: string }; cause: string; fix: string | null } | null;
-  lessons: { id: string; checks: { id: string; status: string; message: string }[] }[];
+  skipped: number;
+  skipReasons: string[];
+  rootCause: { check: { id: string } | null; cause: string; fix: string | null } | null;
+  lessons: { id: string; checks: { id: string; status: string; message: string; hint: string | null }[] }[];
 }
 
-/** Starts a student's sandbox with `mistake` applied; resolves with its pid once built. Killed at teardown. */
-function studentSandbox(t: Tap.Test, mistake: string): Promise<number> {
+/**
+ * Starts a student's sandbox with `mistake` applied (with `bare`, only the world is built); resolves with
+ * its pid once built. Killed at teardown.
+ */
+function studentSandbox(t: Tap.Test, mistake: string, bare = false): Promise<number> {
   const child = spawn(
     'unshare',
     [
@@ -31,6 +37,7 @@ function studentSandbox(t: Tap.Test, mistake: string): Promise<number> {
       'bash',
       SANDBOX,
       mistake,
+      ...(bare ? ['bare'] : []),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -56,27 +63,115 @@ function studentSandbox(t: Tap.Test, mistake: string): Promise<number> {
   });
 }
 
-t.test('a network typed by hand in a sandbox passes check lesson-7 through its pid', async (t) => {
+/** The sandbox's process that lives in its outside world (its web server), by host pid. */
+function outsideProcess(pid: number): number {
+  const world = statSync(`/proc/${pid}/root/run/world/outside`);
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+  const inside = children.find((c) => {
+    const net = statSync(`/proc/${c}/ns/net`);
+    return net.dev === world.dev && net.ino === world.ino;
+  });
+  if (!inside) throw new Error('no process in the outside world of the sandbox');
+  return inside;
+}
+
+t.test(
+  'a network typed by hand in a sandbox: what its pid alone cannot reach is not judged, so not passed',
+  async (t) => {
+    const box = sandbox();
+    t.teardown(() => box.cleanup());
+    const pid = await studentSandbox(t, '');
+    const r = await box.run(['check', '7', '--target', `pid:${pid}`, '--format', 'json']);
+    t.equal(r.code, 1, r.stderr);
+    const report = JSON.parse(r.stdout) as Graded;
+    t.equal(report.passed, false, 'a check that could not be judged is not earned');
+    t.same(
+      report.lessons.map((l) => l.id),
+      ['lesson-5', 'lesson-6', 'lesson-7'],
+      'grouped by lesson, prerequisites first',
+    );
+    const statuses = report.lessons.flatMap((l) => l.checks.map((c) => c.status));
+    t.notOk(statuses.includes('fail'));
+    t.ok(statuses.filter((s) => s === 'pass').length >= 20, 'the state and the local probes pass');
+    const skipped = report.lessons.flatMap((l) => l.checks).filter((c) => c.status === 'skip');
+    t.ok(skipped.length > 0, 'probes that need an outside world are skipped, not passed');
+    t.equal(report.skipped, skipped.length);
+    for (const c of skipped)
+      t.match(c.message, /outside world|not an address of pid:/, `${c.id} says why it was skipped`);
+    t.ok(report.earned < report.possible, `not full points: ${report.earned}/${report.possible}`);
+    t.equal(report.rootCause, null, 'nothing failed, so nothing to fix');
+    const pretty = await box.run(['check', '7', '--target', `pid:${pid}`]);
+    t.match(pretty.stdout, new RegExp(`${skipped.length} checks not judged: `));
+  },
+);
+
+t.test(
+  '--outside pid:PID names the sandbox namespace that plays the outside world: everything is judged',
+  async (t) => {
+    const box = sandbox();
+    t.teardown(() => box.cleanup());
+    const pid = await studentSandbox(t, '');
+    const outside = outsideProcess(pid);
+    const r = await box.run([
+      'check',
+      '7',
+      '--target',
+      `pid:${pid}`,
+      '--outside',
+      `pid:${outside}`,
+      '--format',
+      'json',
+    ]);
+    t.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as Graded;
+    t.match(report, { passed: true, skipped: 0, rootCause: null });
+    t.equal(report.earned, report.possible);
+  },
+);
+
+t.test(
+  '--outside NAME names it by its netns name inside the target; a wrong one changes nothing and exits 2',
+  async (t) => {
+    const box = sandbox();
+    t.teardown(() => box.cleanup());
+    const pid = await studentSandbox(t, 'touch /run/netns/world && mount --bind /run/world/outside /run/netns/world');
+    const r = await box.run(['check', '7', '--target', `pid:${pid}`, '--outside', 'world', '--format', 'json']);
+    t.equal(r.code, 0, r.stderr);
+    t.match(JSON.parse(r.stdout) as Graded, { passed: true, skipped: 0 });
+    const wrong = await box.run(['check', '7', '--target', `pid:${pid}`, '--outside', 'nowhere']);
+    t.equal(wrong.code, 2);
+    t.match(wrong.stderr, /No network namespace "nowhere" in pid:\d+/);
+    const lab = await box.run(['check', '7', '--target', 'lab:x', '--outside', 'world']);
+    t.equal(lab.code, 2);
+    t.match(lab.stderr, /--outside is for --target host or pid:PID/);
+  },
+);
+
+t.test('with nothing built, the first broken thing for lesson 6 is netns0, with its fix', async (t) => {
   const box = sandbox();
   t.teardown(() => box.cleanup());
-  const pid = await studentSandbox(t, '');
-  const r = await box.run(['check', '7', '--target', `pid:${pid}`, '--format', 'json']);
-  t.equal(r.code, 0, r.stderr);
+  const pid = await studentSandbox(t, '', true);
+  const r = await box.run(['check', '6', '--target', `pid:${pid}`, '--format', 'json']);
+  t.equal(r.code, 1, r.stderr);
   const report = JSON.parse(r.stdout) as Graded;
-  t.equal(report.passed, true);
-  t.same(
-    report.lessons.map((l) => l.id),
-    ['lesson-5', 'lesson-6', 'lesson-7'],
-    'grouped by lesson, prerequisites first',
-  );
-  const statuses = report.lessons.flatMap((l) => l.checks.map((c) => c.status));
-  t.notOk(statuses.includes('fail'));
-  t.ok(statuses.filter((s) => s === 'pass').length >= 20, 'the state and the local probes pass');
-  const skipped = report.lessons.flatMap((l) => l.checks).filter((c) => c.status === 'skip');
-  t.ok(skipped.length > 0, 'probes that need the lab outside world are skipped, not passed');
-  for (const c of skipped)
-    t.match(c.message, /outside world|not an address of this machine/, `${c.id} says why it was skipped`);
-  t.equal(report.earned, report.possible, 'skips count neither way');
+  t.equal(report.rootCause?.check?.id, 'lesson-5:2.1');
+  t.match(report.rootCause?.cause, /namespace netns0 exists/);
+  t.equal(report.rootCause?.fix, 'ip netns add netns0');
+});
+
+t.test('br0 down: the fix brings it up, and no failing probe suggests the MASQUERADE rule that is there', async (t) => {
+  const box = sandbox();
+  t.teardown(() => box.cleanup());
+  const pid = await studentSandbox(t, 'ip link set br0 down');
+  const r = await box.run(['check', '7', '--target', `pid:${pid}`, '--format', 'json']);
+  t.equal(r.code, 1, r.stderr);
+  const report = JSON.parse(r.stdout) as Graded;
+  t.equal(report.rootCause?.check?.id, 'lesson-5:3.1');
+  t.equal(report.rootCause?.fix, 'ip link set br0 up');
+  const hints = report.lessons
+    .flatMap((l) => l.checks)
+    .filter((c) => c.status === 'fail' && c.hint?.includes('MASQUERADE'));
+  t.strictSame(hints, [], 'following such a hint would add the rule a second time');
 });
 
 // Each single mistake a student could make: the run fails, and the first broken link names the fix.
@@ -89,6 +184,12 @@ const MISTAKES: [string, string, RegExp, RegExp][] = [
   ],
   ['ip_forward off', 'echo 0 > /proc/sys/net/ipv4/ip_forward', /^lesson-6:2\.1$/, /ip_forward/],
   ['veth0 down', 'ip link set veth0 down', /^lesson-5:4\.1$/, /ip link set veth0/],
+  [
+    'ceth0 down inside netns0',
+    'nsenter --net=/run/netns/netns0 ip link set ceth0 down',
+    /^lesson-5:5\.3$/,
+    /^nsenter --net=\/run\/netns\/netns0 ip link set ceth0 up$/,
+  ],
   ['veth1 not on the bridge', 'ip link set veth1 nomaster', /^lesson-5:4\.2$/, /master br0/],
   [
     'no default route in netns1',
@@ -132,7 +233,11 @@ for (const [name, mistake, rootId, hint] of MISTAKES) {
     const report = JSON.parse(r.stdout) as Graded;
     t.equal(report.passed, false);
     t.ok(report.earned < report.possible, `partial credit: ${report.earned}/${report.possible}`);
-    t.match(report.rootCause?.check.id, rootId, `root cause ${report.rootCause?.check.id}: ${report.rootCause?.cause}`);
+    t.match(
+      report.rootCause?.check?.id,
+      rootId,
+      `root cause ${report.rootCause?.check?.id}: ${report.rootCause?.cause}`,
+    );
     t.match(report.rootCause?.fix, hint);
   });
 }
