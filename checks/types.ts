@@ -21,6 +21,8 @@ export interface ProbeEnv {
   exec(line: string, ns: string): Promise<{ exitCode: number; output: string }>;
   /** Why this target may not send traffic to that address from that namespace, or null when it may. */
   refuseTraffic(address: string, ns: string): string | null;
+  /** What in the target is still coming up (a link, a bridge port) or resolving a neighbour; null: nothing. */
+  stillComingUp(): Promise<string | null>;
 }
 
 export interface CheckKind<A> {

@@ -10,6 +10,7 @@ import { inNamespace, takeSnapshot } from '../snapshot/takeSnapshot.js';
 import type { Target } from '../target/target.js';
 import { policyNeeds, trafficPolicy } from './trafficPolicy.js';
 import { untilSettled } from './untilSettled.js';
+import { settleScript, unsettled } from '../snapshot/settling.js';
 
 export type CheckStatus = 'passed' | 'failed' | 'skipped';
 
@@ -57,9 +58,18 @@ export async function evaluateWithSnapshot(
     (n) => n.ns !== 'outside' || target.hasOutside,
   );
   const snapshot = options.snapshot ?? (await takeSnapshot(shell, needs, outside));
+  let comingUpRead: Promise<string | null> | null = null;
   const env: ProbeEnv = {
     exec: batched(shell, (line, ns) => inNamespace(line, ns, outside)),
     refuseTraffic: trafficPolicy(target, snapshot, topology),
+    // Negative probes whose first window ends together ask once, and send their next window together.
+    stillComingUp: () =>
+      (comingUpRead ??= shell
+        .exec(settleScript(target.outsideNs, true))
+        .then((r) => unsettled(r.stdout).join('; ') || null)
+        .finally(() => {
+          comingUpRead = null;
+        })),
   };
   const results: (CheckResult | null)[] = decls.map((decl) => {
     const kind = checkKinds[decl.kind]!;
@@ -77,7 +87,7 @@ export async function evaluateWithSnapshot(
   // one batch, side by side: a step costs its slowest probe, not the sum, and the waits of negative
   // probes (ping.ts, http.ts) overlap each other and the rest.
   const negated = decls.some((d, i) => !results[i] && checkKinds[d.kind]!.negated(d.args));
-  const unsettled =
+  const comingUp =
     negated && !(options.lazyProbes && stateFailed) ? await untilSettled(shell, target.outsideNs) : null;
   await Promise.all(
     decls.map(async (decl, i) => {
@@ -103,11 +113,11 @@ export async function evaluateWithSnapshot(
       }
       const verdict = await kind.probe!(decl.args, env);
       // Silence while links were still coming up proves nothing: the claim is not shown true.
-      if (unsettled && kind.negated(decl.args) && !verdict.ok && !verdict.skip) {
+      if (comingUp && kind.negated(decl.args) && !verdict.ok && !verdict.skip) {
         results[i] = {
           decl,
           status: 'failed',
-          message: `${verdict.message}, but the network was still coming up (${unsettled}): no proof of silence`,
+          message: `${verdict.message}, but the network was still coming up (${comingUp}): no proof of silence`,
         };
         return;
       }

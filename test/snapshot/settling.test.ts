@@ -41,9 +41,17 @@ t.test('links that are down, or up without a peer, are settled: they stay that w
 
 t.test('the script reads the host, every named netns and the outside, and is valid bash', async (t) => {
   const script = settleScript('/run/tsnet/outside');
-  t.match(script, /ip -d -j link show/);
+  t.match(script, /printf 'link show\\n' \| ip -d -j -b -/);
   t.match(script, /ip netns list/);
-  t.match(script, /nsenter --net=\/run\/tsnet\/outside ip -d -j link show/);
+  t.match(script, /nsenter --net=\/run\/tsnet\/outside ip -d -j -b -/);
   t.notMatch(settleScript(null), /outside/, 'no outside world, none read');
   t.equal(spawnSync('bash', ['-n', '-c', script]).status, 0);
+});
+
+t.test('a neighbour still being resolved (ARP) is coming up too, when neighbours are read', async (t) => {
+  t.strictSame(unsettled(captured('neighbour-resolving')), [
+    '172.18.0.77 on ceth0 in netns0: neighbour still resolving',
+  ]);
+  t.match(settleScript(null, true), /printf 'link show\\nneigh show\\n' \| ip -d -j -b -/);
+  t.notMatch(settleScript(null), /neigh/, 'before probing, only the links');
 });
