@@ -87,8 +87,7 @@ export async function evaluateWithSnapshot(
   // one batch, side by side: a step costs its slowest probe, not the sum, and the waits of negative
   // probes (ping.ts, http.ts) overlap each other and the rest.
   const negated = decls.some((d, i) => !results[i] && checkKinds[d.kind]!.negated(d.args));
-  const comingUp =
-    negated && !(options.lazyProbes && stateFailed) ? await untilSettled(shell, target.outsideNs) : null;
+  const comingUp = negated && !(options.lazyProbes && stateFailed) ? await untilSettled(shell, target.outsideNs) : null;
   await Promise.all(
     decls.map(async (decl, i) => {
       if (results[i]) return;
