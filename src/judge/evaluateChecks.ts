@@ -57,7 +57,9 @@ export async function evaluateWithSnapshot(
   const needs = [...checkNeeds(decls), ...(options.extraNeeds ?? []), ...policyNeeds(target, topology)].filter(
     (n) => n.ns !== 'outside' || target.hasOutside,
   );
-  const snapshot = options.snapshot ?? (await takeSnapshot(shell, needs, outside));
+  const snapshot = options.snapshot
+    ? await withPolicyNeeds(options.snapshot, policyNeeds(target, topology), shell, outside)
+    : await takeSnapshot(shell, needs, outside);
   let comingUpRead: Promise<string | null> | null = null;
   const env: ProbeEnv = {
     exec: batched(shell, (line, ns) => inNamespace(line, ns, outside)),
@@ -124,6 +126,27 @@ export async function evaluateWithSnapshot(
     }),
   );
   return { results: results as CheckResult[], snapshot };
+}
+
+/**
+ * A snapshot handed in (read for "what changed") holds what the checks read, but maybe not what the
+ * traffic policy needs outside a lab (the outside's addresses): those parts are read now, in one go.
+ */
+async function withPolicyNeeds(
+  snapshot: Snapshot,
+  needs: readonly Need[],
+  shell: Shell,
+  outside: string | undefined,
+): Promise<Snapshot> {
+  const lacking = needs.filter((n) => {
+    const space = snapshot.spaces[n.ns];
+    return space === undefined || (space !== null && n.part !== 'netns' && space[n.part] === undefined);
+  });
+  if (lacking.length === 0) return snapshot;
+  const read = await takeSnapshot(shell, lacking, outside);
+  const spaces = { ...snapshot.spaces };
+  for (const [ns, state] of Object.entries(read.spaces)) spaces[ns] = state && { ...(spaces[ns] ?? {}), ...state };
+  return { ...snapshot, spaces };
 }
 
 /** Collects the exec calls made in the same tick and sends them to the shell as one parallel batch. */

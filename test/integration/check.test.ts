@@ -307,3 +307,37 @@ t.test('check never changes what it grades', async (t) => {
   await box.run(['check', '7', '--target', `pid:${pid}`]);
   t.equal(state(), before);
 });
+
+t.test(
+  "another course's bridge br-web: Docker's FORWARD policy is named with it, then NAT once that is fixed",
+  async (t) => {
+    const box = sandbox();
+    t.teardown(() => box.cleanup());
+    const lesson = 'test/fixtures/lessons/web-bridge/lesson.md';
+    const built = await box.run(['run', lesson, '--target', 'lab:web', '--format', 'json']);
+    t.equal(built.code, 0, built.stderr);
+    const inLab = (script: string): void => {
+      const { initPid } = JSON.parse(readFileSync(`${box.stateDir}/labs/web.json`, 'utf8')) as { initPid: number };
+      const r = spawnSync('nsenter', ['-t', String(initPid), '--net', '--mount', '--pid', '--', 'bash', '-c', script]);
+      t.equal(r.status, 0, `in the lab: ${script}`);
+    };
+    inLab('ip link add docker0 type bridge; iptables -A FORWARD -i docker0 -j ACCEPT; iptables -P FORWARD DROP');
+    const dropped = JSON.parse(
+      (await box.run(['check', lesson, '--target', 'lab:web', '--format', 'json'])).stdout,
+    ) as Graded;
+    t.match(dropped.rootCause?.cause, /FORWARD policy of the host is DROP/);
+    t.match(
+      dropped.rootCause?.fix,
+      /^iptables -I FORWARD -i br-web -j ACCEPT; iptables -I FORWARD -o br-web -j ACCEPT/,
+    );
+    inLab(
+      'iptables -I FORWARD -i br-web -j ACCEPT; iptables -I FORWARD -o br-web -j ACCEPT; iptables -t nat -D POSTROUTING -s 10.40.0.0/24 ! -o br-web -j MASQUERADE',
+    );
+    const nat = JSON.parse(
+      (await box.run(['check', lesson, '--target', 'lab:web', '--format', 'json'])).stdout,
+    ) as Graded;
+    t.equal(nat.rootCause?.check?.id, 'web-bridge:5.2');
+    t.notMatch(nat.rootCause?.cause, /FORWARD/, 'the policy is blamed no more');
+    t.equal(nat.rootCause?.fix, 'iptables -t nat -A POSTROUTING -s 10.40.0.0/24 ! -o br-web -j MASQUERADE');
+  },
+);

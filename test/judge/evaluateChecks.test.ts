@@ -4,7 +4,8 @@ import { parseCheckLine } from '../../checks/index.js';
 import { evaluateChecks } from '../../src/judge/evaluateChecks.js';
 import type { CheckDecl } from '../../src/lesson/lesson.js';
 import { recordedLab, recordedShell } from '../helpers/recordedShell.js';
-import { snapshotText } from '../helpers/snapshot.js';
+import { snapshotOf, snapshotText } from '../helpers/snapshot.js';
+import { pidTarget } from '../helpers/targets.js';
 
 const decl = (source: string, id: string): CheckDecl => {
   const p = parseCheckLine(source)!;
@@ -100,4 +101,21 @@ t.test('negative probes that wait a second window, while a neighbour resolves, w
     'both second windows in one batch',
   );
   t.equal(settleReads.filter((r) => /neigh/.test(r)).length, 1, 'asked once for both');
+});
+
+t.test('a snapshot handed in without the outside world is completed, so --outside probes are judged', async (t) => {
+  const { shell } = lab('after-lesson-7', () => true);
+  // As run hands it in after a step: read without the outside world.
+  const withoutOutside = snapshotOf('after-lesson-7');
+  delete withoutOutside.spaces.outside;
+  t.equal(withoutOutside.spaces.outside, undefined);
+  const [r] = await evaluateChecks(
+    [decl('ping 203.0.113.1 from=netns0', 'out')],
+    shell,
+    pidTarget('/run/tsnet/outside'),
+    {
+      snapshot: withoutOutside,
+    },
+  );
+  t.equal(r?.status, 'passed', r?.message);
 });
