@@ -9,9 +9,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inCidr, parseCidr } from '../src/core/ipv4.js';
-import { DIAGNOSIS_NEEDS } from '../src/judge/diagnose.js';
 import { checkNeeds } from '../src/judge/evaluateChecks.js';
-import { gradedChecks } from '../src/judge/grade.js';
+import { gradedChecks, gradeScope } from '../src/judge/grade.js';
 import { resolveLesson } from '../src/lesson/catalog.js';
 import type { CheckDecl } from '../src/lesson/lesson.js';
 import { median } from './measure.js';
@@ -112,7 +111,7 @@ try {
 
   const { chain } = await resolveLesson('lesson-7');
   const decls = gradedChecks(chain, false).flatMap((g) => g.decls.map((d) => d.decl));
-  const reads = [...checkNeeds(decls), ...DIAGNOSIS_NEEDS].filter((n) => n.ns !== 'outside');
+  const reads = [...checkNeeds(decls), ...gradeScope(chain, {}).extraNeeds].filter((n) => n.ns !== 'outside');
   const raw = await rawChecks(probedOverSsh(decls), reads);
   const rawSsh = [
     'ssh',

@@ -3,6 +3,7 @@ import { CheckSyntaxError, readIfname, readNamespace, type ArgReader } from './c
 import { nsLabel, spaceOf } from '../src/snapshot/space.js';
 import type { LinkState, Snapshot } from '../src/snapshot/model.js';
 import type { CheckKind } from './types.js';
+import { inNamespace } from '../src/snapshot/takeSnapshot.js';
 
 interface Args {
   name: string;
@@ -74,6 +75,18 @@ export const link: CheckKind<Args> = {
     );
   },
   device: (a) => ({ ns: a.ns, name: a.name }),
+  fix(a, s) {
+    const l = findLink(s, a.ns, a.name);
+    // Missing (or of another kind): creating it takes the lesson's own commands (its peer, its namespace).
+    if (typeof l === 'string') return null;
+    if (a.absent) return { command: inNamespace(`ip link delete ${a.name}`, a.ns), replaces: true };
+    if (a.type && l.type !== a.type) return null;
+    const set: string[] = [];
+    if (a.master !== null && (l.master ?? '') !== a.master) set.push(a.master ? `master ${a.master}` : 'nomaster');
+    if (a.state === 'up' && !l.up) set.push('up');
+    if (a.state === 'down' && l.up) set.push('down');
+    return set.length ? { command: inNamespace(`ip link set ${a.name} ${set.join(' ')}`, a.ns) } : null;
+  },
   evaluate(a, s) {
     const l = findLink(s, a.ns, a.name);
     if (typeof l === 'string') return { ok: false, message: l };

@@ -3,9 +3,9 @@
 import { UserError } from '../core/errors.js';
 import { nodeSpawner, type Spawner } from '../exec/spawn.js';
 import { checkNeeds } from '../judge/evaluateChecks.js';
-import { DIAGNOSIS_NEEDS } from '../judge/diagnose.js';
-import { grade, gradedChecks, type GradeReport } from '../judge/grade.js';
+import { grade, gradedChecks, gradeScope, type GradeReport } from '../judge/grade.js';
 import type { CheckDecl, Lesson } from '../lesson/lesson.js';
+import type { Need } from '../snapshot/model.js';
 import { timedOut, type RemoteProblem } from '../target/remoteProblem.js';
 import { openShell, type Shell } from '../target/shell.js';
 import type { SshOptions } from '../target/sshDestination.js';
@@ -28,9 +28,12 @@ export interface GradeContext {
 
 const PROBE_TOOL: Record<string, string> = { ping: 'ping', http: 'curl' };
 
-/** The programs the reads and probes of these checks run on the student's machine. Pure. */
-export function remoteTools(decls: readonly CheckDecl[]): string[] {
-  const needs = [...checkNeeds(decls), ...DIAGNOSIS_NEEDS].filter((n) => n.ns !== 'outside');
+/**
+ * The programs the reads and probes of these checks, and grading's other reads (`gradeScope`), run on the
+ * student's machine. Pure.
+ */
+export function remoteTools(decls: readonly CheckDecl[], reads: readonly Need[]): string[] {
+  const needs = [...checkNeeds(decls), ...reads].filter((n) => n.ns !== 'outside');
   const tools = new Set(['ip']);
   if (needs.some((n) => n.part === 'iptables')) tools.add('iptables-save');
   if (needs.some((n) => n.ns !== 'host')) tools.add('nsenter');
@@ -122,7 +125,10 @@ export async function gradeStudent(entry: RosterEntry, ctx: GradeContext): Promi
     sudo: ctx.ssh.sudo || entry.sudo,
     options: [...entry.sshOptions, ...ctx.ssh.options],
   };
-  const conn = await connectSsh(spec.ssh, options, remoteTools(decls), ctx.timeoutS);
+  const { topology, extraNeeds } = gradeScope(ctx.chain, ctx.vars);
+  // Outside a lab, the traffic policy also reads the links of the lessons' namespaces (trafficPolicy.ts).
+  const policy = topology.namespaces.map((ns): Need => ({ ns, part: 'links' }));
+  const conn = await connectSsh(spec.ssh, options, remoteTools(decls, [...extraNeeds, ...policy]), ctx.timeoutS);
   let grader: Shell | null = null;
   let report: GradeReport;
   try {

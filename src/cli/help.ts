@@ -1,5 +1,9 @@
 // The help texts' examples, one block per command, shown after commander's own usage and options.
 
+/** --outside, for run and check on a host or pid target. */
+export const OUTSIDE_HELP =
+  'host and pid: targets: the namespace that plays the outside world, a netns name inside the target or pid:PID';
+
 export const EXAMPLES = {
   main: `
 Examples:
@@ -26,9 +30,13 @@ Examples:
   tsnet-learn check 7 --target pid:4242 --format json a sandbox or container, by a process inside it
   sudo tsnet-learn check 7 --target host --var host_ip=192.0.2.7
   tsnet-learn check 6 --only --format junit > grade.xml
+  tsnet-learn check 6 --target pid:4242 --outside world   the netns "world" in it plays the outside
 
-Every check carries points (default 1). Probes that need the lab's outside world report skip elsewhere.
-Exit codes: 0 all passed (skips allowed), 1 a check failed, 2 usage or environment error.`,
+Every check carries points (default 1). Outside a lab, probes go only to loopback, to addresses the
+target's namespaces hold and into the subnets the lessons build; the others, and probes from an outside
+world the target lacks (name one with --outside), are not judged: never earned, and the grade fails.
+Exit codes: 0 every check judged and passed, 1 a check failed or could not be judged, 2 usage or
+environment error.`,
   test: `
 Examples:
   tsnet-learn test                      every lesson, in parallel, each in a fresh lab

@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 import { UserError } from '../core/errors.js';
 import { exitCodeFor, type Exit, outputClosed } from '../exec/onInterrupt.js';
-import { EXAMPLES } from './help.js';
+import { EXAMPLES, OUTSIDE_HELP } from './help.js';
 import { CHECK_REMOTE_HELP, classFormatOption, GRADE_HELP, withRemoteOptions } from './remoteOptions.js';
 
 // commander is CommonJS: its ESM wrapper sends it through node's CJS lexer, ~25 ms more than require.
@@ -45,11 +45,19 @@ async function main(argv: string[]): Promise<number> {
     .option('-v, --verbose', 'show what every passing check saw')
     .option('--from-scratch', 'destroy the lab first and start from a new one (labs only)')
     .option('--keep', 'keep the lab this run creates even when the run is interrupted or killed')
+    .option('--outside <netns>', OUTSIDE_HELP)
     .addHelpText('after', EXAMPLES.run)
     .action(
       async (
         lessonArg: string,
-        opts: { target: string; format: 'pretty' | 'json'; verbose?: boolean; fromScratch?: boolean; keep?: boolean },
+        opts: {
+          target: string;
+          format: 'pretty' | 'json';
+          verbose?: boolean;
+          fromScratch?: boolean;
+          keep?: boolean;
+          outside?: string;
+        },
       ) => {
         code = await (await import('./commands/runCommand.js')).runCommand(lessonArg, opts, exit);
       },
@@ -76,6 +84,7 @@ async function main(argv: string[]): Promise<number> {
       (v: string, prev: string[]) => [...prev, v],
       [] as string[],
     )
+    .option('--outside <netns>', OUTSIDE_HELP)
     .addHelpText('after', EXAMPLES.check + CHECK_REMOTE_HELP)
     .action(
       async (lessonArg: string, opts: Parameters<typeof import('./commands/checkCommand.js').checkCommand>[1]) => {

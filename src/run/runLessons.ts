@@ -11,6 +11,7 @@ import type { CheckReport, CommandReport, LessonReport, RunEvent, RunReport, Ste
 import type { Shell } from '../target/shell.js';
 import { judgeLasting, lastingChecks } from './resumePoint.js';
 import { alreadyHolds, planLesson } from './plan.js';
+import { lessonTopology } from '../lesson/lessonTopology.js';
 import { shellQuote } from '../core/shellQuote.js';
 import { supersededClaims, withoutSuperseded } from '../judge/supersede.js';
 import type { Target } from '../target/target.js';
@@ -52,6 +53,8 @@ export interface RunInput {
 
 export async function runLessons(input: RunInput): Promise<RunReport> {
   const { chain, target, shell } = input;
+  // Where probes may go outside a lab: what the whole chain builds.
+  const topology = lessonTopology(chain);
   const emit = input.onEvent ?? (() => undefined);
   const started = Date.now();
   const report: RunReport = {
@@ -129,7 +132,9 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
     // lesson undoes on purpose is not demanded.
     const plan = planLesson(lesson, role, {
       fresh: target.fresh,
-      verdicts: target.fresh ? new Map() : await judgeLasting([withoutSuperseded(lesson, superseded)], shell, target),
+      verdicts: target.fresh
+        ? new Map()
+        : await judgeLasting([withoutSuperseded(lesson, superseded)], shell, target, topology),
       skipSteps: input.skipSteps,
       superseded,
     });
@@ -179,7 +184,7 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
         // Left out on purpose (ablation): its checks are still judged where it would have run.
         sr.status = 'skipped';
         sr.failure = 'left out on purpose';
-        record(lesson.id, step, await evaluateChecks(step.checks, shell, target));
+        record(lesson.id, step, await evaluateChecks(step.checks, shell, target, { topology }));
         emit({ type: 'step-end', step: sr });
         continue;
       }
@@ -187,7 +192,7 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
       // A change step whose claims already hold is done: a second run, or a learner got there by hand.
       if (action.unlessHolds) {
         const demanded = lastingChecks(step).filter((d) => !superseded.has(d.id));
-        const lasting = await evaluateChecks(demanded, shell, target, { lazyProbes: true });
+        const lasting = await evaluateChecks(demanded, shell, target, { lazyProbes: true, topology });
         const results = alreadyHolds(step, lasting, superseded);
         if (results) {
           sr.status = 'satisfied';
@@ -203,7 +208,8 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
       const touched = previous ? partsTouched(step.commands, previous.netns) : null;
       if (previous && touched) {
         const missing = unread(previous, touchedNeeds(touched));
-        if (missing.length > 0) previous = await readAgain(shell, previous, missing, false);
+        if (missing.length > 0)
+          previous = await readAgain(shell, previous, missing, false, target.outsideNs ?? undefined);
       }
       for (const command of step.commands) {
         const context = command.context?.netns ?? 'host';
@@ -268,7 +274,13 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
         try {
           // Only what the step could have changed is read again, with what its checks judge; the rest is carried over.
           const judged = checkNeeds(step.checks).filter((n) => n.ns !== 'outside' || target.hasOutside);
-          after = await readAgain(shell, previous, [...touchedNeeds(touched), ...judged], touched.netnsList);
+          after = await readAgain(
+            shell,
+            previous,
+            [...touchedNeeds(touched), ...judged],
+            touched.netnsList,
+            target.outsideNs ?? undefined,
+          );
           sr.changes = diffSnapshots(previous, after).map(formatChange);
           emit({ type: 'changes', step: sr, changes: sr.changes });
         } catch {
@@ -296,7 +308,7 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
           emit({ type: 'check', check: c });
         }
       } else if (step.checks.length > 0) {
-        const results = await evaluateChecks(step.checks, shell, target, { snapshot: after });
+        const results = await evaluateChecks(step.checks, shell, target, { snapshot: after, topology });
         if (!record(lesson.id, step, results)) {
           sr.status = 'failed';
           const n = results.filter((r) => r.status === 'failed').length;

@@ -201,6 +201,8 @@ export async function connectSsh(
       argv: sshArgv(d, o),
       jobsDir,
       hasOutside: false,
+      // --outside names a namespace on this machine; a remote one has none we could check.
+      outsideNs: null,
       fresh: false,
       lab: null,
     },

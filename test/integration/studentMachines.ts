@@ -12,10 +12,10 @@ import { fileURLToPath } from 'node:url';
 const SANDBOX = fileURLToPath(new URL('../fixtures/student/sandbox.sh', import.meta.url));
 
 /**
- * Starts a student's sandbox with `mistake` (a line of bash) applied; resolves with the pid of its init
- * once built. `onKill` receives what kills it (tests register it as a teardown).
+ * Starts a student's sandbox with `mistake` (a line of bash) applied (with `bare`, only the world is
+ * built); resolves with the pid of its init once built. `onKill` receives what kills it (tests register it as a teardown).
  */
-export function studentSandbox(onKill: (kill: () => void) => void, mistake: string): Promise<number> {
+export function studentSandbox(onKill: (kill: () => void) => void, mistake: string, bare = false): Promise<number> {
   const child = spawn(
     'unshare',
     [
@@ -30,6 +30,7 @@ export function studentSandbox(onKill: (kill: () => void) => void, mistake: stri
       'bash',
       SANDBOX,
       mistake,
+      ...(bare ? ['bare'] : []),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );

@@ -6,7 +6,7 @@ import type { GradeReport } from '../../judge/grade.js';
 /** The exit code: 0 all passed, 1 something failed (bad input or an ungradable target throw UserError: exit 2). */
 export async function checkCommand(
   lessonArg: string,
-  opts: RemoteOptions & { target: string; format: 'pretty' | 'json' | 'tap' | 'junit' },
+  opts: RemoteOptions & { target: string; format: 'pretty' | 'json' | 'tap' | 'junit'; outside?: string },
   exit: Exit,
 ): Promise<number> {
   const [
@@ -37,6 +37,11 @@ export async function checkCommand(
     return report.passed ? 0 : 1;
   };
   if (spec.kind === 'ssh') {
+    if (opts.outside !== undefined)
+      throw new UserError(
+        '--outside is for --target host or pid:PID.',
+        'On a remote machine, probes of the outside world are sent from the grader: --probe-from-grader.',
+      );
     const [{ gradeContext }, { gradeStudent }, { missingTools }] = await Promise.all([
       import('../../class/gradeContext.js'),
       import('../../class/gradeStudent.js'),
@@ -72,7 +77,7 @@ export async function checkCommand(
     if (set) throw new UserError(`${flag} is for a remote machine (--target ssh://… or ssh:ALIAS).`);
   const vars = parseVars(opts.var);
   (await import('../../exec/preflight.js')).assertTools();
-  const target = await openTarget(spec, { create: false, allowHost: true });
+  const target = await openTarget(spec, { create: false, allowHost: true, outside: opts.outside });
   // Grading only reads: node's own spawn starts faster than execa.
   const { openShell } = await import('../../target/shell.js');
   const shell = await openShell(target.argv, target.jobsDir, (await import('../../exec/spawn.js')).nodeSpawner);

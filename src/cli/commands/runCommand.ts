@@ -5,13 +5,20 @@ import { type Exit, onInterrupt } from '../../exec/onInterrupt.js';
 /** The exit code: 0 all passed, 1 something failed (bad input throws UserError: exit 2; a signal exits 130/143). */
 export async function runCommand(
   lessonArg: string,
-  opts: { target: string; format: 'pretty' | 'json'; verbose?: boolean; fromScratch?: boolean; keep?: boolean },
+  opts: {
+    target: string;
+    format: 'pretty' | 'json';
+    verbose?: boolean;
+    fromScratch?: boolean;
+    keep?: boolean;
+    outside?: string;
+  },
   exit: Exit,
 ): Promise<number> {
   let code = 0;
   const [
     { resolveLesson },
-    { parseTargetSpec, localSpec, openTarget, formatSpec },
+    { parseTargetSpec, localSpec, openTarget, formatSpec, resolveOutside },
     { assertTools },
     { openShell },
     { runLessons },
@@ -27,6 +34,8 @@ export async function runCommand(
   const { chain } = await resolveLesson(lessonArg);
   const asArg = (await import('../../lesson/catalog.js')).argFor(chain.at(-1)!);
   const spec = localSpec(parseTargetSpec(opts.target), 'run');
+  // Refused before anything is claimed, created or destroyed (--from-scratch).
+  if (opts.outside !== undefined && spec.kind === 'lab') resolveOutside(spec, opts.outside);
   assertTools();
   // Before anything is created or destroyed: a network (lab, host or process) that another command is changing is left alone.
   const command = `tsnet-learn run ${chain.at(-1)!.id}`;
@@ -65,6 +74,7 @@ export async function runCommand(
     create: true,
     allowHost: true,
     newLab: { ephemeral: !opts.keep, command: `run ${chain.at(-1)!.id}` },
+    outside: opts.outside,
   });
   let released = false;
   let hostRun: import('../../host/hostRun.js').HostRun | null = null;
