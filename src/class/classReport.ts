@@ -43,6 +43,14 @@ export function percentOf(earned: number, possible: number): number {
 export function firstFix(r: StudentResult): { cause: string; fix: string } {
   if (r.problem) return { cause: r.problem.message, fix: r.problem.fix ?? '' };
   const root = r.report?.rootCause;
+  // Nothing failed, but not everything could be judged here: say what, since the points are not all earned.
+  if (!root && r.report?.skipped)
+    return {
+      cause: `${r.report.skipped} checks could not be judged: ${r.report.skipReasons[0] ?? ''}`,
+      fix: r.target.startsWith('ssh')
+        ? 'grade again with --probe-from-grader: the grader sends those probes itself'
+        : '',
+    };
   if (!root) return { cause: '', fix: '' };
   const where = root.check ? `${root.check.lesson} step ${root.check.step}: ` : '';
   return { cause: `${where}${root.cause}`, fix: root.fix ?? '' };

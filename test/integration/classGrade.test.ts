@@ -190,12 +190,20 @@ t.test('one grade: exit 1, a row per student in roster order, each with the righ
     { students: json.students, passed: json.passed, failed: json.failed, ungradable: json.ungradable },
     { students: 11, passed: 2, failed: 3, ungradable: 6 },
   );
+  // alice and frank built everything: nothing failed, but over ssh the outside world's checks cannot be
+  // judged without --probe-from-grader, and a check that was not judged is not earned.
+  for (const name of ['alice', 'frank']) {
+    const summary = byName(name).report!.summary;
+    t.equal(summary.failed, 0, `${name}: no check failed`);
+    t.ok(summary.skipped > 0, `${name}: ${summary.skipped} skipped`);
+  }
 });
 
 t.test('the graded students are judged as a local check judges them: the same points, the same fixes', async (t) => {
   const possible = byName('alice').possible;
   t.ok(possible >= 20, `${possible} points to earn`);
-  for (const name of ['alice', 'frank']) t.match(byName(name), { earned: possible, possible, percent: 100 });
+  for (const name of ['alice', 'frank'])
+    t.equal(byName(name).earned, possible - byName(name).report!.summary.skipped, `${name}: all but the skipped`);
   for (const name of ['bob', 'carol', 'dave']) {
     const r = byName(name);
     t.ok(r.earned < possible && r.earned > 0, `${name}: partial credit ${r.earned}/${possible}`);
@@ -232,7 +240,11 @@ t.test('csv: the gradebook has the same numbers and statuses as the JSON', async
   );
   for (const row of rows) {
     const s = byName(row[0]!);
-    t.match(row[5], s.problem?.message ?? (s.report?.rootCause ? /\S/ : /^$/), `${s.student}: the cause`);
+    t.match(
+      row[5],
+      s.problem?.message ?? (s.report?.rootCause ? /\S/ : s.report?.summary.skipped ? /could not be judged/ : /^$/),
+      `${s.student}: the cause`,
+    );
     if (s.status !== 'passed') t.ok(row[6], `${s.student}: a fix`);
   }
 });
@@ -420,7 +432,8 @@ t.test('the outside-world probe sent by the grader itself cannot be faked by the
   t.equal(verdict.status, 'failed', "the grader's own curl finds nothing published");
   t.match(verdict.message, /curl: \(7\)/);
   const honest = await check(alice, 'alice', ['--probe-from-grader']);
-  t.equal(honest.code, 0, honest.stderr);
+  // Nothing fails; check still exits 1 while any check could not be judged (none is earned unjudged).
+  t.equal(JSON.parse(honest.stdout).summary.failed, 0, honest.stderr);
   t.equal(outsideCheck(honest.stdout).status, 'passed', "alice's published port answers the grader");
 });
 
@@ -437,8 +450,8 @@ ansible_ssh_pass=Other-secret
   );
   const r = await box.run(['grade', '7', '--roster', inventory, '--ssh-config', room.sshConfig, '--format', 'csv']);
   t.equal(r.code, 0, r.stderr);
-  t.match(r.stdout, /^alice,\d+,\d+,100,passed,,\r$/m);
-  t.match(r.stdout, /^frank,\d+,\d+,100,passed,,\r$/m);
+  t.match(r.stdout, /^alice,\d+,\d+,[\d.]+,passed,"5 checks could not be judged: [^\n]*--probe-from-grader[^\n]*\r$/m);
+  t.match(r.stdout, /^frank,\d+,\d+,[\d.]+,passed,"5 checks could not be judged: [^\n]*\r$/m);
   t.match(r.stderr, /ansible_password is ignored/);
   t.notMatch(r.stdout + r.stderr, /secret/);
 });
