@@ -113,7 +113,7 @@ Examples:
   labExec: `
 Examples:
   tsnet-learn lab exec default -- ip -br addr          one command in the lab "default", as its root
-  tsnet-learn lab exec mine -- ip netns exec netns0 ping -c 1 172.18.0.1
+  tsnet-learn lab exec mine -- ip netns list
 
 The exit code is the command's own (128+n when signal n ended it); 2 when there is no such lab.`,
   labPrune: `

@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module';
 import { UserError } from '../core/errors.js';
 import { exitCodeFor, type Exit, outputClosed } from '../exec/onInterrupt.js';
+import { HOST_IP } from '../lab/labWorld.js';
 import { EXAMPLES, OUTSIDE_HELP } from './help.js';
 import { CHECK_REMOTE_HELP, classFormatOption, GRADE_HELP, withRemoteOptions } from './remoteOptions.js';
 
@@ -80,7 +81,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--only', "judge only the lesson's own checks, not its prerequisites'")
     .option(
       '--var <name=value>',
-      "substitute a value, e.g. host_ip=192.0.2.7 for the tutorial's 172.16.0.2",
+      `substitute a value, e.g. host_ip=192.0.2.7 for the lab host's ${HOST_IP}`,
       (v: string, prev: string[]) => [...prev, v],
       [] as string[],
     )
@@ -222,7 +223,7 @@ async function main(argv: string[]): Promise<number> {
     .addHelpText('after', EXAMPLES.lab);
   lab
     .command('create')
-    .description("create a lab with the tutorial's world (host 172.16.0.2, an outside network)")
+    .description(`create a lab with the tutorial's world (host ${HOST_IP}, an outside network)`)
     .addHelpText('after', EXAMPLES.labCreate)
     .argument('[name]', 'lab name', 'default')
     .action(async (name: string) => {
