@@ -1,29 +1,15 @@
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { parseCheckLine } from '../../checks/index.js';
 import { grade, gradedChecks, substitute, type GradeReport } from '../../src/judge/grade.js';
-import { parseVars } from '../../src/judge/parseVars.js';
 import { resolveLesson } from '../../src/lesson/catalog.js';
 import type { CheckDecl, Lesson } from '../../src/lesson/lesson.js';
 import type { Target } from '../../src/target/target.js';
 import { recordedLab, recordedShell, type Reach } from '../helpers/recordedShell.js';
 import { snapshotText, type Captured } from '../helpers/snapshot.js';
 import { pidTarget } from '../helpers/targets.js';
+import { declOf } from '../helpers/lessonOf.js';
 
-const decl = (source: string, id: string, transient = false): CheckDecl => {
-  const p = parseCheckLine(source)!;
-  return {
-    id,
-    kind: p.kind,
-    args: p.args,
-    title: p.title,
-    points: p.points,
-    hint: p.hint,
-    transient,
-    source,
-    position: { line: 1, column: 1 },
-  };
-};
+const decl = (source: string, id: string, transient = false): CheckDecl => declOf(source, id, transient);
 
 const lesson = (id: string, checks: CheckDecl[]): Lesson => ({
   id,

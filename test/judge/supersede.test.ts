@@ -1,42 +1,12 @@
 import t from 'tap';
-import { parseCheckLine } from '../../checks/index.js';
 import { contradicts, supersededClaims, withoutSuperseded } from '../../src/judge/supersede.js';
-import type { CheckDecl, Lesson, Step } from '../../src/lesson/lesson.js';
+import type { CheckDecl } from '../../src/lesson/lesson.js';
+import { declOf, lessonOfSteps, stepOf } from '../helpers/lessonOf.js';
 
-const decl = (source: string, id = source, transient = false): CheckDecl => {
-  const p = parseCheckLine(source)!;
-  return {
-    id,
-    kind: p.kind,
-    args: p.args,
-    title: p.title,
-    points: p.points,
-    hint: p.hint,
-    transient,
-    source,
-    position: { line: 1, column: 1 },
-  };
-};
+const decl = (source: string, id = source, transient = false): CheckDecl => declOf(source, id, transient);
 
-const step = (index: number, checks: CheckDecl[]): Step => ({
-  index,
-  title: `step ${index}`,
-  prose: '',
-  paragraphs: [],
-  kind: 'change',
-  commands: [],
-  checks,
-  position: { line: 1, column: 1 },
-});
-
-const lesson = (id: string, ...steps: CheckDecl[][]): Lesson => ({
-  id,
-  title: id,
-  prerequisites: [],
-  summary: '',
-  file: `${id}.md`,
-  steps: steps.map((checks, i) => step(i + 1, checks)),
-});
+const _step = stepOf;
+const lesson = lessonOfSteps;
 
 /** Whether the second claim, made later, contradicts the first. */
 const undoes = (earlier: string, later: string): boolean => contradicts(decl(earlier), decl(later));
