@@ -54,7 +54,9 @@ unshare --net=${OUTSIDE_NS} true
 PY=$(command -v /usr/bin/python3 || command -v python3)
 nsenter --net=${OUTSIDE_NS} "$PY" -c '${ECHO_SERVER}' </dev/null >/dev/null 2>&1 &
 echo_pid=$!
-ip link add eth0 type veth peer name eth0 netns ${OUTSIDE_NS}
+# Ends with different ifindexes: with the same one (2 on both sides, each first in its namespace) the kernel
+# takes the pair for a device that is its own link and applies its carrier up to a second late.
+ip link add eth0 index 2 type veth peer name eth0 netns ${OUTSIDE_NS} index 3
 ip addr add ${HOST_IP}/24 dev eth0
 ip link set eth0 up
 ip route add default via 172.16.0.1

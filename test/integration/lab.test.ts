@@ -23,6 +23,20 @@ t.test('lab exec runs one command inside the lab and exits with its exit code', 
   const addr = await box.run(['lab', 'exec', 'it-exec', '--', 'ip', '-br', 'addr', 'show', 'dev', 'eth0']);
   t.equal(addr.code, 0, addr.stderr);
   t.match(addr.stdout, /^eth0@\S+ +UP +172\.16\.0\.2\/24/, "the lab's own uplink, not this machine's");
+  // Two ends of a veth with the same ifindex look to the kernel like a device that is its own link: their
+  // carrier is then applied only at the link watcher's next round, up to a second late, and every first
+  // negative probe in a new lab would wait for it (src/judge/untilSettled.ts).
+  const ends = await box.run([
+    'lab',
+    'exec',
+    'it-exec',
+    '--',
+    'cat',
+    '/sys/class/net/eth0/ifindex',
+    '/sys/class/net/eth0/iflink',
+  ]);
+  const [index, peer] = ends.stdout.trim().split('\n');
+  t.not(index, peer, "the uplink's ends have different ifindexes, so their carrier comes at once");
   t.equal((await box.run(['lab', 'exec', 'it-exec', '--', 'sh', '-c', 'exit 7'])).code, 7);
   t.equal(
     (await box.run(['lab', 'exec', 'it-exec', 'sh', '-c', 'exit 3'])).code,
