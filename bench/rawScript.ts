@@ -23,6 +23,8 @@ export async function probeLines(decls: readonly CheckDecl[]): Promise<string[]>
     },
     refuseTraffic: () => null,
     stillComingUp: async () => null,
+    // The lab's world and the shipped lessons have no proxy ARP: the settle read says so.
+    answeredByProxy: [],
   };
   for (const d of decls) {
     const probe = checkKinds[d.kind]!.probe;
@@ -40,7 +42,7 @@ export async function rawChecks(decls: readonly CheckDecl[], extraNeeds: readonl
   const read = snapshotScript([...checkNeeds(decls), ...extraNeeds]);
   // Before a negative probe, the judge reads whether anything is still coming up (once, when settled).
   const negated = decls.some((d) => checkKinds[d.kind]!.probe && checkKinds[d.kind]!.negated(d.args));
-  const settle = negated ? `{\n${settleScript(OUTSIDE_NS)}\n} >/dev/null 2>&1 || :` : '';
+  const settle = negated ? `{\n${settleScript(OUTSIDE_NS, { proxies: true })}\n} >/dev/null 2>&1 || :` : '';
   // Each probe's pid is waited for, not every job: the lesson's server runs in the background too.
   const probes = (await probeLines(decls)).map((l, i) => `{ exec ${l}; } >/dev/null 2>&1 & p${i}=$!`);
   const waits = probes.map((_, i) => `wait $p${i} || :`);

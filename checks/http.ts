@@ -72,9 +72,11 @@ export const http: CheckKind<Args> = {
     const refused = env.refuseTraffic(a.host, a.from);
     if (refused) return { ok: false, message: refused, skip: refused };
     // Connecting to an address on this machine takes under a millisecond, once the judge has waited for the
-    // target's links to settle (for `fails`): 2 s covers a lost SYN's retransmission (1 s) and a slow ARP.
+    // target's links to settle (for `fails`): 2 s covers a lost SYN's retransmission (1 s) and an ARP answer
+    // a proxy delays. Where nobody answers ARP by proxy, a silent `fails` path is given 0.5 s (ping.ts).
+    const connect = a.fails && env.answeredByProxy.length === 0 ? 0.5 : 2;
     const r = await env.exec(
-      `curl -sS --connect-timeout 2 -m 5 -w '\\n%{http_code}' ${shellQuote(a.url)} 2>&1`,
+      `curl -sS --connect-timeout ${connect} -m 5 -w '\\n%{http_code}' ${shellQuote(a.url)} 2>&1`,
       a.from,
     );
     const { body, status } = splitCurlOutput(r.output);

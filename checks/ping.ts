@@ -13,23 +13,35 @@ interface Args {
 
 /**
  * A negative claim must not take slowness for silence. The judge has waited until no link of the target
- * is coming up (src/judge/untilSettled.ts). Then echoes go out every 0.2 s for 1 s, over three times the
- * ~300 ms first replies seen across fresh bridges and routers; ping ends at the first reply or ICMP
- * error. Silence counts only if, at its end, no neighbour anywhere in the target is still being
- * resolved: a proxy answers ARP after up to 0.8 s, a lost request is sent again after 1 s. Else one
- * more second, and then two ARP requests have gone unanswered: that is silence.
+ * is coming up (src/judge/untilSettled.ts): every carrier has reached its device's state, no bridge port
+ * is listening or learning. On such a path the only wait left is for ARP. An answer to ARP comes at once
+ * (well under a millisecond between namespaces), unless a proxy gives it: the kernel delays those by up
+ * to `proxy_delay` (0.8 s), and a request lost meanwhile is sent again after 1 s.
+ *
+ * So where nobody answers by proxy, echoes go out every 50 ms for 0.25 s: hundreds of times what the
+ * first reply takes across fresh bridges and routers, ARP included, and silence then is silence. Where
+ * someone does (or the path was not read), echoes go out every 0.2 s for 1 s, over the longest proxy
+ * delay; silence counts only if, at its end, no neighbour anywhere in the target is still being resolved.
+ * Else one more second, and then two ARP requests have gone unanswered: that is silence. Ping ends at the
+ * first reply or ICMP error either way, so a false claim costs no wait.
  */
 async function silence(a: Args, env: ProbeEnv): Promise<Verdict> {
-  let verdict: Verdict = { ok: false, message: '' };
-  for (let window = 1; window <= 2; window++) {
-    const s = parsePingOutput((await env.exec(`ping -c 1 -i 0.2 -w 1 ${a.address}`, a.from)).output);
-    verdict = { ok: s.reached, message: describePing(s) };
-    if (s.reached || s.problem !== 'no-reply' || window === 2) break;
-    const pending = await env.stillComingUp();
-    if (!pending) break;
-  }
-  return verdict;
+  const echo = async (line: string): Promise<{ verdict: Verdict; noReply: boolean }> => {
+    const s = parsePingOutput((await env.exec(`${line} ${a.address}`, a.from)).output);
+    return { verdict: { ok: s.reached, message: describePing(s) }, noReply: !s.reached && s.problem === 'no-reply' };
+  };
+  // ping's own deadline (-w) counts whole seconds: the short window is ended by SIGINT, after which ping
+  // still prints what it sent and received.
+  if (env.answeredByProxy.length === 0)
+    return (await echo(`timeout -s INT ${SHORT.window} ping -c 1 -i ${SHORT.interval} -w 1`)).verdict;
+  let last = await echo(`ping -c 1 -i ${LONG.interval} -w ${LONG.window}`);
+  if (last.noReply && (await env.stillComingUp())) last = await echo(`ping -c 1 -i ${LONG.interval} -w ${LONG.window}`);
+  return last.verdict;
 }
+
+/** Seconds: how long silence is listened for, and how often an echo goes out meanwhile. */
+export const SHORT = { window: 0.25, interval: 0.05 };
+export const LONG = { window: 1, interval: 0.2 };
 
 export const ping: CheckKind<Args> = {
   kind: 'ping',

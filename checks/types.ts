@@ -23,6 +23,11 @@ export interface ProbeEnv {
   refuseTraffic(address: string, ns: string): string | null;
   /** What in the target is still coming up (a link, a bridge port) or resolving a neighbour; null: nothing. */
   stillComingUp(): Promise<string | null>;
+  /**
+   * Who in the target answers ARP by proxy, and so late (up to `proxy_delay`), read before negative
+   * probes; a path that was not read counts as one that may. Empty: every ARP answer comes at once.
+   */
+  readonly answeredByProxy: readonly string[];
 }
 
 export interface CheckKind<A> {

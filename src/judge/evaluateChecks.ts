@@ -36,6 +36,7 @@ function graderEnv(grader: GraderProbes, stillComingUp: ProbeEnv['stillComingUp'
     exec: batched(grader.shell, (line) => line),
     // What is still coming up is the student's network, the one the grader's probes go into.
     stillComingUp,
+    answeredByProxy: ['the path from the grading machine (not read)'],
     refuseTraffic: (address) =>
       address === grader.address
         ? null
@@ -86,13 +87,18 @@ export async function evaluateWithSnapshot(
     ? await withPolicyNeeds(options.snapshot, policyNeeds(target, topology), shell, outside)
     : await takeSnapshot(shell, needs, outside);
   let comingUpRead: Promise<string | null> | null = null;
+  // Known once the target is read before the negative probes; until then, assume a late answer may come.
+  let proxies: readonly string[] = ['the target (not read)'];
   const env: ProbeEnv = {
+    get answeredByProxy() {
+      return proxies;
+    },
     exec: batched(shell, (line, ns) => inNamespace(line, ns, outside)),
     refuseTraffic: trafficPolicy(target, snapshot, topology),
     // Negative probes whose first window ends together ask once, and send their next window together.
     stillComingUp: () =>
       (comingUpRead ??= shell
-        .exec(settleScript(target.outsideNs, true))
+        .exec(settleScript(target.outsideNs, { neighbours: true }))
         .then((r) => unsettled(r.stdout).join('; ') || null)
         .finally(() => {
           comingUpRead = null;
@@ -114,7 +120,9 @@ export async function evaluateWithSnapshot(
   // one batch, side by side: a step costs its slowest probe, not the sum, and the waits of negative
   // probes (ping.ts, http.ts) overlap each other and the rest.
   const negated = decls.some((d, i) => !results[i] && checkKinds[d.kind]!.negated(d.args));
-  const comingUp = negated && !(options.lazyProbes && stateFailed) ? await untilSettled(shell, target.outsideNs) : null;
+  const settled = negated && !(options.lazyProbes && stateFailed) ? await untilSettled(shell, target.outsideNs) : null;
+  const comingUp = settled?.comingUp ?? null;
+  if (settled) proxies = settled.proxies;
   await Promise.all(
     decls.map(async (decl, i) => {
       if (results[i]) return;

@@ -1,5 +1,5 @@
 // Waiting, before a negative probe, until nothing in the target is still coming up. Side effects via Shell.
-import { settleScript, unsettled } from '../snapshot/settling.js';
+import { answeredByProxy, settleScript, unsettled } from '../snapshot/settling.js';
 import type { Shell } from '../target/shell.js';
 
 /**
@@ -9,18 +9,26 @@ import type { Shell } from '../target/shell.js';
 export const SETTLE_LIMIT_MS = 5000;
 const POLL_MS = 50;
 
-/** Resolves with null once no link is coming up (usually at the first reading), or with what still is at the limit. */
+export interface Settled {
+  /** What is still coming up at the limit; null once nothing is (usually at the first reading). */
+  comingUp: string | null;
+  /** Who answers ARP by proxy, and so late (src/snapshot/settling.ts): read in the same go. */
+  proxies: string[];
+}
+
+/** Reads the target until no link is coming up, or the limit; says what still is, and who answers ARP by proxy. */
 export async function untilSettled(
   shell: Shell,
   outside: string | null,
   limitMs: number = SETTLE_LIMIT_MS,
-): Promise<string | null> {
-  const script = settleScript(outside);
+): Promise<Settled> {
+  const script = settleScript(outside, { proxies: true });
   const deadline = Date.now() + limitMs;
   for (;;) {
-    const left = unsettled((await shell.exec(script)).stdout);
-    if (left.length === 0) return null;
-    if (Date.now() >= deadline) return left.join('; ');
+    const output = (await shell.exec(script)).stdout;
+    const left = unsettled(output);
+    if (left.length === 0 || Date.now() >= deadline)
+      return { comingUp: left.length === 0 ? null : left.join('; '), proxies: answeredByProxy(output) };
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }

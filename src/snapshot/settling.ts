@@ -24,13 +24,25 @@ interface NeighJson {
 /** Operational states that say "not passing traffic" (RFC 2863); UNKNOWN (lo, a bridge's early state) passes. */
 const NOT_OPERATIONAL = new Set(['DOWN', 'LOWERLAYERDOWN', 'DORMANT', 'TESTING', 'NOTPRESENT']);
 
+/** What a settle reading reads besides the links: neighbours being resolved, and who answers ARP by proxy. */
+export interface SettleParts {
+  neighbours?: boolean;
+  proxies?: boolean;
+}
+
 /**
  * The bash that prints, for the target's host, every named netns and the outside (`outside`: its path
- * inside the target, null when there is none), one section each: `ip -d -j link show` and, with
- * `neighbours`, `ip -j neigh show` on the next line (one `ip` process per namespace).
+ * inside the target, null when there is none), one section each: `ip -d -j link show`, then on lines of
+ * their own what `parts` asks for (`neigh show`; `netconf show` and `neigh show proxy`). One `ip` process
+ * per namespace.
  */
-export function settleScript(outside: string | null, neighbours = false): string {
-  const commands = neighbours ? `'link show\\nneigh show\\n'` : `'link show\\n'`;
+export function settleScript(outside: string | null, parts: SettleParts = {}): string {
+  const wanted = [
+    'link show',
+    ...(parts.neighbours ? ['neigh show'] : []),
+    ...(parts.proxies ? ['netconf show', 'neigh show proxy'] : []),
+  ];
+  const commands = `'${wanted.map((c) => `${c}\\n`).join('')}'`;
   // The batch goes through a pipe: `ip -b` prints one JSON line per command, in order.
   const read = (ns: string): string => `printf ${commands} | ip ${ns}-d -j -b -`;
   const lines = [
@@ -53,14 +65,31 @@ const parseArray = <T>(line: string | undefined): T[] => {
   }
 };
 
+/** The sections of a settle reading: the namespace's label (`host`, a netns, `outside`) and every JSON element read there. */
+function sections(output: string): { ns: string; where: string; items: Record<string, unknown>[] }[] {
+  return output
+    .split(/\n@@tsnet settle /)
+    .slice(1)
+    .map((section) => {
+      const [head, ...lines] = section.split('\n');
+      const ns = head?.trim() ?? '';
+      const items = lines.flatMap((l) => parseArray<Record<string, unknown>>(l));
+      return { ns, where: ns === 'host' ? '' : ` in ${ns}`, items };
+    });
+}
+
+// Each `ip -j` line is a list of one kind: links name `ifname`, netconf entries `interface`, proxy
+// entries carry `proxy`, neighbours `dst` and `state`.
+const isLink = (i: Record<string, unknown>): boolean => typeof i.ifname === 'string';
+const isNetconf = (i: Record<string, unknown>): boolean => typeof i.interface === 'string' && 'family' in i;
+const isProxyEntry = (i: Record<string, unknown>): boolean => 'proxy' in i && typeof i.dst === 'string';
+const isNeighbour = (i: Record<string, unknown>): boolean => typeof i.dst === 'string' && !('proxy' in i);
+
 /** What is still coming up in the output of settleScript, one phrase each (`vred in red: …`); empty when settled. Pure. */
 export function unsettled(output: string): string[] {
   const found: string[] = [];
-  for (const section of output.split(/\n@@tsnet settle /).slice(1)) {
-    const [head, linkLine, neighLine] = section.split('\n');
-    const ns = head?.trim() ?? '';
-    const where = ns === 'host' ? '' : ` in ${ns}`;
-    for (const l of parseArray<LinkJson>(linkLine)) {
+  for (const { where, items } of sections(output)) {
+    for (const l of items.filter(isLink) as LinkJson[]) {
       const flags = l.flags ?? [];
       if (!l.ifname || !flags.includes('UP')) continue;
       const carrier = flags.includes('LOWER_UP');
@@ -70,8 +99,25 @@ export function unsettled(output: string): string[] {
       const port = l.linkinfo?.info_slave_kind === 'bridge' ? l.linkinfo.info_slave_data?.state : undefined;
       if (port === 'listening' || port === 'learning') found.push(`${l.ifname}${where}: bridge port ${port}`);
     }
-    for (const n of parseArray<NeighJson>(neighLine))
+    for (const n of items.filter(isNeighbour) as NeighJson[])
       if (n.state?.includes('INCOMPLETE')) found.push(`${n.dst} on ${n.dev}${where}: neighbour still resolving`);
+  }
+  return found;
+}
+
+/**
+ * Who answers ARP by proxy in the output of settleScript with `proxies`, one phrase each: an interface
+ * with proxy ARP on (`all` turns it on for every one), an address published with `ip neigh add proxy`.
+ * The kernel delays such answers by a random wait of up to `proxy_delay` (0.8 s unless changed), so a
+ * path through them may be silent for that long before it answers. Pure.
+ */
+export function answeredByProxy(output: string): string[] {
+  const found: string[] = [];
+  for (const { where, items } of sections(output)) {
+    for (const c of items.filter(isNetconf))
+      if (c.family === 'inet' && c.proxy_neigh === true && c.interface !== 'default')
+        found.push(`${c.interface === 'all' ? 'every interface' : c.interface}${where}: proxy ARP on`);
+    for (const p of items.filter(isProxyEntry)) found.push(`${p.dst} on ${p.dev}${where}: answered by proxy`);
   }
   return found;
 }

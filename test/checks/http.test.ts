@@ -134,6 +134,18 @@ t.test('fails passes when curl cannot connect, after a single attempt', async (t
   );
 });
 
+t.test('a silent fails path gets 0.5 s to connect where nobody answers ARP by proxy, 2 s where one may', async (t) => {
+  const quick = playback([{ exitCode: 28, output: 'curl: (28) Connection timed out after 501 milliseconds\n000' }]);
+  t.equal((await probe('http http://10.61.1.2:8080/ fails', quick)).passes, true);
+  t.match(quick.calls[0]!.line, /^curl -sS --connect-timeout 0\.5 -m 5 /);
+  const late = playback([{ exitCode: 7, output: refused }], null, [], ['lan in router: proxy ARP on']);
+  await probe('http http://10.61.1.2:8080/ fails', late);
+  t.match(late.calls[0]!.line, /^curl -sS --connect-timeout 2 -m 5 /);
+  const positive = playback([{ exitCode: 7, output: refused }]);
+  await probe('http http://10.61.1.2:8080/', positive);
+  t.match(positive.calls[0]!.line, /^curl -sS --connect-timeout 2 -m 5 /, 'a claim that it answers may wait longer');
+});
+
 t.test('a refused destination is skipped without running curl', async (t) => {
   const why = 'host has no outside world to send from; run it in a lab to test this';
   const env = playback([], why);

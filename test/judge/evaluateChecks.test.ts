@@ -30,9 +30,10 @@ const settleOutput = (name: string): string =>
 
 /**
  * The captured lab after lesson 7; readings of what is coming up answer with `settle` (captured too), or
- * with `neighbours` when they ask for neighbours.
+ * with `neighbours` when they ask for neighbours. `proxied`: the first reading also says that every
+ * interface of the host answers ARP by proxy (the capture's inet `all` entry turned on).
  */
-function lab(settle: string, reach: (line: string) => boolean, neighbours = settle) {
+function lab(settle: string, reach: (line: string) => boolean, neighbours = settle, proxied = false) {
   const shell = recordedShell(snapshotText('after-lesson-7'), reach);
   const batches: string[][] = [];
   const settleReads: string[] = [];
@@ -40,7 +41,9 @@ function lab(settle: string, reach: (line: string) => boolean, neighbours = sett
   shell.exec = async (line, options) => {
     if (!line.includes('@@tsnet settle')) return exec(line, options);
     settleReads.push(line);
-    const stdout = settleOutput(line.includes('neigh') ? neighbours : settle);
+    const asksNeighbours = /neigh show\\n/.test(line);
+    let stdout = settleOutput(asksNeighbours ? neighbours : settle);
+    if (proxied && !asksNeighbours) stdout = stdout.replace(/("interface":"all",[^}]*"proxy_neigh":)false/, '$1true');
     return { line, exitCode: 0, stdout, stderr: '', durationMs: 0 };
   };
   shell.execAll = async (lines) => {
@@ -59,17 +62,18 @@ const checks = [
 t.test(
   'every probe goes out in one batch, the negative ones beside the rest, once the links have settled',
   async (t) => {
-    const { shell, batches, settleReads } = lab('after-lesson-7', (line) => line.includes('172.18.0.20'));
+    const { shell, batches, settleReads } = lab('after-lesson-7-proxies-read', (line) => line.includes('172.18.0.20'));
     const results = await evaluateChecks(checks, shell, recordedLab);
     t.strictSame(
       results.map((r) => r.status),
       ['passed', 'passed', 'passed'],
     );
     t.equal(batches[0]!.length, 3, 'one batch, side by side');
-    t.notMatch(settleReads[0], /neigh/, 'first a reading of the links, before anything is sent');
+    t.match(settleReads[0], /link show\\nnetconf show\\nneigh show proxy/, 'first the links and who answers by proxy');
+    t.equal(settleReads.length, 1, 'nobody answers by proxy here: silence needs no reading after its window');
     t.ok(
-      settleReads.slice(1).every((r) => /neigh/.test(r)),
-      'after a silent window, whether a neighbour still resolves',
+      batches[0]!.filter((l) => /fails|-w 1/.test(l)).every((l) => l.includes('timeout -s INT 0.25 ping')),
+      'and is heard for a quarter of a second',
     );
   },
 );
@@ -90,22 +94,30 @@ t.test(
   },
 );
 
-t.test('negative probes that wait a second window, while a neighbour resolves, wait it side by side', async (t) => {
-  const { shell, batches, settleReads } = lab('after-lesson-7', () => false, 'neighbour-resolving');
-  // The captured neighbour never resolves here: every reading says so, and each claim gets its second window.
-  const results = await evaluateChecks(checks.slice(1), shell, recordedLab);
-  t.strictSame(
-    results.map((r) => r.status),
-    ['passed', 'passed'],
-    'two unanswered windows are silence',
-  );
-  t.strictSame(
-    batches.map((b) => b.length),
-    [2, 2],
-    'both second windows in one batch',
-  );
-  t.equal(settleReads.filter((r) => /neigh/.test(r)).length, 1, 'asked once for both');
-});
+t.test(
+  'where a proxy answers ARP, negative probes that wait a second window while a neighbour resolves wait it side by side',
+  async (t) => {
+    const { shell, batches, settleReads } = lab(
+      'after-lesson-7-proxies-read',
+      () => false,
+      'neighbour-resolving',
+      true,
+    );
+    // The captured neighbour never resolves here: every reading says so, and each claim gets its second window.
+    const results = await evaluateChecks(checks.slice(1), shell, recordedLab);
+    t.strictSame(
+      results.map((r) => r.status),
+      ['passed', 'passed'],
+      'two unanswered windows are silence',
+    );
+    t.strictSame(
+      batches.map((b) => b.length),
+      [2, 2],
+      'both second windows in one batch',
+    );
+    t.equal(settleReads.filter((r) => /neigh show\\n/.test(r)).length, 1, 'asked once for both');
+  },
+);
 
 t.test('a snapshot handed in without the outside world is completed, so --outside probes are judged', async (t) => {
   const { shell } = lab('after-lesson-7', () => true);

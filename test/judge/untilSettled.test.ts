@@ -25,20 +25,20 @@ function readings(outputs: string[]): Shell & { reads: number } {
 
 t.test('a settled target is read once, and nothing is waited for', async (t) => {
   const shell = readings([captured('after-lesson-7')]);
-  t.equal(await untilSettled(shell, '/run/tsnet/outside'), null);
+  t.strictSame(await untilSettled(shell, '/run/tsnet/outside'), { comingUp: null, proxies: [] });
   t.equal(shell.reads, 1);
 });
 
 t.test('a port still listening is read again until it forwards', async (t) => {
   const shell = readings([captured('stp-port-listening'), captured('stp-port-listening'), captured('after-lesson-7')]);
-  t.equal(await untilSettled(shell, null), null);
+  t.equal((await untilSettled(shell, null)).comingUp, null);
   t.equal(shell.reads, 3);
 });
 
 t.test('what is still coming up at the limit is said, so silence is not taken for an answer', async (t) => {
   const shell = readings([captured('stp-port-listening')]);
   const started = Date.now();
-  t.equal(await untilSettled(shell, null, 120), 'pstp: bridge port listening');
+  t.equal((await untilSettled(shell, null, 120)).comingUp, 'pstp: bridge port listening');
   t.ok(Date.now() - started >= 120, 'waited up to the limit');
   t.ok(shell.reads >= 2);
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import t from 'tap';
-import { settleScript, unsettled } from '../../src/snapshot/settling.js';
+import { answeredByProxy, settleScript, unsettled } from '../../src/snapshot/settling.js';
 
 /** Output of settleScript captured in a lab: after lesson 7, and with a port of an STP bridge just plugged in. */
 const captured = (name: string): string =>
@@ -52,6 +52,35 @@ t.test('a neighbour still being resolved (ARP) is coming up too, when neighbours
   t.strictSame(unsettled(captured('neighbour-resolving')), [
     '172.18.0.77 on ceth0 in netns0: neighbour still resolving',
   ]);
-  t.match(settleScript(null, true), /printf 'link show\\nneigh show\\n' \| ip -d -j -b -/);
+  t.match(settleScript(null, { neighbours: true }), /printf 'link show\\nneigh show\\n' \| ip -d -j -b -/);
   t.notMatch(settleScript(null), /neigh/, 'before probing, only the links');
 });
+
+t.test('who answers ARP by proxy is read from netconf and the proxy entries, named with its namespace', async (t) => {
+  // Captured after test/fixtures/lessons/false-negative, with `ip -n router neigh add proxy 10.20.1.50 dev lan`.
+  const text = captured('proxy-arp-router');
+  t.strictSame(answeredByProxy(text), [
+    'lan in router: proxy ARP on',
+    '10.20.1.50 on lan in router: answered by proxy',
+  ]);
+  t.strictSame(
+    unsettled(text),
+    ['10.20.1.99 on eth0 in red: neighbour still resolving'],
+    'the proxy lines are not taken for neighbours or links',
+  );
+  const everywhere = text.replace(/("interface":"all",[^}]*"proxy_neigh":)false/, '$1true');
+  t.not(everywhere, text, 'the capture has the inet "all" entry');
+  t.match(answeredByProxy(everywhere), ['every interface in router: proxy ARP on']);
+});
+
+t.test(
+  'a lab after lesson 7 has nobody answering by proxy; a reading without those lines says nobody either',
+  async (t) => {
+    t.strictSame(answeredByProxy(captured('after-lesson-7-proxies-read')), []);
+    t.strictSame(unsettled(captured('after-lesson-7-proxies-read')), []);
+    t.match(
+      settleScript(null, { proxies: true }),
+      /printf 'link show\\nnetconf show\\nneigh show proxy\\n' \| ip -d -j -b -/,
+    );
+  },
+);
