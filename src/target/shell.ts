@@ -122,7 +122,8 @@ export function framedCommand(n: number, line: string, options: ExecOptions, job
 export function terminalLike(jobsDir: string | null): string {
   if (!jobsDir) return `curl() { command curl --no-progress-meter "$@"; }; export -f curl\n`;
   const home = `${jobsDir}/curl`;
-  return `mkdir -p ${home} 2>/dev/null && echo no-progress-meter >${home}/.curlrc && export CURL_HOME=${home}\n`;
+  // mkdir only the first time in a target: a process less for every shell after it.
+  return `{ [ -d ${home} ] || mkdir -p ${home}; } 2>/dev/null && echo no-progress-meter >${home}/.curlrc && export CURL_HOME=${home}\n`;
 }
 
 interface Pending {
