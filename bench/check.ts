@@ -14,7 +14,7 @@ import { rawChecks } from './rawScript.js';
 
 /** What a user runs: node, from the build's startup snapshot when there is one. */
 const CLI = fileURLToPath(new URL('../../bin/tsnet-learn', import.meta.url));
-const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 15);
+const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 21);
 const work = mkdtempSync(join(tmpdir(), 'tsnet-bench-check-'));
 const env = { ...process.env, TSNET_STATE_DIR: work, NO_COLOR: '1' };
 const lab = `bench-check-${process.pid}`;

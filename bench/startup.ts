@@ -8,7 +8,7 @@ import { median, ms, ratio, record, tableHeader, tableRow, time } from './measur
 
 /** What a user runs: node, from the build's startup snapshot when there is one. */
 const CLI = fileURLToPath(new URL('../../bin/tsnet-learn', import.meta.url));
-const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 31);
+const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 61);
 const TARGET = 1.3;
 const work = mkdtempSync(join(tmpdir(), 'tsnet-bench-startup-'));
 const env = { ...process.env, TSNET_STATE_DIR: work, NO_COLOR: '1' };
