@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveLesson } from '../src/lesson/catalog.js';
-import { DIAGNOSIS_NEEDS } from '../src/judge/diagnose.js';
+import { diagnosisNeeds } from '../src/judge/diagnose.js';
+import { lessonTopology } from '../src/lesson/lessonTopology.js';
 import { gradedChecks } from '../src/judge/grade.js';
 import { median, ms, ratio, record, time } from './measure.js';
 import { rawChecks } from './rawScript.js';
@@ -42,7 +43,7 @@ async function rawGrading(): Promise<string> {
   const { chain } = await resolveLesson('lesson-7');
   return rawChecks(
     gradedChecks(chain, false).flatMap((g) => g.decls.map((d) => d.decl)),
-    DIAGNOSIS_NEEDS,
+    diagnosisNeeds(lessonTopology(chain)),
   );
 }
 

@@ -8,6 +8,8 @@ import { inNamespace } from '../src/snapshot/takeSnapshot.js';
 import type { CheckDecl, Lesson } from '../src/lesson/lesson.js';
 import { shellLineFor } from '../src/lesson/shellLineFor.js';
 import { snapshotScript } from '../src/snapshot/snapshotScript.js';
+import { settleScript } from '../src/snapshot/settling.js';
+import { OUTSIDE_NS } from '../src/lab/labWorld.js';
 
 /** The command lines the probes of these checks send (ping, curl, each from its namespace), as tsnet-learn sends them. */
 export async function probeLines(decls: readonly CheckDecl[]): Promise<string[]> {
@@ -20,6 +22,7 @@ export async function probeLines(decls: readonly CheckDecl[]): Promise<string[]>
       return { exitCode: 0, output: '' };
     },
     refuseTraffic: () => null,
+    stillComingUp: async () => null,
   };
   for (const d of decls) {
     const probe = checkKinds[d.kind]!.probe;
@@ -35,10 +38,13 @@ export async function probeLines(decls: readonly CheckDecl[]): Promise<string[]>
 export async function rawChecks(decls: readonly CheckDecl[], extraNeeds: readonly Need[] = []): Promise<string> {
   if (decls.length === 0) return '';
   const read = snapshotScript([...checkNeeds(decls), ...extraNeeds]);
+  // Before a negative probe, the judge reads whether anything is still coming up (once, when settled).
+  const negated = decls.some((d) => checkKinds[d.kind]!.probe && checkKinds[d.kind]!.negated(d.args));
+  const settle = negated ? `{\n${settleScript(OUTSIDE_NS)}\n} >/dev/null 2>&1 || :` : '';
   // Each probe's pid is waited for, not every job: the lesson's server runs in the background too.
   const probes = (await probeLines(decls)).map((l, i) => `{ exec ${l}; } >/dev/null 2>&1 & p${i}=$!`);
   const waits = probes.map((_, i) => `wait $p${i} || :`);
-  return [read ? `{\n${read}\n} >/dev/null 2>&1 || :` : '', ...probes, ...waits].filter(Boolean).join('\n');
+  return [read ? `{\n${read}\n} >/dev/null 2>&1 || :` : '', settle, ...probes, ...waits].filter(Boolean).join('\n');
 }
 
 /** Commands in order; contexts as `nsenter … bash -c`, may-fail lines tolerated, servers waited for. */

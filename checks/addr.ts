@@ -4,6 +4,7 @@ import { parseCidr } from '../src/core/ipv4.js';
 import { findLink } from './link.js';
 import { nsLabel } from '../src/snapshot/space.js';
 import type { CheckKind } from './types.js';
+import { inNamespace } from '../src/snapshot/takeSnapshot.js';
 
 interface Args {
   address: string;
@@ -35,6 +36,21 @@ export const addr: CheckKind<Args> = {
   negated: (a) => a.absent,
   title: (a) => `${a.dev} in ${nsLabel(a.ns)} ${a.absent ? 'does not have' : 'has'} ${a.address}/${a.prefix}`,
   needs: (a) => [{ ns: a.ns, part: 'links' }],
+  contradicts: (earlier, later) =>
+    earlier.ns === later.ns &&
+    earlier.dev === later.dev &&
+    earlier.address === later.address &&
+    earlier.prefix === later.prefix &&
+    earlier.absent !== later.absent,
+  device: (a) => ({ ns: a.ns, name: a.dev }),
+  fix(a, s) {
+    const l = findLink(s, a.ns, a.dev);
+    if (typeof l === 'string') return null;
+    const has = l.addresses.some((x) => x.family === 'inet' && x.local === a.address && x.prefixlen === a.prefix);
+    if (has === !a.absent) return null;
+    const command = inNamespace(`ip addr ${a.absent ? 'del' : 'add'} ${a.address}/${a.prefix} dev ${a.dev}`, a.ns);
+    return { command, replaces: a.absent };
+  },
   evaluate(a, s) {
     const l = findLink(s, a.ns, a.dev);
     if (typeof l === 'string') return { ok: false, message: l };

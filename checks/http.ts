@@ -64,10 +64,15 @@ export const http: CheckKind<Args> = {
   title: (a) =>
     `GET ${a.url} from ${nsLabel(a.from)} ${a.fails ? 'does not answer' : `returns ${a.status}${a.html ? ' with HTML' : ''}`}`,
   needs: (a) => [{ ns: a.from, part: 'links' }],
+  contradicts: (earlier, later) =>
+    earlier.from === later.from &&
+    earlier.url === later.url &&
+    (earlier.fails !== later.fails || (!later.fails && earlier.status !== later.status)),
   async probe(a, env: ProbeEnv): Promise<Verdict> {
     const refused = env.refuseTraffic(a.host, a.from);
     if (refused) return { ok: false, message: refused, skip: refused };
-    // Connecting to an address on this machine takes under a millisecond: 2 s without an answer means none comes.
+    // Connecting to an address on this machine takes under a millisecond, once the judge has waited for the
+    // target's links to settle (for `fails`): 2 s covers a lost SYN's retransmission (1 s) and a slow ARP.
     const r = await env.exec(
       `curl -sS --connect-timeout 2 -m 5 -w '\\n%{http_code}' ${shellQuote(a.url)} 2>&1`,
       a.from,

@@ -3,6 +3,7 @@ import { CheckSyntaxError, readIfname, readNamespace, type ArgReader } from './c
 import { nsLabel, spaceOf } from '../src/snapshot/space.js';
 import type { LinkState, Snapshot } from '../src/snapshot/model.js';
 import type { CheckKind } from './types.js';
+import { inNamespace } from '../src/snapshot/takeSnapshot.js';
 
 interface Args {
   name: string;
@@ -64,6 +65,28 @@ export const link: CheckKind<Args> = {
     return `${a.name} exists in ${nsLabel(a.ns)}${what ? `: ${what}` : ''}`;
   },
   needs: (a) => [{ ns: a.ns, part: 'links' }],
+  contradicts(earlier, later) {
+    if (earlier.ns !== later.ns || earlier.name !== later.name) return false;
+    if (earlier.absent !== later.absent) return true;
+    const differ = <T>(x: T | null, y: T | null): boolean => x !== null && y !== null && x !== y;
+    return (
+      !later.absent &&
+      (differ(earlier.state, later.state) || differ(earlier.master, later.master) || differ(earlier.type, later.type))
+    );
+  },
+  device: (a) => ({ ns: a.ns, name: a.name }),
+  fix(a, s) {
+    const l = findLink(s, a.ns, a.name);
+    // Missing (or of another kind): creating it takes the lesson's own commands (its peer, its namespace).
+    if (typeof l === 'string') return null;
+    if (a.absent) return { command: inNamespace(`ip link delete ${a.name}`, a.ns), replaces: true };
+    if (a.type && l.type !== a.type) return null;
+    const set: string[] = [];
+    if (a.master !== null && (l.master ?? '') !== a.master) set.push(a.master ? `master ${a.master}` : 'nomaster');
+    if (a.state === 'up' && !l.up) set.push('up');
+    if (a.state === 'down' && l.up) set.push('down');
+    return set.length ? { command: inNamespace(`ip link set ${a.name} ${set.join(' ')}`, a.ns) } : null;
+  },
   evaluate(a, s) {
     const l = findLink(s, a.ns, a.name);
     if (typeof l === 'string') return { ok: false, message: l };

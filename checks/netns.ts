@@ -25,6 +25,11 @@ export const netns: CheckKind<Args> = {
   negated: (a) => a.absent,
   title: (a) => (a.absent ? `namespace ${a.name} is gone` : `namespace ${a.name} exists`),
   needs: () => [{ ns: 'host', part: 'netns' }],
+  contradicts: (earlier, later) => earlier.name === later.name && earlier.absent !== later.absent,
+  fix(a, s) {
+    if (s.netns.includes(a.name) !== a.absent) return null;
+    return a.absent ? { command: `ip netns delete ${a.name}`, replaces: true } : { command: `ip netns add ${a.name}` };
+  },
   evaluate(a, s) {
     const ok = s.netns.includes(a.name);
     const list = s.netns.length ? s.netns.join(', ') : 'none';

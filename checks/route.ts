@@ -1,9 +1,10 @@
 // `route default|CIDR [via=GW] [dev=DEV] [count=N] [in=NS] [absent]`: routes in the main table.
 import { CheckSyntaxError, readIfname, readNamespace, type ArgReader } from './checkLine.js';
-import { networkOf, parseCidr, parseIPv4 } from '../src/core/ipv4.js';
+import { inCidr, networkOf, parseCidr, parseIPv4 } from '../src/core/ipv4.js';
 import { nsLabel, spaceOf } from '../src/snapshot/space.js';
-import type { RouteState } from '../src/snapshot/model.js';
+import type { LinkState, RouteState } from '../src/snapshot/model.js';
 import type { CheckKind } from './types.js';
+import { inNamespace } from '../src/snapshot/takeSnapshot.js';
 
 interface Args {
   dst: string;
@@ -68,6 +69,39 @@ export const route: CheckKind<Args> = {
     return `${nsLabel(a.ns)} ${a.absent ? 'has no' : 'has'} ${what.replace(/^a /, a.absent ? '' : 'a ')}`;
   },
   needs: (a) => [{ ns: a.ns, part: 'routes' }],
+  contradicts(earlier, later) {
+    const agree = <T>(x: T | null, y: T | null): boolean => x === null || y === null || x === y;
+    return (
+      earlier.ns === later.ns &&
+      earlier.dst === later.dst &&
+      agree(earlier.via, later.via) &&
+      agree(earlier.dev, later.dev) &&
+      earlier.absent !== later.absent
+    );
+  },
+  device: (a) => (a.dev ? { ns: a.ns, name: a.dev } : null),
+  fix(a, s) {
+    const space = spaceOf(s, a.ns);
+    if (typeof space === 'string' || a.count !== null) return null;
+    const matching = (space.routes ?? []).filter(
+      (x) =>
+        canonicalDst(x.dst) === a.dst && (a.via === null || x.gateway === a.via) && (a.dev === null || x.dev === a.dev),
+    );
+    if (a.absent)
+      return matching.length
+        ? { command: inNamespace(`ip route del ${describeRoute(matching[0]!)}`, a.ns), replaces: true }
+        : null;
+    if (matching.length) return null;
+    // The device, or a link up on the gateway's subnet, must be there first: else "Nexthop has invalid gateway".
+    if (a.dev && !space.links?.some((l) => l.name === a.dev && l.up)) return null;
+    const onLink = (l: LinkState): boolean =>
+      l.up && l.addresses.some((x) => x.family === 'inet' && inCidr(a.via!, { address: x.local, prefix: x.prefixlen }));
+    if (a.via && !space.links?.some(onLink)) return null;
+    const via = a.via ? ` via ${a.via}` : '';
+    // Beside another route to the same place, `add` answers File exists: `append` puts it next to it.
+    const verb = (space.routes ?? []).some((x) => canonicalDst(x.dst) === a.dst) ? 'append' : 'add';
+    return { command: inNamespace(`ip route ${verb} ${a.dst}${via}${a.dev ? ` dev ${a.dev}` : ''}`, a.ns) };
+  },
   evaluate(a, s) {
     const space = spaceOf(s, a.ns);
     if (typeof space === 'string') return { ok: false, message: space };

@@ -1,6 +1,7 @@
 // `rule TABLE CHAIN RULESPEC… [in=NS] [absent]`: an iptables rule is present, compared by meaning.
 import { CheckSyntaxError, readNamespace, type ArgReader } from './checkLine.js';
-import { findRule, formatRule } from './ruleSpec.js';
+import { findRule, formatRule, sameMatch, sameRule } from './ruleSpec.js';
+import { inNamespace } from '../src/snapshot/takeSnapshot.js';
 import { nsLabel, spaceOf } from '../src/snapshot/space.js';
 import type { CheckKind } from './types.js';
 
@@ -41,6 +42,25 @@ export const rule: CheckKind<Args> = {
   negated: (a) => a.absent,
   title: (a) => `${nsLabel(a.ns)} ${a.absent ? 'lacks' : 'has'} the rule ${a.chain} ${a.spec.join(' ')} (${a.table})`,
   needs: (a) => [{ ns: a.ns, part: 'iptables' }],
+  contradicts: (earlier, later) =>
+    earlier.ns === later.ns &&
+    earlier.table === later.table &&
+    earlier.chain === later.chain &&
+    earlier.absent !== later.absent &&
+    sameRule(earlier.spec, later.spec),
+  fix(a, s) {
+    const space = spaceOf(s, a.ns);
+    if (typeof space === 'string' || !space.iptables) return null;
+    const found = findRule(space.iptables[a.table]?.rules ?? [], a.table, a.chain, a.spec);
+    const del = (args: readonly string[]): string => formatRule(a.table, a.chain, args).replace(' -A ', ' -D ');
+    if (a.absent) return found.found ? { command: inNamespace(del(found.found.args), a.ns), replaces: true } : null;
+    if (found.found) return null;
+    // A rule matching the same packets with another target or destination would still win: replace it.
+    const add = inNamespace(formatRule(a.table, a.chain, a.spec), a.ns);
+    return found.nearest && sameMatch(found.nearest.args, a.spec)
+      ? { command: `${inNamespace(del(found.nearest.args), a.ns)}; ${add}`, replaces: true }
+      : { command: add };
+  },
   evaluate(a, s) {
     const space = spaceOf(s, a.ns);
     if (typeof space === 'string') return { ok: false, message: space };

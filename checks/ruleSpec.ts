@@ -343,6 +343,15 @@ export function findRule(
   return { found: null, duplicates: 0, nearest };
 }
 
+/** Both rules match the same packets (their options before `-j`/`-g` mean the same), whatever they do with them. */
+export function sameMatch(a: readonly string[], b: readonly string[]): boolean {
+  const match = (args: readonly string[]): string[] => {
+    const j = args.findIndex((x) => ['-j', '--jump', '-g', '--goto'].includes(x));
+    return [...(j < 0 ? args : args.slice(0, j)), '-j', 'ACCEPT'];
+  };
+  return sameRule(match(a), match(b));
+}
+
 function quoteArg(arg: string): string {
   if (arg === '!' || /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg;
   if (!/["$`\\!]/.test(arg)) return `"${arg}"`;

@@ -2,6 +2,7 @@
 import { CheckSyntaxError, readNamespace, type ArgReader } from './checkLine.js';
 import { nsLabel, spaceOf } from '../src/snapshot/space.js';
 import type { CheckKind } from './types.js';
+import { inNamespace } from '../src/snapshot/takeSnapshot.js';
 
 interface Args {
   key: string;
@@ -32,6 +33,14 @@ export const sysctl: CheckKind<Args> = {
   negated: () => false,
   title: (a) => `${a.key} is ${a.value} in ${nsLabel(a.ns)}`,
   needs: (a) => [{ ns: a.ns, part: 'sysctl', key: a.key }],
+  contradicts: (earlier, later) =>
+    earlier.ns === later.ns && earlier.key === later.key && earlier.value !== later.value,
+  fix(a, s) {
+    const space = spaceOf(s, a.ns);
+    if (typeof space === 'string' || space.sysctl?.[a.key] === undefined || space.sysctl[a.key] === a.value)
+      return null;
+    return { command: inNamespace(`sysctl -w ${a.key}=${a.value}`, a.ns) };
+  },
   evaluate(a, s) {
     const space = spaceOf(s, a.ns);
     if (typeof space === 'string') return { ok: false, message: space };

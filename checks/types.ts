@@ -10,11 +10,19 @@ export interface Verdict {
   skip?: string;
 }
 
+/** A command that makes a claim true; `replaces`: it must first undo something there (a rule that wins). */
+export interface Fix {
+  command: string;
+  replaces?: boolean;
+}
+
 /** Runs a read-only command in a namespace of the target, for active probes. */
 export interface ProbeEnv {
   exec(line: string, ns: string): Promise<{ exitCode: number; output: string }>;
   /** Why this target may not send traffic to that address from that namespace, or null when it may. */
   refuseTraffic(address: string, ns: string): string | null;
+  /** What in the target is still coming up (a link, a bridge port) or resolving a neighbour; null: nothing. */
+  stillComingUp(): Promise<string | null>;
 }
 
 export interface CheckKind<A> {
@@ -31,4 +39,16 @@ export interface CheckKind<A> {
   evaluate?(a: A, s: Snapshot): Verdict;
   /** Active probe (traffic checks). */
   probe?(a: A, env: ProbeEnv): Promise<Verdict>;
+  /**
+   * True when `later`, claimed after `earlier` in a course, says the opposite about the same thing (the
+   * same rule absent, the same link down, the same probe failing): a later lesson undid it on purpose.
+   */
+  contradicts?(earlier: A, later: A): boolean;
+  /** The interface the claim is about, when it names one: a later claim that it is gone overrides it. */
+  device?(a: A): { ns: string; name: string } | null;
+  /**
+   * The command that makes the declared claim true, computed from what the snapshot holds (a link that
+   * exists but is down is brought up, not created again); null when only the lesson's own steps will do.
+   */
+  fix?(a: A, s: Snapshot): Fix | null;
 }

@@ -21,7 +21,7 @@ const LAYERS = [
   'report',
   'learn',
   'host',
-  'remote',
+  'class',
   'cli',
 ];
 

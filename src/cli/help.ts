@@ -1,5 +1,9 @@
 // The help texts' examples, one block per command, shown after commander's own usage and options.
 
+/** --outside, for run and check on a host or pid target. */
+export const OUTSIDE_HELP =
+  'host and pid: targets: the namespace that plays the outside world, a netns name inside the target or pid:PID';
+
 export const EXAMPLES = {
   main: `
 Examples:
@@ -26,14 +30,19 @@ Examples:
   tsnet-learn check 7 --target pid:4242 --format json a sandbox or container, by a process inside it
   sudo tsnet-learn check 7 --target host --var host_ip=192.0.2.7
   tsnet-learn check 6 --only --format junit > grade.xml
+  tsnet-learn check 6 --target pid:4242 --outside world   the netns "world" in it plays the outside
 
-Every check carries points (default 1). Probes that need the lab's outside world report skip elsewhere.
-Exit codes: 0 all passed (skips allowed), 1 a check failed, 2 usage or environment error.`,
+Every check carries points (default 1). Outside a lab, probes go only to loopback, to addresses the
+target's namespaces hold and into the subnets the lessons build; the others, and probes from an outside
+world the target lacks (name one with --outside), are not judged: never earned, and the grade fails.
+Exit codes: 0 every check judged and passed, 1 a check failed or could not be judged, 2 usage or
+environment error.`,
   test: `
 Examples:
   tsnet-learn test                      every lesson, in parallel, each in a fresh lab
   tsnet-learn test 3 7 --jobs 1         two lessons, one after the other
   tsnet-learn test --ablate             also prove that every check can fail
+  tsnet-learn test courses/relay        every lesson of another course (a folder of lesson files)
   tsnet-learn lint                      check the lesson files themselves
 
 Every lab of the run is destroyed when it ends, on Ctrl-C or SIGTERM, and also when the run is killed;
@@ -69,6 +78,7 @@ Helpers: step (show it again), hint, next, skip, where; exit leaves (the lab sta
 Examples:
   tsnet-learn list                  id, title, steps, checks and prerequisites of every lesson
   tsnet-learn list --format json    the same, for scripts
+  tsnet-learn list courses/relay    the lessons of another course: a folder of lesson files
   tsnet-learn                       the lessons, and how far you got in the lab "default"`,
   show: `
 Examples:
@@ -80,6 +90,7 @@ Examples:
 Examples:
   tsnet-learn lint                  the bundled lessons
   tsnet-learn lint my-lesson.md     your own lesson file: every problem at once, as file:line:col
+  tsnet-learn lint courses/relay    every lesson file of a folder (a course)
 
 Exit codes: 0 well formed (warnings allowed), 2 errors.`,
   labCreate: `
@@ -102,7 +113,7 @@ Examples:
   labExec: `
 Examples:
   tsnet-learn lab exec default -- ip -br addr          one command in the lab "default", as its root
-  tsnet-learn lab exec mine -- ip netns exec netns0 ping -c 1 172.18.0.1
+  tsnet-learn lab exec mine -- ip netns list
 
 The exit code is the command's own (128+n when signal n ended it); 2 when there is no such lab.`,
   labPrune: `

@@ -5,7 +5,9 @@
 import { createRequire } from 'node:module';
 import { UserError } from '../core/errors.js';
 import { exitCodeFor, type Exit, outputClosed } from '../exec/onInterrupt.js';
-import { EXAMPLES } from './help.js';
+import { HOST_IP } from '../lab/labWorld.js';
+import { EXAMPLES, OUTSIDE_HELP } from './help.js';
+import { CHECK_REMOTE_HELP, classFormatOption, GRADE_HELP, withRemoteOptions } from './remoteOptions.js';
 
 // commander is CommonJS: its ESM wrapper sends it through node's CJS lexer, ~25 ms more than require.
 const { Command, CommanderError, Option } = createRequire(import.meta.url)('commander') as typeof import('commander');
@@ -39,11 +41,19 @@ async function main(argv: string[]): Promise<number> {
     .option('-v, --verbose', 'show what every passing check saw')
     .option('--from-scratch', 'destroy the lab first and start from a new one (labs only)')
     .option('--keep', 'keep the lab this run creates even when the run is interrupted or killed')
+    .option('--outside <netns>', OUTSIDE_HELP)
     .addHelpText('after', EXAMPLES.run)
     .action(
       async (
         lessonArg: string,
-        opts: { target: string; format: 'pretty' | 'json'; verbose?: boolean; fromScratch?: boolean; keep?: boolean },
+        opts: {
+          target: string;
+          format: 'pretty' | 'json';
+          verbose?: boolean;
+          fromScratch?: boolean;
+          keep?: boolean;
+          outside?: string;
+        },
       ) => {
         code = await (await import('./commands/runCommand.js')).runCommand(lessonArg, opts, exit);
       },
@@ -55,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
     .argument('<lesson>', 'lesson id, number or path: its checks and those of its prerequisites are judged')
     .option(
       '-t, --target <target>',
-      "lab (= lab:default), lab:NAME, host, or pid:PID (enters that process's net and mount namespaces)",
+      "lab (= lab:default), lab:NAME, host, pid:PID (enters that process's net and mount namespaces), ssh://[user@]host[:port] or ssh:ALIAS",
       'lab:default',
     )
     .addOption(
@@ -66,17 +76,46 @@ async function main(argv: string[]): Promise<number> {
     .option('--only', "judge only the lesson's own checks, not its prerequisites'")
     .option(
       '--var <name=value>',
-      "substitute a value, e.g. host_ip=192.0.2.7 for the tutorial's 172.16.0.2",
+      `substitute a value, e.g. host_ip=192.0.2.7 for the lab host's ${HOST_IP}`,
       (v: string, prev: string[]) => [...prev, v],
       [] as string[],
     )
-    .addHelpText('after', EXAMPLES.check)
+    .option('--outside <netns>', OUTSIDE_HELP)
+    .addHelpText('after', EXAMPLES.check + CHECK_REMOTE_HELP)
     .action(
-      async (
-        lessonArg: string,
-        opts: { target: string; format: 'pretty' | 'json' | 'tap' | 'junit'; only?: boolean; var: string[] },
-      ) => {
-        code = await (await import('./commands/checkCommand.js')).checkCommand(lessonArg, opts);
+      async (lessonArg: string, opts: Parameters<typeof import('./commands/checkCommand.js').checkCommand>[1]) => {
+        code = await (await import('./commands/checkCommand.js')).checkCommand(lessonArg, opts, exit);
+      },
+    );
+
+  withRemoteOptions(program.commands.find((c) => c.name() === 'check')!);
+
+  withRemoteOptions(
+    program
+      .command('grade')
+      .description('grade a whole class: every machine of a roster over ssh, side by side, one class report')
+      .argument('<lesson>', 'lesson id, number or path: its checks and those of its prerequisites are judged')
+      .requiredOption('--roster <file>', 'the class: CSV (student,target) or an Ansible INI inventory')
+      .option('-j, --jobs <n>', 'students graded at a time (default 8)')
+      .addOption(classFormatOption())
+      .option(
+        '-o, --output <file>',
+        'also write the report to FILE, in the format of its name: .csv .html .json .xml (JUnit) .txt; repeatable',
+        (v: string, prev: string[]) => [...prev, v],
+        [] as string[],
+      )
+      .option('--only', "judge only the lesson's own checks, not its prerequisites'")
+      .option(
+        '--var <name=value>',
+        'substitute a value for every student, e.g. host_ip=192.0.2.7 (by default the address ssh connects to)',
+        (v: string, prev: string[]) => [...prev, v],
+        [] as string[],
+      ),
+  )
+    .addHelpText('after', GRADE_HELP)
+    .action(
+      async (lessonArg: string, opts: Parameters<typeof import('./commands/gradeCommand.js').gradeCommand>[1]) => {
+        code = await (await import('./commands/gradeCommand.js')).gradeCommand(lessonArg, opts, exit);
       },
     );
 
@@ -101,7 +140,7 @@ async function main(argv: string[]): Promise<number> {
     .command('lint')
     .description('check that lesson files are well formed: all problems at once, with file:line:col')
     .addHelpText('after', EXAMPLES.lint)
-    .argument('[files...]', 'lesson files (default: the bundled lessons)')
+    .argument('[paths...]', 'lesson files or folders of them (default: the bundled lessons)')
     .action(async (files: string[]) => {
       code = await (await import('./commands/lintCommand.js')).lintCommand(files);
     });
@@ -111,7 +150,7 @@ async function main(argv: string[]): Promise<number> {
     .description(
       'regression-test lessons: each from scratch in its own fresh lab, in parallel; --ablate proves every check can fail',
     )
-    .argument('[lessons...]', 'lesson ids, numbers or paths (default: every lesson)')
+    .argument('[lessons...]', 'lesson ids, numbers, lesson files or folders of them (default: every lesson)')
     .option('-j, --jobs <n>', 'lessons at a time (default: the number of cores)')
     .option('--ablate', 'for each state-changing step, a fresh lab without it: its checks must fail')
     .option('--keep', 'on an interrupt, keep the labs of the lessons still running and print their names')
@@ -143,9 +182,10 @@ async function main(argv: string[]): Promise<number> {
     .command('list')
     .description('list the lessons: id, title, steps, checks, prerequisites')
     .addHelpText('after', EXAMPLES.list)
+    .argument('[course]', 'a folder of lesson files, or one lesson file (default: the bundled lessons)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
-    .action(async (opts: { format: 'pretty' | 'json' }) => {
-      code = await (await import('./commands/listCommand.js')).listCommand(opts);
+    .action(async (course: string | undefined, opts: { format: 'pretty' | 'json' }) => {
+      code = await (await import('./commands/listCommand.js')).listCommand(course, opts);
     });
 
   program
@@ -178,7 +218,7 @@ async function main(argv: string[]): Promise<number> {
     .addHelpText('after', EXAMPLES.lab);
   lab
     .command('create')
-    .description("create a lab with the tutorial's world (host 172.16.0.2, an outside network)")
+    .description(`create a lab with the tutorial's world (host ${HOST_IP}, an outside network)`)
     .addHelpText('after', EXAMPLES.labCreate)
     .argument('[name]', 'lab name', 'default')
     .action(async (name: string) => {

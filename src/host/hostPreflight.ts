@@ -93,7 +93,7 @@ export function hostConflicts(fp: Footprint, snapshot: Snapshot, facts: HostFact
           rules.some((r) => r.args.join(' ').includes(`-o ${b}`)),
       );
     if (!accepted) {
-      const br = fp.bridges[0] ?? 'br0';
+      const br = fp.bridges[0] ?? 'BRIDGE';
       out.push({
         found: `the iptables FORWARD policy is ${forward} (Docker and ufw set it so)`,
         why: `forwarded packets are dropped: the containers cannot reach the outside world, and with br_netfilter not even each other across the bridge; the checks on this machine cannot see it, since its outside world is not probed`,

@@ -1,7 +1,11 @@
 // Causes that no single lesson check names but that break many at once: a Docker or ufw firewall, a
-// subnet taken by another network, a host address that is not this machine's. Pure, over a snapshot.
+// subnet taken by another network, a host address that is not this machine's. Pure, over a snapshot and
+// the lessons' own topology (their bridges, subnets and published addresses), never one course's names.
 import { canonicalDst } from '../../checks/route.js';
+import type { LessonTopology } from '../lesson/lessonTopology.js';
 import type { Need, Snapshot } from '../snapshot/model.js';
+import type { IptablesRule } from '../snapshot/iptablesSave.js';
+import { inNamespace } from '../snapshot/takeSnapshot.js';
 
 export interface Cause {
   /** Blocks grading itself: the probes cannot even be aimed (they would be skipped, not failed). */
@@ -12,12 +16,27 @@ export interface Cause {
   fix: string;
 }
 
+/** Where forwarding matters, and through which interfaces: the host's bridges, and each namespace that forwards. */
+function forwarders(t: LessonTopology): { ns: string; ifaces: string[] }[] {
+  const spaces = [...new Set([...(t.bridges.some((b) => b.ns === 'host') ? ['host'] : []), ...t.forwarding])];
+  return spaces
+    .map((ns) => {
+      const bridges = t.bridges.filter((b) => b.ns === ns).map((b) => b.name);
+      // Without a bridge, the links that carry the lessons' addresses there (a router's two legs).
+      const legs = [...new Set(t.addresses.filter((a) => a.ns === ns && a.dev !== 'lo').map((a) => a.dev))];
+      return { ns, ifaces: bridges.length ? bridges : legs };
+    })
+    .filter((f) => f.ifaces.length > 0);
+}
+
 /** What the diagnosis reads besides the checks' own needs. */
-export const DIAGNOSIS_NEEDS: Need[] = [
-  { ns: 'host', part: 'links' },
-  { ns: 'host', part: 'routes' },
-  { ns: 'host', part: 'iptables' },
-];
+export function diagnosisNeeds(t: LessonTopology): Need[] {
+  return [
+    { ns: 'host', part: 'links' },
+    { ns: 'host', part: 'routes' },
+    ...['host', ...forwarders(t).map((f) => f.ns)].map((ns): Need => ({ ns, part: 'iptables' })),
+  ];
+}
 
 /** The address a learner most likely means: the IPv4 address of the default route's device, else of another uplink. */
 export function likelyHostAddress(s: Snapshot): string | null {
@@ -33,37 +52,66 @@ export function likelyHostAddress(s: Snapshot): string | null {
   return null;
 }
 
-export function diagnose(s: Snapshot, hostIp: string): Cause[] {
+/** `-i X` / `-o X` of a rule, null when absent; a negated one (`! -o X`) never equals an interface. */
+function iface(r: IptablesRule, opt: '-i' | '-o'): string | null {
+  const i = r.args.indexOf(opt);
+  if (i < 0) return null;
+  return r.args[i - 1] === '!' ? '!' : (r.args[i + 1] ?? null);
+}
+
+/** The FORWARD rules an interface still needs under a DROP policy: traffic from it, and to it (the replies). */
+function missingAccepts(rules: readonly IptablesRule[], dev: string): string[] {
+  const accepts = rules.filter((r) => r.chain === 'FORWARD' && r.args.at(-1) === 'ACCEPT' && r.args.at(-2) === '-j');
+  const covers = (opt: '-i' | '-o'): boolean =>
+    accepts.some((r) => iface(r, opt) === dev || (iface(r, '-i') === null && iface(r, '-o') === null));
+  return (['-i', '-o'] as const)
+    .filter((opt) => !covers(opt))
+    .map((opt) => `iptables -I FORWARD ${opt} ${dev} -j ACCEPT`);
+}
+
+/** `hostIp`: the address the lessons publish ports on, as this target knows it (--var host_ip). */
+export function diagnose(s: Snapshot, t: LessonTopology, hostIp: string): Cause[] {
   const causes: Cause[] = [];
   const host = s.spaces.host;
   if (!host) return causes;
-  const filter = host.iptables?.filter;
-  if (filter?.policies.FORWARD === 'DROP') {
-    const accepts = filter.rules.some(
-      (r) => r.chain === 'FORWARD' && r.args.join(' ').includes('br0') && r.args.includes('ACCEPT'),
-    );
-    if (!accepts) {
+  for (const { ns, ifaces } of forwarders(t)) {
+    const filter = s.spaces[ns]?.iptables?.filter;
+    if (filter?.policies.FORWARD !== 'DROP') continue;
+    const missing = ifaces.flatMap((dev) => missingAccepts(filter.rules, dev));
+    if (missing.length === 0) continue;
+    const who = ns === 'host' ? 'the host' : `netns ${ns}`;
+    causes.push({
+      blocking: false,
+      cause: `the FORWARD policy of ${who} is DROP (Docker and ufw set it so), and no rule lets ${ifaces.join(', ')} through, so ${who} forwards nothing for the lessons' networks`,
+      fix: `${missing.map((m) => inNamespace(m, ns)).join('; ')}   (or: ${inNamespace('iptables -P FORWARD ACCEPT', ns)})`,
+    });
+  }
+  // A subnet on one of the lessons' bridges, also routed elsewhere: replies leave by the other route. Only
+  // once the bridge is there: before it (veths with addresses of their own) the routes are the lesson itself.
+  for (const bridge of t.bridges.filter((b) => b.ns === 'host')) {
+    if (!(host.links ?? []).some((l) => l.name === bridge.name)) continue;
+    const nets = [
+      ...new Set(
+        t.addresses
+          .filter((a) => a.ns === 'host' && a.dev === bridge.name)
+          .map((a) => canonicalDst(`${a.address}/${a.prefix}`)),
+      ),
+    ];
+    for (const net of nets) {
+      const elsewhere = (host.routes ?? []).filter(
+        (r) => canonicalDst(r.dst) === net && r.dev !== bridge.name && r.dev !== null,
+      );
+      if (elsewhere.length === 0) continue;
       causes.push({
         blocking: false,
-        cause: 'the FORWARD policy is DROP (Docker and ufw set it so), so the host forwards nothing for the containers',
-        fix: 'iptables -I FORWARD -i br0 -j ACCEPT; iptables -I FORWARD -o br0 -j ACCEPT   (or: iptables -P FORWARD ACCEPT)',
+        cause: `${net} is also routed via ${elsewhere.map((r) => r.dev).join(', ')}, not only via ${bridge.name} (another network, such as Docker's, or links left with addresses from earlier lessons)`,
+        fix: elsewhere.map((r) => `ip route del ${net} dev ${r.dev}`).join('; '),
       });
     }
   }
-  // Only once there is a bridge: before it (lessons 2 to 4) routes through veths are the lesson itself.
-  const bridged = (host.links ?? []).some((l) => l.name === 'br0') || (host.routes ?? []).some((r) => r.dev === 'br0');
-  const elsewhere = (host.routes ?? []).filter(
-    (r) => canonicalDst(r.dst) === '172.18.0.0/16' && r.dev !== 'br0' && r.dev !== null,
-  );
-  if (bridged && elsewhere.length) {
-    causes.push({
-      blocking: false,
-      cause: `172.18.0.0/16 is also routed via ${elsewhere.map((r) => r.dev).join(', ')} (a Docker network, or veths left with addresses from lessons 2 to 4)`,
-      fix: elsewhere.map((r) => `ip route del 172.18.0.0/16 dev ${r.dev}`).join('; '),
-    });
-  }
+  // Only where the lessons publish a port on the host's address: it must be this machine's.
   const local = (host.links ?? []).some((l) => l.addresses.some((a) => a.local === hostIp));
-  if (host.links && !local) {
+  if (host.links && !local && t.published.includes(hostIp)) {
     const guess = likelyHostAddress(s);
     causes.push({
       blocking: true,

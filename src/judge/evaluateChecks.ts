@@ -1,6 +1,6 @@
 // Judging checks: one snapshot for all state checks, then the active probes. Side effects only via Shell.
 import { checkKinds } from '../../checks/index.js';
-import { inCidr, parseCidr } from '../core/ipv4.js';
+import { topologyOf, type LessonTopology } from '../lesson/lessonTopology.js';
 import { nsLabel } from '../snapshot/space.js';
 import type { Need, Snapshot } from '../snapshot/model.js';
 import type { ProbeEnv, Verdict } from '../../checks/types.js';
@@ -8,6 +8,9 @@ import type { CheckDecl } from '../lesson/lesson.js';
 import type { Shell } from '../target/shell.js';
 import { inNamespace, takeSnapshot } from '../snapshot/takeSnapshot.js';
 import type { Target } from '../target/target.js';
+import { policyNeeds, trafficPolicy } from './trafficPolicy.js';
+import { untilSettled } from './untilSettled.js';
+import { settleScript, unsettled } from '../snapshot/settling.js';
 
 export type CheckStatus = 'passed' | 'failed' | 'skipped';
 
@@ -19,20 +22,24 @@ export interface CheckResult {
   durationMs?: number;
 }
 
-const LAB_SUBNET = parseCidr('172.18.0.0/16')!;
-
 /**
- * Network safety: in a lab every address is inside namespaces we created. Elsewhere only the
- * tutorial's container subnet, loopback and the machine's own addresses may be probed.
+ * Probes `from=outside` sent by the grading machine itself (a remote target graded with --probe-from-grader):
+ * what the student's machine says cannot fake them. They go to `address` only, the student's host address.
  */
-function trafficPolicy(target: Target, snapshot: Snapshot): ProbeEnv['refuseTraffic'] {
-  return (address, ns) => {
-    if (ns === 'outside' && !target.hasOutside)
-      return `${target.label} has no outside world to send from; run it in a lab to test this`;
-    if (target.spec.kind === 'lab') return null;
-    const local = new Set((snapshot.spaces.host?.links ?? []).flatMap((l) => l.addresses.map((a) => a.local)));
-    if (inCidr(address, LAB_SUBNET) || address.startsWith('127.') || local.has(address)) return null;
-    return `${address} is not an address of this machine or its containers; not sending traffic there (a lab has an outside world for this)`;
+export interface GraderProbes {
+  shell: Shell;
+  address: string;
+}
+
+function graderEnv(grader: GraderProbes, stillComingUp: ProbeEnv['stillComingUp']): ProbeEnv {
+  return {
+    exec: batched(grader.shell, (line) => line),
+    // What is still coming up is the student's network, the one the grader's probes go into.
+    stillComingUp,
+    refuseTraffic: (address) =>
+      address === grader.address
+        ? null
+        : `the grader sends traffic only to the student's own address ${grader.address}, not to ${address}`,
   };
 }
 
@@ -41,7 +48,7 @@ export async function evaluateChecks(
   decls: readonly CheckDecl[],
   shell: Shell,
   target: Target,
-  options: { lazyProbes?: boolean; snapshot?: Snapshot } = {},
+  options: EvaluateOptions = {},
 ): Promise<CheckResult[]> {
   return (await evaluateWithSnapshot(decls, shell, target, options)).results;
 }
@@ -51,23 +58,45 @@ export function checkNeeds(decls: readonly CheckDecl[]): Need[] {
   return decls.flatMap((d) => checkKinds[d.kind]!.needs(d.args));
 }
 
+export interface EvaluateOptions {
+  /** Probe only when every state check holds. */
+  lazyProbes?: boolean;
+  /** Already taken (right after a step, for "what changed"): it must hold what these checks read. */
+  snapshot?: Snapshot;
+  /** What the lessons build, for where probes may go outside a lab; default: what these checks name. */
+  topology?: LessonTopology;
+  /** Send `from=outside` probes from the grading machine instead (a remote target, --probe-from-grader). */
+  grader?: GraderProbes;
+}
+
 /** Like evaluateChecks, and also returns the snapshot (with `extraNeeds` read too, for diagnosis). */
 export async function evaluateWithSnapshot(
   decls: readonly CheckDecl[],
   shell: Shell,
   target: Target,
-  options: { lazyProbes?: boolean; extraNeeds?: readonly Need[]; snapshot?: Snapshot } = {},
+  options: EvaluateOptions & { extraNeeds?: readonly Need[] } = {},
 ): Promise<{ results: CheckResult[]; snapshot: Snapshot }> {
-  // Only a lab has an outside world to read.
-  const needs = [...checkNeeds(decls), ...(options.extraNeeds ?? [])].filter(
+  const topology = options.topology ?? topologyOf(decls);
+  const outside = target.outsideNs ?? undefined;
+  // Only a target with an outside world has one to read.
+  const needs = [...checkNeeds(decls), ...(options.extraNeeds ?? []), ...policyNeeds(target, topology)].filter(
     (n) => n.ns !== 'outside' || target.hasOutside,
   );
-  if (target.spec.kind !== 'lab') needs.push({ ns: 'host', part: 'links' });
-  // A snapshot handed in (taken right after the step, for "what changed") must hold what these checks read.
-  const snapshot = options.snapshot ?? (await takeSnapshot(shell, needs));
+  const snapshot = options.snapshot
+    ? await withPolicyNeeds(options.snapshot, policyNeeds(target, topology), shell, outside)
+    : await takeSnapshot(shell, needs, outside);
+  let comingUpRead: Promise<string | null> | null = null;
   const env: ProbeEnv = {
-    exec: batched(shell, (line, ns) => inNamespace(line, ns)),
-    refuseTraffic: trafficPolicy(target, snapshot),
+    exec: batched(shell, (line, ns) => inNamespace(line, ns, outside)),
+    refuseTraffic: trafficPolicy(target, snapshot, topology),
+    // Negative probes whose first window ends together ask once, and send their next window together.
+    stillComingUp: () =>
+      (comingUpRead ??= shell
+        .exec(settleScript(target.outsideNs, true))
+        .then((r) => unsettled(r.stdout).join('; ') || null)
+        .finally(() => {
+          comingUpRead = null;
+        })),
   };
   const results: (CheckResult | null)[] = decls.map((decl) => {
     const kind = checkKinds[decl.kind]!;
@@ -80,7 +109,12 @@ export async function evaluateWithSnapshot(
     return judge(decl, kind.evaluate(decl.args, snapshot), kind.negated(decl.args));
   });
   const stateFailed = results.some((r) => r?.status === 'failed');
-  // Probes run side by side: a step costs its slowest probe, not the sum.
+  // A negative claim ("cannot reach") is only as good as the path it was tried on: first wait until no
+  // link of the target is still coming up (src/judge/untilSettled.ts), then send every probe at once, in
+  // one batch, side by side: a step costs its slowest probe, not the sum, and the waits of negative
+  // probes (ping.ts, http.ts) overlap each other and the rest.
+  const negated = decls.some((d, i) => !results[i] && checkKinds[d.kind]!.negated(d.args));
+  const comingUp = negated && !(options.lazyProbes && stateFailed) ? await untilSettled(shell, target.outsideNs) : null;
   await Promise.all(
     decls.map(async (decl, i) => {
       if (results[i]) return;
@@ -90,25 +124,59 @@ export async function evaluateWithSnapshot(
         return;
       }
       const from = kind.needs(decl.args)[0]?.ns ?? 'host';
-      if (from === 'outside' && !target.hasOutside) {
+      const byGrader = from === 'outside' && options.grader !== undefined;
+      const probeEnv = byGrader ? graderEnv(options.grader!, env.stillComingUp) : env;
+      if (!byGrader && from === 'outside' && !target.hasOutside) {
         results[i] = {
           decl,
           status: 'skipped',
-          message: `${target.label} has no outside world to send from; run it in a lab to test this`,
+          message: env.refuseTraffic('', 'outside')!,
         };
         return;
       }
-      if (snapshot.spaces[from] === null) {
+      if (!byGrader && snapshot.spaces[from] === null) {
         // Even a "fails" probe proves nothing when the namespace it runs from is missing.
         results[i] = { decl, status: 'failed', message: `${nsLabel(from)} does not exist` };
         return;
       }
       const started = Date.now();
-      const verdict = await kind.probe!(decl.args, env);
-      results[i] = { ...judge(decl, verdict, kind.negated(decl.args)), durationMs: Date.now() - started };
+      const verdict = await kind.probe!(decl.args, probeEnv);
+      const durationMs = Date.now() - started;
+      // Silence while links were still coming up proves nothing: the claim is not shown true.
+      if (comingUp && kind.negated(decl.args) && !verdict.ok && !verdict.skip) {
+        results[i] = {
+          decl,
+          status: 'failed',
+          message: `${verdict.message}, but the network was still coming up (${comingUp}): no proof of silence`,
+          durationMs,
+        };
+        return;
+      }
+      results[i] = { ...judge(decl, verdict, kind.negated(decl.args)), durationMs };
     }),
   );
   return { results: results as CheckResult[], snapshot };
+}
+
+/**
+ * A snapshot handed in (read for "what changed") holds what the checks read, but maybe not what the
+ * traffic policy needs outside a lab (the outside's addresses): those parts are read now, in one go.
+ */
+async function withPolicyNeeds(
+  snapshot: Snapshot,
+  needs: readonly Need[],
+  shell: Shell,
+  outside: string | undefined,
+): Promise<Snapshot> {
+  const lacking = needs.filter((n) => {
+    const space = snapshot.spaces[n.ns];
+    return space === undefined || (space !== null && n.part !== 'netns' && space[n.part] === undefined);
+  });
+  if (lacking.length === 0) return snapshot;
+  const read = await takeSnapshot(shell, lacking, outside);
+  const spaces = { ...snapshot.spaces };
+  for (const [ns, state] of Object.entries(read.spaces)) spaces[ns] = state && { ...(spaces[ns] ?? {}), ...state };
+  return { ...snapshot, spaces };
 }
 
 /** Collects the exec calls made in the same tick and sends them to the shell as one parallel batch. */

@@ -84,7 +84,10 @@ export function courseStanding(
  */
 export function nextLesson(lessons: readonly Lesson[], standing: ReadonlyMap<string, LessonProgress>): string | null {
   const state = (l: Lesson): LessonProgress['state'] | undefined => standing.get(l.id)?.state;
-  const going = lessons.filter((l) => state(l) === 'at').at(-1);
+  // A lesson past its first step is the one being worked on; "step 1 of n" alone only means not done
+  // (a lesson whose first step only cleans up is "at step 1" in any lab), so the first of those comes next.
+  const at = lessons.filter((l) => state(l) === 'at');
+  const going = at.filter((l) => (standing.get(l.id) as { step?: number }).step! > 1).at(-1) ?? at[0];
   if (going) return going.id;
   const lastDone = lessons.map((l) => state(l) === 'done').lastIndexOf(true);
   return lessons.slice(lastDone + 1).find((l) => state(l) !== 'done' && state(l) !== 'superseded')?.id ?? null;

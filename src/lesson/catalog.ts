@@ -1,6 +1,6 @@
 // Finding lessons on disk and resolving a user's lesson argument (id, number or path).
 import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { prerequisiteChain } from './chain.js';
 import { UserError } from '../core/errors.js';
@@ -10,19 +10,25 @@ import type { LessonMessage } from './message.js';
 import { parseCached } from './lessonCache.js';
 import { lint, type LintInput } from './lint.js';
 
-/** The bundled lessons (beside dist/ when built, beside src/ in tests), or $TSNET_LESSONS. */
+/** The bundled course: lessons/ beside dist/ when built, beside src/ in tests. */
 export function lessonsDir(): string {
-  if (process.env.TSNET_LESSONS) return process.env.TSNET_LESSONS;
   const built = fileURLToPath(new URL('../../../lessons/', import.meta.url));
   return existsSync(built) ? built : fileURLToPath(new URL('../../lessons/', import.meta.url));
 }
 
+/** A course: the lesson files of one folder, with the bundled course behind it for prerequisites. */
 export interface Catalog {
+  /** The folder. */
+  dir: string;
+  /** The folder's lessons, in course order (by id, numbers compared as numbers). */
   lessons: Lesson[];
+  /** The folder's lessons, then the bundled lessons whose ids the folder does not have. */
   byId: Map<string, Lesson>;
-  /** Problems in files of the catalog, keyed by file. */
+  /** Bundled lessons the folder may build on (empty for the bundled course itself). */
+  beyond: Map<string, Lesson>;
+  /** Problems in files of the folder, keyed by file. */
   broken: Map<string, LessonMessage[]>;
-  /** Every file read, with its text, for course-wide checks (lint). */
+  /** Every file of the folder, with its text, for course-wide checks (lint). */
   files: LintInput[];
 }
 
@@ -42,27 +48,65 @@ export async function loadFile(path: string): Promise<LintInput> {
   return { file, source, result: await parseCached(source, file) };
 }
 
-export async function loadCatalog(dir = lessonsDir()): Promise<Catalog> {
-  const files = existsSync(dir)
-    ? readdirSync(dir)
-        .filter((f) => f.endsWith('.md'))
-        .sort()
-        .map((f) => join(dir, f))
-    : [];
+/** The lesson files of a folder, sorted; an unreadable folder is a usage error. */
+export function lessonFiles(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.md'))
+      .sort()
+      .map((f) => join(dir, f));
+  } catch {
+    throw new UserError(`Cannot read the folder ${dir}.`);
+  }
+}
+
+async function loadFolder(dir: string): Promise<Omit<Catalog, 'byId' | 'beyond'>> {
   const lessons: Lesson[] = [];
   const broken = new Map<string, LessonMessage[]>();
-  const inputs: LintInput[] = [];
-  for (const path of files) {
+  const files: LintInput[] = [];
+  for (const path of existsSync(dir) ? lessonFiles(dir) : []) {
     const input = await loadFile(path);
-    inputs.push(input);
+    files.push(input);
     if (input.result.lesson) lessons.push(input.result.lesson);
     else broken.set(input.file, input.result.messages);
   }
   lessons.sort(naturalOrder);
+  return { dir, lessons, broken, files };
+}
+
+const sameDir = (a: string, b: string): boolean => resolve(a) === resolve(b);
+
+/** The course in `dir` (default: the bundled one); prerequisites it lacks come from the bundled course. */
+export async function loadCatalog(dir = lessonsDir()): Promise<Catalog> {
+  const folder = await loadFolder(dir);
   // The first file with an id wins, as lint counts the others as duplicates.
-  const byId = new Map<string, Lesson>();
-  for (const l of lessons) if (!byId.has(l.id)) byId.set(l.id, l);
-  return { lessons, byId, broken, files: inputs };
+  const own = new Map<string, Lesson>();
+  for (const l of folder.lessons) if (!own.has(l.id)) own.set(l.id, l);
+  const beyond = new Map<string, Lesson>();
+  if (!sameDir(dir, lessonsDir()))
+    for (const l of (await loadFolder(lessonsDir())).lessons)
+      if (!own.has(l.id) && !beyond.has(l.id)) beyond.set(l.id, l);
+  return { ...folder, byId: new Map([...own, ...beyond]), beyond };
+}
+
+/** What a user names as a course: a folder (its lessons) or a lesson file (its folder). */
+export async function loadCourse(arg: string): Promise<{ catalog: Catalog; file: LintInput | null }> {
+  const path = resolve(arg);
+  if (!existsSync(path)) throw new UserError(`No lesson file or folder at ${arg}.`);
+  if (statSync(path).isDirectory()) return { catalog: await loadCatalog(path), file: null };
+  const catalog = await loadCatalog(dirname(path));
+  const file = catalog.files.find((f) => sameDir(f.file, path)) ?? (await loadFile(path));
+  return { catalog, file };
+}
+
+/** How a user names a lesson on the command line: its id in the bundled course, else its file. */
+export function argFor(lesson: Lesson): string {
+  return sameDir(dirname(lesson.file), lessonsDir()) ? lesson.id : lesson.file;
+}
+
+/** Whether a lesson argument names a file or folder rather than an id or a number. */
+export function isPath(arg: string): boolean {
+  return arg.endsWith('.md') || arg.includes('/') || arg === '.' || arg === '..';
 }
 
 /** Ids a lesson needs, itself included, following prerequisites as far as they are known. */
@@ -103,28 +147,41 @@ export function notALessonFile(path: string, arg: string): string | null {
   return null;
 }
 
-/** `lesson-6`, `6` or a path to a .md file → the lesson and its prerequisite chain (dependencies first). */
+/**
+ * `lesson-6`, `6` or a path to a .md file → the lesson, its prerequisite chain (dependencies first) and its
+ * course. A lesson given by path finds its prerequisites in its own folder first, then in the bundled course.
+ */
 export async function resolveLesson(
   arg: string,
   catalogPromise?: Promise<Catalog>,
-): Promise<{ lesson: Lesson; chain: Lesson[] }> {
-  const catalog = await (catalogPromise ?? loadCatalog());
+): Promise<{ lesson: Lesson; chain: Lesson[]; catalog: Catalog }> {
+  let catalog: Catalog;
   let lesson: Lesson | undefined;
   let pathFile: LintInput | undefined;
   const id = /^\d+$/.test(arg) ? `lesson-${arg}` : arg;
   // A file or directory named without a slash (`notes`) is a path too, unless a lesson has that id.
-  const looksLikePath = arg.endsWith('.md') || arg.includes('/') || (!catalog.byId.has(id) && existsSync(arg));
+  const looksLikePath = isPath(arg) || (existsSync(arg) && !(await (catalogPromise ?? loadCatalog())).byId.has(id));
   if (looksLikePath) {
     const path = resolve(arg);
     const problem = notALessonFile(path, arg);
     if (problem) throw new UserError(problem);
-    pathFile = await loadFile(path);
+    // The course of the file's folder: the one handed in when it is that folder's.
+    const given = await catalogPromise;
+    if (given && sameDir(given.dir, dirname(path))) {
+      catalog = given;
+      pathFile = given.files.find((f) => sameDir(f.file, path)) ?? (await loadFile(path));
+    } else {
+      const course = await loadCourse(arg);
+      catalog = course.catalog;
+      pathFile = course.file!;
+    }
     const { lesson: parsed, messages } = pathFile.result;
     const errors = messages.filter((m) => m.fatal);
     if (!parsed || errors.length)
       throw new UserError(`${pathFile.file} is not a valid lesson; nothing was run.`, await formatAsErrors(messages));
     lesson = parsed;
   } else {
+    catalog = await (catalogPromise ?? loadCatalog());
     lesson = catalog.byId.get(id);
     if (!lesson) {
       const brokenHere = [...catalog.broken.entries()].find(([file]) => basename(file, '.md') === id);
@@ -143,12 +200,10 @@ export async function resolveLesson(
   byId.set(lesson.id, lesson);
   // Lint what this run needs, the lesson and its prerequisites, as `lint` would: a step without checks,
   // an unknown prerequisite, a cycle or a duplicate id stops the run before anything is created.
-  // A lesson file given by path stands in for the catalog's lesson of the same id.
-  const inputs = pathFile
-    ? [...catalog.files.filter((f) => f.result.lesson?.id !== lesson!.id && f.file !== pathFile!.file), pathFile]
-    : catalog.files;
+  // A lesson file given by path stands in for the course's lesson of the same id.
+  const inputs = pathFile && !catalog.files.includes(pathFile) ? [...catalog.files, pathFile] : catalog.files;
   const needed = reachable(byId, lesson);
-  const relevant = (await lint(inputs)).filter((m) => {
+  const relevant = (await lint(inputs, catalog.beyond)).filter((m) => {
     const input = inputs.find((i) => i.file === m.file);
     const id = input?.result.lesson?.id ?? basename(m.file ?? '', '.md');
     return m.fatal && (needed.has(id) || m.file === pathFile?.file);
@@ -162,5 +217,5 @@ export async function resolveLesson(
   }
   const chain = prerequisiteChain(byId, lesson);
   if (!chain.ok) throw new UserError(`Cannot order the prerequisites of ${lesson.id}: ${chain.problem}.`);
-  return { lesson, chain: chain.chain };
+  return { lesson, chain: chain.chain, catalog };
 }

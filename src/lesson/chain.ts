@@ -27,3 +27,16 @@ export function prerequisiteChain(byId: ReadonlyMap<string, Lesson>, target: Les
   const problem = visit(target);
   return problem ? { ok: false, problem } : { ok: true, chain: out };
 }
+
+/**
+ * The course as a learner takes it, in one network: each lesson in order, preceded by the prerequisites
+ * not taken yet. Lessons that cannot be ordered are left out (lint reports them). Pure.
+ */
+export function courseOrder(byId: ReadonlyMap<string, Lesson>, lessons: readonly Lesson[]): Lesson[] {
+  const out: Lesson[] = [];
+  for (const lesson of lessons) {
+    const chain = prerequisiteChain(byId, lesson);
+    if (chain.ok) for (const l of chain.chain) if (!out.includes(l)) out.push(l);
+  }
+  return out;
+}

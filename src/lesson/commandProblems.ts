@@ -87,7 +87,7 @@ function iptables(words: readonly Word[], text: string, owned: OwnedFirewall, ow
     } else if (w.text === '-P' || w.text === '--policy') {
       out.push({
         offset: w.offset,
-        reason: `Unexpected \`${text}\`: it changes the default policy of the whole machine (a DROP policy cuts off its other traffic), expected rules for the lesson's own traffic (\`iptables -I FORWARD -i br0 -j ACCEPT\`)`,
+        reason: `Unexpected \`${text}\`: it changes the default policy of the whole machine (a DROP policy cuts off its other traffic), expected rules for the lesson's own traffic (\`iptables -I FORWARD -i BRIDGE -j ACCEPT\`)`,
         rule: 'host-firewall',
       });
     } else if ((w.text === '-D' || w.text === '--delete') && chain && /^\d+$/.test(words[i + 2]?.text ?? '')) {
@@ -245,7 +245,7 @@ function addresses(line: string): CommandProblem[] {
     if (parseCidr(m[0]) === null) {
       out.push({
         offset: m.index,
-        reason: `Unexpected address \`${m[0]}\`, expected an IPv4 address such as 172.18.0.10 (four numbers 0-255, a prefix 0-32)`,
+        reason: `Unexpected address \`${m[0]}\`, expected an IPv4 address such as 10.0.0.1 (four numbers 0-255, a prefix 0-32)`,
         rule: 'address',
       });
     }

@@ -1,6 +1,7 @@
 // Lesson lint: every file well formed, every change step checked, prerequisites known and acyclic,
 // ids unique across the course. Pure: file texts in, positioned messages out (vfile's, loaded only when
-// there is a problem: a run lints its lessons first, and well-formed ones need no messages).
+// there is a problem: a run lints its lessons first, and well-formed ones need no messages). Prerequisites
+// not among the files are looked up in `beyond` (the rest of the lesson's folder, then the bundled course).
 import { prerequisiteChain } from './chain.js';
 import type { Lesson, Position } from './lesson.js';
 import type { LessonMessage } from './message.js';
@@ -32,7 +33,10 @@ function itemPosition(source: string, key: string, item: string): Position {
   return at;
 }
 
-export async function lint(inputs: readonly LintInput[]): Promise<LessonMessage[]> {
+export async function lint(
+  inputs: readonly LintInput[],
+  beyond: ReadonlyMap<string, Lesson> = new Map(),
+): Promise<LessonMessage[]> {
   const problems: [file: string, position: Position, reason: string, rule: string][] = [];
   const error = (file: string, position: Position, reason: string, rule: string): void => {
     problems.push([file, position, reason, rule]);
@@ -55,14 +59,23 @@ export async function lint(inputs: readonly LintInput[]): Promise<LessonMessage[
       fileOf.set(lesson.id, input);
     }
   }
+  // The files linted come first; a lesson beyond them counts only where no file has its id.
+  const known = new Map(beyond);
+  for (const [id, l] of byId) known.set(id, l);
   const others = (self: string): string => {
-    const ids = [...byId.keys()].filter((k) => k !== self);
+    const ids = [...known.keys()].filter((k) => k !== self);
     return ids.length ? `one of ${ids.join(', ')}` : 'the id of another lesson file (there is none here)';
   };
   const checkIds = new Map<string, string>();
+  // A lesson beyond the files that one of them needs shares its runs: its check ids must not clash either.
+  for (const { lesson } of lessons) {
+    const chain = prerequisiteChain(known, lesson);
+    for (const l of chain.ok ? chain.chain : [])
+      if (!byId.has(l.id)) for (const s of l.steps) for (const c of s.checks) checkIds.set(c.id, l.file);
+  }
   for (const { input, lesson } of lessons) {
     for (const pre of lesson.prerequisites) {
-      if (!byId.has(pre))
+      if (!known.has(pre))
         error(
           input.file,
           itemPosition(input.source, 'prerequisites', pre),
@@ -70,7 +83,7 @@ export async function lint(inputs: readonly LintInput[]): Promise<LessonMessage[
           'prerequisites',
         );
     }
-    const chain = prerequisiteChain(byId, lesson);
+    const chain = prerequisiteChain(known, lesson);
     const inCycle = chain.ok ? [] : chain.problem.replace(/^prerequisite cycle: /, '').split(' → ');
     const cyclePre = lesson.prerequisites.find((p) => inCycle.includes(p));
     if (!chain.ok && chain.problem.startsWith('prerequisite cycle'))

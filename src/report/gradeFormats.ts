@@ -28,6 +28,7 @@ export function prettyGrade(r: GradeReport): string {
     '',
     `${r.passed ? pc.green(pc.bold('✔ passed')) : pc.red(pc.bold('✖ failed'))}: ${r.earned}/${r.possible} points`,
   );
+  if (r.skipped) out.push(`${pc.yellow(notJudged(r.skipped))}: ${r.skipReasons.join('; ')}`);
   if (r.rootCause) {
     const { check, cause, fix } = r.rootCause;
     out.push(`First broken link${check ? ` (${check.lesson}, step ${check.step})` : ''}: ${cause}`);
@@ -37,8 +38,16 @@ export function prettyGrade(r: GradeReport): string {
   return `${out.join('\n')}\n`;
 }
 
+/** `2 checks not judged` (never earned: the points say so, and the grade does not pass). */
+const notJudged = (skipped: number): string => `${skipped} check${skipped === 1 ? '' : 's'} not judged`;
+
 /** A target that could not be read fails every check: the message says so (`error: …`). */
-const STATUS: Record<GradeStatus, ReportStatus> = { pass: 'passed', fail: 'failed', error: 'failed', skip: 'skipped' };
+export const STATUS: Record<GradeStatus, ReportStatus> = {
+  pass: 'passed',
+  fail: 'failed',
+  error: 'failed',
+  skip: 'skipped',
+};
 
 /** One lesson of a grade, as the report has it (a class report has one of these per lesson and student). */
 export function gradedLessonDocument(l: GradedLesson, role: ReportLesson['role']): ReportLesson {
@@ -138,6 +147,9 @@ export function tapGrade(doc: ReportDocument): string {
   });
   out.push(
     `# ${doc.summary.earned}/${doc.summary.possible} points`,
+    ...(doc.summary.skipped
+      ? [`# ${notJudged(doc.summary.skipped)}: ${oneLine(doc.summary.skipReasons.join('; '))}`]
+      : []),
     ...rootCauseLines(doc).map((l) => `# ${oneLine(l)}`),
   );
   return `${out.join('\n')}\n`;
@@ -183,6 +195,8 @@ export function junitGrade(doc: ReportDocument): string {
     }
     return `  <testsuite name="${xml(`${l.id}: ${l.title}`)}" tests="${l.checks.length}" failures="${count(l.checks, 'failed')}" skipped="${count(l.checks, 'skipped')}" time="${seconds(l.durationMs)}">\n    <properties>${props.join('')}</properties>\n${l.checks.map((c) => testcase(doc, c)).join('\n')}\n  </testsuite>`;
   });
-  const name = `tsnet-learn check ${doc.lesson} (${doc.target}): ${doc.summary.earned}/${doc.summary.possible} points`;
+  const { skipped, skipReasons } = doc.summary;
+  const notJudgedText = skipped ? `, ${notJudged(skipped)}: ${skipReasons.join('; ')}` : '';
+  const name = `tsnet-learn check ${doc.lesson} (${doc.target}): ${doc.summary.earned}/${doc.summary.possible} points${notJudgedText}`;
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${xml(name)}" tests="${all.length}" failures="${count(all, 'failed')}" skipped="${count(all, 'skipped')}" time="${seconds(doc.durationMs)}">\n${suites.join('\n')}\n</testsuites>\n`;
 }

@@ -64,6 +64,8 @@ export interface ReportSummary {
   passed: number;
   failed: number;
   skipped: number;
+  /** Why the skipped checks could not be judged, each reason once. */
+  skipReasons: string[];
 }
 
 export interface ReportRootCause {
@@ -78,6 +80,8 @@ export interface AblationFindingDocument {
   lesson: string;
   id: string;
   title: string;
+  /** A transient claim that no later step of its course makes false. */
+  transient?: true;
 }
 
 export interface ReportDocument {
@@ -99,7 +103,10 @@ export interface ReportDocument {
 /** A duration as the schema has it: whole milliseconds, never negative. */
 export const ms = (n: number | undefined): number => Math.max(0, Math.round(n ?? 0));
 
-/** Points earned and possible: a skipped check counts neither way, a failed one only as possible. */
+/**
+ * Points earned and possible of a run or test: a skipped check (not run after a failure, or already in
+ * place) counts neither way, a failed one only as possible. A grade has its own (skipped ones possible).
+ */
 export function score(checks: readonly ReportCheck[]): { earned: number; possible: number } {
   const judged = checks.filter((c) => c.status !== 'skipped');
   return {
@@ -115,7 +122,14 @@ export function summarize(
 ): ReportSummary {
   const checks = lessons.flatMap((l) => l.checks);
   const count = (s: ReportStatus): number => checks.filter((c) => c.status === s).length;
-  return { ...(points ?? score(checks)), passed: count('passed'), failed: count('failed'), skipped: count('skipped') };
+  const skipReasons = [...new Set(checks.filter((c) => c.status === 'skipped').map((c) => c.message))];
+  return {
+    ...(points ?? score(checks)),
+    passed: count('passed'),
+    failed: count('failed'),
+    skipped: count('skipped'),
+    skipReasons,
+  };
 }
 
 /** The fields every report starts with. */

@@ -1,9 +1,9 @@
 // Step ablation: for each step that changes state, a fresh lab where exactly that step is left out.
 // A check that never fails in any of these runs tests nothing; a step none of whose checks fail when
 // it is left out is not verified by them.
-import { evaluateChecks, type CheckResult, type CheckStatus } from '../judge/evaluateChecks.js';
+import type { CheckStatus } from '../judge/evaluateChecks.js';
 import { inFreshLab } from '../target/inFreshLab.js';
-import type { CheckDecl, Lesson } from '../lesson/lesson.js';
+import type { Lesson } from '../lesson/lesson.js';
 import { runLessons } from './runLessons.js';
 
 export interface AblationRun {
@@ -108,24 +108,4 @@ export async function ablate(
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.jobs, plan.length)) }, worker));
   runs.sort((a, b) => plan.indexOf(a.skipped) - plan.indexOf(b.skipped));
   return judgeAblation(chain, runs, options.lastOnly);
-}
-
-/**
- * Checks that no ablation can fail are "not yet" claims ("netns0 cannot reach the outside yet"): they
- * must fail once the course goes further. Judges them in a fresh lab after `laterChain` has run.
- */
-export async function judgeAfter(
-  decls: readonly CheckDecl[],
-  laterChain: readonly Lesson[],
-  keep = false,
-): Promise<CheckResult[]> {
-  return inFreshLab(
-    `advance-${process.pid}`,
-    { command: `test --ablate ${laterChain.at(-1)!.id} (transient checks)`, keep },
-    async (target, shell) => {
-      const report = await runLessons({ chain: [...laterChain], target, shell });
-      if (!report.passed) throw new Error(`${laterChain.at(-1)?.id} did not pass in ${target.label}`);
-      return evaluateChecks(decls, shell, target);
-    },
-  );
 }

@@ -4,9 +4,17 @@
 // includes what the lessons before it applied.
 import type { CheckResult } from '../judge/evaluateChecks.js';
 import type { CheckDecl, Lesson, Step } from '../lesson/lesson.js';
+import { type Superseded, withoutSuperseded } from '../judge/supersede.js';
 import { lastingChecks, resumePoint } from './resumePoint.js';
 
 export const TRANSIENT_NOT_JUDGED = 'describes the state while the step runs; not judged again once it is done';
+const SUPERSEDED = (s: Superseded): string => `${s.byLesson} changes this on purpose (${s.by.title}); not judged here`;
+
+/** A check a step that holds is not judged on again: transient, or undone on purpose by a later lesson. */
+export function notJudged(d: CheckDecl, superseded?: ReadonlyMap<string, Superseded>): CheckResult {
+  const by = superseded?.get(d.id);
+  return { decl: d, status: 'skipped', message: by ? SUPERSEDED(by) : TRANSIENT_NOT_JUDGED };
+}
 
 export type StepAction =
   /** Before the resume point: its claims hold, so it is reported with these verdicts and not applied again. */
@@ -41,22 +49,27 @@ export interface Holding {
   verdicts: ReadonlyMap<string, CheckResult>;
   /** Steps to leave out, as `lesson-id:step` (ablation). */
   skipSteps?: ReadonlySet<string>;
+  /** Claims a later lesson undoes on purpose, by check id: not demanded, reported as not judged. */
+  superseded?: ReadonlyMap<string, Superseded>;
 }
 
 /** The verdicts a step that holds is reported with: its transient checks are not judged again. */
-function heldResults(step: Step, verdicts: ReadonlyMap<string, CheckResult>): CheckResult[] {
-  return step.checks.map((d) => verdicts.get(d.id) ?? { decl: d, status: 'skipped', message: TRANSIENT_NOT_JUDGED });
+function heldResults(step: Step, holding: Holding): CheckResult[] {
+  return step.checks.map((d) => holding.verdicts.get(d.id) ?? notJudged(d, holding.superseded));
 }
 
 /** Plans one lesson of a run. Pure. */
 export function planLesson(lesson: Lesson, role: LessonPlan['role'], holding: Holding): LessonPlan {
   let resumeAt = 1;
   if (!holding.fresh) {
-    const at = resumePoint(lesson, holding.verdicts);
+    const at = resumePoint(
+      holding.superseded ? withoutSuperseded(lesson, holding.superseded) : lesson,
+      holding.verdicts,
+    );
     resumeAt = at.done ? lesson.steps.length + 1 : at.step;
   }
   const steps = lesson.steps.map((step): StepPlan => {
-    if (step.index < resumeAt) return { step, action: { kind: 'holds', results: heldResults(step, holding.verdicts) } };
+    if (step.index < resumeAt) return { step, action: { kind: 'holds', results: heldResults(step, holding) } };
     if (holding.skipSteps?.has(`${lesson.id}:${step.index}`)) return { step, action: { kind: 'leave-out' } };
     const unlessHolds = !holding.fresh && step.kind === 'change' && lastingChecks(step).length > 0;
     return { step, action: { kind: 'run', unlessHolds } };
@@ -70,10 +83,11 @@ export function planLesson(lesson: Lesson, role: LessonPlan['role'], holding: Ho
  * confirms nor denies: applying the step again would only duplicate what is there (`iptables -A` twice).
  * Returns the step's results (transient ones not judged), or null when it must run. Pure.
  */
-export function alreadyHolds(step: Step, results: readonly CheckResult[]): CheckResult[] | null {
+export function alreadyHolds(
+  step: Step,
+  results: readonly CheckResult[],
+  superseded?: ReadonlyMap<string, Superseded>,
+): CheckResult[] | null {
   if (results.some((r) => r.status === 'failed') || !results.some((r) => r.status === 'passed')) return null;
-  return step.checks.map(
-    (d: CheckDecl) =>
-      results.find((r) => r.decl === d) ?? { decl: d, status: 'skipped', message: TRANSIENT_NOT_JUDGED },
-  );
+  return step.checks.map((d: CheckDecl) => results.find((r) => r.decl === d) ?? notJudged(d, superseded));
 }

@@ -1,6 +1,7 @@
 // Where to pick a lesson up in a network built partly by hand: the first step whose lasting claims do
 // not hold yet. `resumePoint` is pure; `judgeLasting` gathers the verdicts it needs through a Shell.
 import { checkKinds } from '../../checks/index.js';
+import { lessonTopology, type LessonTopology } from '../lesson/lessonTopology.js';
 import { evaluateChecks, type CheckResult, type CheckStatus } from '../judge/evaluateChecks.js';
 import type { CheckDecl, Lesson, Step } from '../lesson/lesson.js';
 import type { Shell } from '../target/shell.js';
@@ -75,11 +76,13 @@ export async function judgeLasting(
   lessons: readonly Lesson[],
   shell: Shell,
   target: Target,
+  topology: LessonTopology = lessonTopology(lessons),
 ): Promise<Map<string, CheckResult>> {
   const verdicts = new Map(
-    (await evaluateChecks(lastingStateChecks(lessons), shell, target)).map((r) => [r.decl.id, r]),
+    (await evaluateChecks(lastingStateChecks(lessons), shell, target, { topology })).map((r) => [r.decl.id, r]),
   );
   const probes = lessons.flatMap((l) => decidingProbes(l, verdicts));
-  if (probes.length) for (const r of await evaluateChecks(probes, shell, target)) verdicts.set(r.decl.id, r);
+  if (probes.length)
+    for (const r of await evaluateChecks(probes, shell, target, { topology })) verdicts.set(r.decl.id, r);
   return verdicts;
 }

@@ -11,7 +11,9 @@ import type { CheckReport, CommandReport, LessonReport, RunEvent, RunReport, Ste
 import { execSequence, type Shell } from '../target/shell.js';
 import { judgeLasting, lastingChecks } from './resumePoint.js';
 import { alreadyHolds, planLesson } from './plan.js';
+import { lessonTopology } from '../lesson/lessonTopology.js';
 import { shellQuote } from '../core/shellQuote.js';
+import { supersededClaims, withoutSuperseded } from '../judge/supersede.js';
 import type { Target } from '../target/target.js';
 
 function toCheckReport(lesson: string, step: number, r: CheckResult): CheckReport {
@@ -43,10 +45,16 @@ export interface RunInput {
   commandTimeoutS?: number;
   /** Report what each step changed (a full snapshot after each step, compared with the one before). */
   changes?: boolean;
+  /** Lessons that come after the chain (learn: the one typed by hand): what they undo is not applied again. */
+  later?: readonly Lesson[];
+  /** Called once each step that ran has been judged, before the next one runs; `false` ends the run there. */
+  afterStep?: (lesson: Lesson, step: Step) => Promise<boolean>;
 }
 
 export async function runLessons(input: RunInput): Promise<RunReport> {
   const { chain, target, shell } = input;
+  // Where probes may go outside a lab: what the whole chain builds.
+  const topology = lessonTopology(chain);
   const emit = input.onEvent ?? (() => undefined);
   const started = Date.now();
   const report: RunReport = {
@@ -59,6 +67,12 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
     checks: [],
   };
   let failed = false;
+  let stopped = false;
+  // What a later lesson undoes on purpose does not count against an earlier one being done. Within a
+  // lesson the order of its steps already tells where to resume.
+  const superseded = new Map(
+    [...supersededClaims([...chain, ...(input.later ?? [])])].filter(([, s]) => s.byLesson !== s.lesson),
+  );
   // The state before the step that runs next, when changes are reported.
   let previous: Snapshot | null = null;
 
@@ -101,6 +115,7 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
   };
 
   for (const [i, lesson] of chain.entries()) {
+    if (stopped) break;
     const role = i === chain.length - 1 ? 'lesson' : 'prerequisite';
     const lr: LessonReport = { id: lesson.id, title: lesson.title, role, status: 'passed' };
     report.lessons.push(lr);
@@ -113,11 +128,15 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
 
     // Resume: the steps before the first unfinished one are done already (a second run, or a learner
     // got there by hand) and are not applied again; a lesson whose every lasting claim holds is skipped.
-    // What the target holds is judged now, after the lessons before this one were applied.
+    // What the target holds is judged now, after the lessons before this one were applied; what a later
+    // lesson undoes on purpose is not demanded.
     const plan = planLesson(lesson, role, {
       fresh: target.fresh,
-      verdicts: target.fresh ? new Map() : await judgeLasting([lesson], shell, target),
+      verdicts: target.fresh
+        ? new Map()
+        : await judgeLasting([withoutSuperseded(lesson, superseded)], shell, target, topology),
       skipSteps: input.skipSteps,
+      superseded,
     });
     const satisfied = (step: Step, results: CheckResult[], live: boolean): void => {
       const sr: StepReport = {
@@ -165,15 +184,16 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
         // Left out on purpose (ablation): its checks are still judged where it would have run.
         sr.status = 'skipped';
         sr.failure = 'left out on purpose';
-        record(lesson.id, step, await evaluateChecks(step.checks, shell, target));
+        record(lesson.id, step, await evaluateChecks(step.checks, shell, target, { topology }));
         emit({ type: 'step-end', step: sr });
         continue;
       }
 
       // A change step whose claims already hold is done: a second run, or a learner got there by hand.
       if (action.unlessHolds) {
-        const lasting = await evaluateChecks(lastingChecks(step), shell, target, { lazyProbes: true });
-        const results = alreadyHolds(step, lasting);
+        const demanded = lastingChecks(step).filter((d) => !superseded.has(d.id));
+        const lasting = await evaluateChecks(demanded, shell, target, { lazyProbes: true, topology });
+        const results = alreadyHolds(step, lasting, superseded);
         if (results) {
           sr.status = 'satisfied';
           record(lesson.id, step, results);
@@ -188,7 +208,8 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
       const touched: Touched | null = previous ? partsTouched(step.commands, previous.netns) : null;
       if (previous && touched) {
         const missing = unread(previous, touchedNeeds(touched));
-        if (missing.length > 0) previous = await readAgain(shell, previous, missing, false);
+        if (missing.length > 0)
+          previous = await readAgain(shell, previous, missing, false, target.outsideNs ?? undefined);
       }
       // The step's commands go to the shell at once, and right behind them the reading of what they changed
       // (only what they could have changed, with what the checks judge; the rest is carried over): bash goes
@@ -206,7 +227,13 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
       const judged = checkNeeds(step.checks).filter((n) => n.ns !== 'outside' || target.hasOutside);
       const reading: Promise<Snapshot> | null =
         previous && touched
-          ? readAgain(shell, previous, [...touchedNeeds(touched), ...judged], touched.netnsList)
+          ? readAgain(
+              shell,
+              previous,
+              [...touchedNeeds(touched), ...judged],
+              touched.netnsList,
+              target.outsideNs ?? undefined,
+            )
           : null;
       // Answered in order below; past a failed command nobody waits for the rest, nor, when the shell is
       // gone, for the reading.
@@ -299,7 +326,7 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
           emit({ type: 'check', check: c });
         }
       } else if (step.checks.length > 0) {
-        const results = await evaluateChecks(step.checks, shell, target, { snapshot: after });
+        const results = await evaluateChecks(step.checks, shell, target, { snapshot: after, topology });
         if (!record(lesson.id, step, results)) {
           sr.status = 'failed';
           const n = results.filter((r) => r.status === 'failed').length;
@@ -308,6 +335,10 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
       }
       sr.durationMs = Date.now() - stepStarted;
       emit({ type: 'step-end', step: sr });
+      if (input.afterStep && !(await input.afterStep(lesson, step))) {
+        stopped = true;
+        break;
+      }
       if (sr.status === 'failed') {
         failed = true;
         lr.status = 'failed';

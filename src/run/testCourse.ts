@@ -1,11 +1,12 @@
 // `tsnet-learn test`: each lesson from scratch in its own fresh lab, in parallel; with ablation,
 // proof that every check can fail. Every lab made here is destroyed, and dies with this process.
-import { ablate, judgeAfter, type AblationReport } from './ablate.js';
+import { ablate, type AblationReport } from './ablate.js';
 import { inFreshLab } from '../target/inFreshLab.js';
 import type { Lesson } from '../lesson/lesson.js';
 import { pool } from './pool.js';
 import { runLessons } from './runLessons.js';
 import { stepFailure, type CheckReport } from './runReport.js';
+import { judgeTransients, transientClaims } from './transientClaims.js';
 
 export interface LessonTest {
   lesson: string;
@@ -24,6 +25,8 @@ export interface AblationFinding {
   lesson: string;
   id: string;
   title: string;
+  /** Set on a transient claim that no later step of its course makes false. */
+  transient?: true;
 }
 
 export interface CourseTest {
@@ -55,8 +58,11 @@ async function testLesson(chain: readonly Lesson[], name: string, keep: boolean)
 export interface CourseInput {
   /** Each lesson's chain, prerequisites first; the lesson under test last. */
   chains: Lesson[][];
-  /** The chain of the course's last lesson: transient checks must fail once it is done. */
-  courseEnd: Lesson[];
+  /**
+   * Each course the lessons belong to, as a learner takes it (every lesson in order, in one network):
+   * a transient claim must be false after some later step of it.
+   */
+  courses: Lesson[][];
   jobs: number;
   ablate: boolean;
   /** Labs outlive an interrupt or a kill, for inspection (test --keep); finished lessons' labs still go. */
@@ -85,7 +91,6 @@ export async function testCourse(input: CourseInput): Promise<CourseTest> {
   const ablationStarted = Date.now();
   if (input.ablate) {
     ablation = [];
-    const transient = [];
     // Whole chains, but only those no other chain contains: a check may depend on a prerequisite's step
     // (lesson 4's surprise needs lesson 2's address on veth0), and each step is left out once.
     const leaves = input.chains.filter(
@@ -99,23 +104,12 @@ export async function testCourse(input: CourseInput): Promise<CourseTest> {
         const step = chain.find((l) => l.id === lessonId)?.steps.find((s) => s.index === index);
         ablation.push({ kind: 'step-unverified', lesson: lessonId, id, title: step?.title ?? id });
       }
-      for (const c of report.cannotFail) {
-        const decl = decls.find((d) => d.id === c.id)!;
-        if (decl.transient) transient.push(decl);
-        else ablation.push({ kind: 'check-cannot-fail', lesson: c.lesson, id: c.id, title: c.title });
-      }
+      // A transient claim is shown able to fail by the course going on (below), not by a left-out step.
+      for (const c of report.cannotFail)
+        if (!decls.find((d) => d.id === c.id)?.transient)
+          ablation.push({ kind: 'check-cannot-fail', lesson: c.lesson, id: c.id, title: c.title });
     }
-    if (transient.length) {
-      for (const r of await judgeAfter(transient, input.courseEnd, input.keep)) {
-        if (r.status !== 'failed')
-          ablation.push({
-            kind: 'check-cannot-fail',
-            lesson: r.decl.id.split(':')[0]!,
-            id: r.decl.id,
-            title: `${r.decl.title} (transient, and it still holds after ${input.courseEnd.at(-1)!.id})`,
-          });
-      }
-    }
+    ablation.push(...(await transientFindings(input)));
   }
   return {
     passed: lessons.every((l) => l.status === 'passed') && (ablation?.length ?? 0) === 0,
@@ -124,4 +118,31 @@ export async function testCourse(input: CourseInput): Promise<CourseTest> {
     ablation,
     ablationDurationMs: ablation ? Date.now() - ablationStarted : null,
   };
+}
+
+/** Transient claims of the lessons tested that no later point of their course makes false. */
+async function transientFindings(input: CourseInput): Promise<AblationFinding[]> {
+  const tested = [...new Set(input.chains.flat())];
+  const claims = transientClaims(tested).filter((c, i, all) => all.findIndex((o) => o.decl.id === c.decl.id) === i);
+  // Each claim is judged in the first course that has its lesson.
+  const home = (id: string): number => input.courses.findIndex((course) => course.some((l) => l.id === id));
+  const verdicts = (
+    await pool(input.courses, input.jobs, (course, i) =>
+      judgeTransients(
+        claims.filter((c) => home(c.lesson.id) === i),
+        course,
+        input.keep,
+      ),
+    )
+  ).flat();
+  const homeless = claims
+    .filter((c) => home(c.lesson.id) < 0)
+    .map((c) => ({ decl: c.decl, lesson: c.lesson.id, courseFailed: null }));
+  return [...verdicts.filter((v) => v.falseAfter === null), ...homeless].map((v) => ({
+    kind: 'check-cannot-fail' as const,
+    lesson: v.lesson,
+    id: v.decl.id,
+    title: v.courseFailed ? `${v.decl.title} (the course, taken in order, failed at ${v.courseFailed})` : v.decl.title,
+    transient: true as const,
+  }));
 }

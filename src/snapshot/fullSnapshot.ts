@@ -60,17 +60,18 @@ export async function takeFullSnapshot(
 /**
  * The state after a step, reading again only `needs` (what the step could have changed and what its checks
  * judge); the rest is carried over from `before`. Without `netnsList` the list of netns is not read either.
- * A netns that appears unannounced is read whole, in a second round trip.
+ * A netns that appears unannounced is read whole, in a second round trip. `outside`: where the outside world is.
  */
 export async function readAgain(
   shell: Shell,
   before: Snapshot,
   needs: readonly Need[],
   netnsList: boolean,
+  outside?: string,
 ): Promise<Snapshot> {
   const all = netnsList ? [{ ns: 'host', part: 'netns' } as Need, ...needs] : [...needs];
   if (all.length === 0) return before;
-  const read = parseSnapshotOutput((await shell.exec(snapshotScript(all))).stdout, all);
+  const read = parseSnapshotOutput((await shell.exec(snapshotScript(all, outside))).stdout, all);
   if (!all.some((n) => n.part === 'netns')) {
     read.netns = [...before.netns];
     if (before.netnsIds) read.netnsIds = before.netnsIds;

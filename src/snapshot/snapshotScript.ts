@@ -6,10 +6,10 @@ import type { Need, NamespaceState, Part, Snapshot } from './model.js';
 import { OUTSIDE_NS } from '../lab/labWorld.js';
 import { shellQuote } from '../core/shellQuote.js';
 
-/** Where each namespace's handle lives inside the target. */
-export function nsPath(ns: string): string | null {
+/** Where each namespace's handle lives inside the target; `outside`: the outside world's (a lab's by default). */
+export function nsPath(ns: string, outside: string = OUTSIDE_NS): string | null {
   if (ns === 'host') return null;
-  if (ns === 'outside') return OUTSIDE_NS;
+  if (ns === 'outside') return outside;
   return `/run/netns/${ns}`;
 }
 
@@ -63,12 +63,12 @@ function partsScript(ns: string, w: Wanted): string {
 }
 
 /** One script for the whole snapshot: one nsenter per namespace other than the host. */
-export function snapshotScript(needs: readonly Need[]): string {
+export function snapshotScript(needs: readonly Need[], outside: string = OUTSIDE_NS): string {
   const { netns, spaces } = groupNeeds(needs);
   const out: string[] = [];
   if (netns) out.push(mark('netns', '-'), 'ip -j netns list 2>/dev/null');
   for (const [ns, w] of spaces) {
-    const path = nsPath(ns);
+    const path = nsPath(ns, outside);
     if (!path) {
       out.push(mark('present', ns), partsScript(ns, w));
     } else if (ns !== 'outside' && [...w.parts].every((p) => p === 'links' || p === 'routes')) {

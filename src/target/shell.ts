@@ -4,7 +4,7 @@ import { parallelCleanup, parallelScript, parseParallelOutput } from './parallel
 import { pathWithSbin } from '../exec/preflight.js';
 import { shellQuote } from '../core/shellQuote.js';
 import { simpleCommand } from '../core/simpleCommand.js';
-import { nodeSpawner, type Spawner } from '../exec/spawn.js';
+import { execaSpawner, type Spawner } from '../exec/spawn.js';
 
 /** One record for success and failure alike (zx's ProcessOutput, execa's result). */
 export interface ExecResult {
@@ -141,7 +141,7 @@ interface Pending {
 export async function openShell(
   argv: readonly string[],
   jobsDir: string | null,
-  spawn: Spawner = nodeSpawner,
+  spawn: Spawner = execaSpawner,
 ): Promise<Shell> {
   const [cmd, ...args] = [...argv, 'bash', '--noprofile', '--norc'];
   const { child } = await spawn(cmd!, args, { LC_ALL: 'C', LANG: 'C', PATH: pathWithSbin() });

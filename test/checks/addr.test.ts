@@ -1,6 +1,6 @@
 import t from 'tap';
 import { checkKinds, parseCheckLine } from '../../checks/index.js';
-import { judge, snapshotOf, syntaxError } from '../helpers/snapshot.js';
+import { fixOf, judge, snapshotOf, syntaxError } from '../helpers/snapshot.js';
 
 const after4 = snapshotOf('after-lesson-4');
 const after7 = snapshotOf('after-lesson-7');
@@ -106,4 +106,18 @@ t.test('an address without a prefix length, a bad address or a missing dev= is a
     message: 'Unexpected `up`, expected dev=, in= or absent',
     offset: 30,
   });
+});
+
+t.test('the fix adds a missing address to a link that is there, in its namespace', async (t) => {
+  t.equal(fixOf('addr 172.18.0.1/16 dev=br0', snapshotOf('lesson-5-half')), 'ip addr add 172.18.0.1/16 dev br0');
+  t.equal(
+    fixOf('addr 172.18.0.99/16 dev=ceth0 in=netns0', snapshotOf('after-lesson-7')),
+    'nsenter --net=/run/netns/netns0 ip addr add 172.18.0.99/16 dev ceth0',
+  );
+  t.equal(fixOf('addr 172.18.0.1/16 dev=br0', snapshotOf('after-lesson-7')), null, 'there already');
+  t.equal(fixOf('addr 172.18.0.1/16 dev=br0', snapshotOf('nothing-built')), null, 'no link to put it on');
+  t.equal(
+    fixOf('addr 172.18.0.1/16 dev=br0 absent', snapshotOf('after-lesson-7')),
+    'ip addr del 172.18.0.1/16 dev br0',
+  );
 });

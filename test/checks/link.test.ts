@@ -1,6 +1,6 @@
 import t from 'tap';
 import { parseCheckLine } from '../../checks/index.js';
-import { judge, snapshotOf, syntaxError } from '../helpers/snapshot.js';
+import { fixOf, judge, snapshotOf, syntaxError } from '../helpers/snapshot.js';
 
 const after4 = snapshotOf('after-lesson-4');
 const after7 = snapshotOf('after-lesson-7');
@@ -170,4 +170,18 @@ t.test('bad names, types, masters and leftovers are syntax errors at their offse
     message: 'Unexpected namespace `../x`, expected host, outside or a netns name',
     offset: 14,
   });
+});
+
+t.test('the fix sets what is wrong on a link that is there, and leaves creating one to the lesson', async (t) => {
+  t.equal(fixOf('link br0 type=bridge up', snapshotOf('lesson-7-br0-down')), 'ip link set br0 up');
+  t.equal(
+    fixOf('link ceth0 in=netns0 up', snapshotOf('lesson-7-ceth0-down')),
+    'nsenter --net=/run/netns/netns0 ip link set ceth0 up',
+  );
+  t.equal(fixOf('link veth0 master=br-web', snapshotOf('after-lesson-7')), 'ip link set veth0 master br-web');
+  t.equal(fixOf('link veth0 nomaster down', snapshotOf('after-lesson-7')), 'ip link set veth0 nomaster down');
+  t.equal(fixOf('link veth0 up', snapshotOf('after-lesson-7')), null, 'nothing to do');
+  t.equal(fixOf('link br0 type=bridge up', snapshotOf('nothing-built')), null, 'missing: the lesson creates it');
+  t.equal(fixOf('link veth0 type=bridge', snapshotOf('after-lesson-7')), null, 'another kind: only the lesson can');
+  t.equal(fixOf('link veth0 absent', snapshotOf('after-lesson-7')), 'ip link delete veth0');
 });

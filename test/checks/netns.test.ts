@@ -1,6 +1,6 @@
 import t from 'tap';
 import { checkKinds, parseCheckLine } from '../../checks/index.js';
-import { judge, snapshotOf, syntaxError } from '../helpers/snapshot.js';
+import { fixOf, judge, snapshotOf, syntaxError } from '../helpers/snapshot.js';
 
 const after4 = snapshotOf('after-lesson-4');
 
@@ -53,4 +53,10 @@ t.test('a missing name, a bad name or a leftover word is a syntax error at its o
     message: 'Unexpected `gone`, expected `absent` or nothing',
     offset: 13,
   });
+});
+
+t.test('the fix adds a missing namespace, or deletes one claimed gone', async (t) => {
+  t.equal(fixOf('netns netns0', snapshotOf('nothing-built')), 'ip netns add netns0');
+  t.equal(fixOf('netns netns0', snapshotOf('after-lesson-7')), null);
+  t.equal(fixOf('netns netns0 absent', snapshotOf('after-lesson-7')), 'ip netns delete netns0');
 });

@@ -59,19 +59,55 @@ t.test('an unreachable network is not retried', async (t) => {
   t.equal(env.calls.length, 1);
 });
 
-t.test('fails uses one short attempt and passes when nothing comes back', async (t) => {
+t.test('fails passes when nothing comes back within a window a slow first reply cannot beat', async (t) => {
   const env = playback([recorded('ping-100-loss.txt')]);
   t.strictSame(await probe('ping 172.18.0.10 from=outside fails', env), {
     ok: false,
     message: 'no reply: 100% packet loss',
     passes: true,
   });
-  t.equal(env.calls.length, 1);
-  t.equal(env.calls[0]!.ns, 'outside');
-  // A shorter wait than the 1 s of a positive check: silence on this machine is conclusive.
-  const wait = /^ping -c 1 -W (\d*\.?\d+) 172\.18\.0\.10$/.exec(env.calls[0]!.line);
-  t.ok(wait, env.calls[0]!.line);
-  t.ok(Number(wait?.[1]) < 1, 'waits less than a second');
+  const pings = env.calls.filter((c) => c.line.startsWith('ping'));
+  t.equal(pings.length, 1, 'one ping, which itself repeats the echo');
+  t.equal(pings[0]!.ns, 'outside');
+  const m = /^ping -c 1 -i (\d*\.?\d+) -w (\d+) 172\.18\.0\.10$/.exec(pings[0]!.line);
+  t.ok(m, pings[0]!.line);
+  t.ok(Number(m?.[2]) >= 1, 'waits at least 1 s for a reply, over three times a slow first reply');
+  t.ok(Number(m?.[1]) <= 0.2, 'sends an echo at least every 0.2 s meanwhile, so one lost echo is no verdict');
+  t.strictSame(env.calls.at(-1), { line: 'still coming up?', ns: '' }, 'and then asks whether anything still resolves');
+});
+
+t.test(
+  'silence while a neighbour is still being resolved waits one more window; a reply then fails the claim',
+  async (t) => {
+    const env = playback([recorded('ping-100-loss.txt'), recorded('ping-success.txt')], null, [
+      '10.20.2.2 on eth0 in red: neighbour still resolving',
+    ]);
+    t.equal((await probe('ping 10.20.2.2 from=red fails', env)).passes, false);
+    t.equal(env.calls.filter((c) => c.line.startsWith('ping')).length, 2);
+  },
+);
+
+t.test('silence through two windows, two ARP requests unanswered, is silence', async (t) => {
+  const env = playback([recorded('ping-100-loss.txt'), recorded('ping-100-loss.txt')], null, [
+    'x: neighbour still resolving',
+    'x: neighbour still resolving',
+  ]);
+  t.equal((await probe('ping 10.20.1.99 from=red fails', env)).passes, true);
+  t.equal(env.calls.filter((c) => c.line.startsWith('ping')).length, 2, 'no third window');
+});
+
+t.test('an ICMP error ends a negative probe at once: it is an answer', async (t) => {
+  const env = playback([recorded('ping-net-unreachable.txt')], null, ['x: neighbour still resolving']);
+  t.equal((await probe('ping 203.0.113.1 from=netns0 fails', env)).passes, true);
+  t.strictSame(
+    env.calls.map((c) => c.line),
+    ['ping -c 1 -i 0.2 -w 1 203.0.113.1'],
+  );
+});
+
+t.test('a reply late in the window fails the negative claim', async (t) => {
+  const env = playback([recorded('ping-partial-loss.txt')]);
+  t.equal((await probe('ping 10.20.2.2 from=red fails', env)).passes, false);
 });
 
 t.test('fails does not pass when a reply comes back', async (t) => {

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { checkKinds, parseCheckLine } from '../../checks/index.js';
 import { canonicalDst, describeRoute } from '../../checks/route.js';
-import { judge, snapshotOf, syntaxError } from '../helpers/snapshot.js';
+import { fixOf, judge, snapshotOf, syntaxError } from '../helpers/snapshot.js';
 
 const after4 = snapshotOf('after-lesson-4');
 const after7 = snapshotOf('after-lesson-7');
@@ -161,4 +161,33 @@ t.test('bad destinations, gateways, counts and leftovers are syntax errors at th
     message: 'Unexpected `gw`, expected via=, dev=, count=, in= or absent',
     offset: 14,
   });
+});
+
+t.test('the fix adds a missing route, or appends it beside another to the same place', async (t) => {
+  t.equal(
+    fixOf('route default via=172.18.0.1 in=netns0', snapshotOf('lesson-5-half')),
+    null,
+    'no link of netns0 is up on the gateway subnet yet: the route would be refused',
+  );
+  t.equal(
+    fixOf('route default via=172.18.0.1 in=netns0', snapshotOf('lesson-7-ceth0-down')),
+    null,
+    'nor with ceth0 down',
+  );
+  const s = snapshotOf('after-lesson-7');
+  s.spaces.netns1!.routes = s.spaces.netns1!.routes!.filter((r) => r.dst !== 'default');
+  t.equal(
+    fixOf('route default via=172.18.0.1 in=netns1', s),
+    'nsenter --net=/run/netns/netns1 ip route add default via 172.18.0.1',
+  );
+  t.equal(
+    fixOf('route 172.18.0.0/16 dev=veth0', snapshotOf('after-lesson-7')),
+    'ip route append 172.18.0.0/16 dev veth0',
+  );
+  t.equal(fixOf('route 172.18.0.0/16 dev=br0', snapshotOf('after-lesson-7')), null, 'there already');
+  t.equal(
+    fixOf('route 172.18.0.0/16 count=2', snapshotOf('after-lesson-7')),
+    null,
+    'a count is for the lesson to reach',
+  );
 });

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { checkKinds, parseCheckLine } from '../../checks/index.js';
 import { parseSnapshotOutput } from '../../src/snapshot/snapshotScript.js';
-import { fixtureNeeds, judge, snapshotOf, snapshotText, syntaxError } from '../helpers/snapshot.js';
+import { fixOf, fixtureNeeds, judge, snapshotOf, snapshotText, syntaxError } from '../helpers/snapshot.js';
 
 const after4 = snapshotOf('after-lesson-4');
 const after7 = snapshotOf('after-lesson-7');
@@ -171,4 +171,26 @@ t.test('an unknown table, a bad chain or a rule without -j TARGET is a syntax er
       'Unexpected end of line, expected a chain such as POSTROUTING (usage: rule TABLE CHAIN RULESPEC… [in=NS] [absent])',
     offset: 8,
   });
+});
+
+t.test('the fix appends a missing rule, and deletes first one that matches the same packets', async (t) => {
+  t.equal(
+    fixOf(
+      'rule nat POSTROUTING -s 10.40.0.0/24 ! -o br-web -j MASQUERADE',
+      snapshotOf('web-bridge-forward-fixed-nat-gone'),
+    ),
+    'iptables -t nat -A POSTROUTING -s 10.40.0.0/24 ! -o br-web -j MASQUERADE',
+  );
+  t.equal(
+    fixOf(
+      'rule nat PREROUTING -d 172.16.0.2 -p tcp --dport 5000 -j DNAT --to-destination 172.18.0.10:5001',
+      snapshotOf('after-lesson-7'),
+    ),
+    'iptables -t nat -D PREROUTING -d 172.16.0.2/32 -p tcp -m tcp --dport 5000 -j DNAT --to-destination 172.18.0.10:5000; iptables -t nat -A PREROUTING -d 172.16.0.2 -p tcp --dport 5000 -j DNAT --to-destination 172.18.0.10:5001',
+  );
+  t.equal(fixOf('rule nat POSTROUTING -s 172.18.0.0/16 ! -o br0 -j MASQUERADE', snapshotOf('after-lesson-7')), null);
+  t.equal(
+    fixOf('rule filter FORWARD -i docker0 -j ACCEPT absent', snapshotOf('web-bridge-docker-forward')),
+    'iptables -D FORWARD -i docker0 -j ACCEPT',
+  );
 });

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { checkKinds, parseCheckLine } from '../../checks/index.js';
-import { judge, snapshotOf, syntaxError } from '../helpers/snapshot.js';
+import { fixOf, judge, snapshotOf, syntaxError } from '../helpers/snapshot.js';
 
 const after4 = snapshotOf('after-lesson-4');
 const after7 = snapshotOf('after-lesson-7');
@@ -75,4 +75,13 @@ t.test('a key without a value, bad characters or leftovers are syntax errors', a
       'Unexpected end of line, expected KEY=VALUE such as net.ipv4.ip_forward=1 (usage: sysctl KEY=VALUE [in=NS])',
     offset: 6,
   });
+});
+
+t.test('the fix writes the value in the namespace', async (t) => {
+  t.equal(fixOf('sysctl net.ipv4.ip_forward=1', snapshotOf('after-lesson-4')), 'sysctl -w net.ipv4.ip_forward=1');
+  t.equal(
+    fixOf('sysctl net.ipv4.ip_forward=1 in=netns0', snapshotOf('after-lesson-7')),
+    'nsenter --net=/run/netns/netns0 sysctl -w net.ipv4.ip_forward=1',
+  );
+  t.equal(fixOf('sysctl net.ipv4.ip_forward=1', snapshotOf('after-lesson-7')), null);
 });

@@ -1,6 +1,4 @@
 import t from 'tap';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { run, runAttached, runSync, signalExitCode, startChild } from '../../src/exec/spawn.js';
 
 t.test('run gives one record for success and failure alike', async (t) => {
@@ -60,27 +58,4 @@ t.test('startChild starts a program that keeps running, with piped streams', asy
   child.stdin.end('still here\n');
   t.equal(await exited, 0);
   t.equal(echoed, 'still here\n');
-});
-
-t.test("the target's shell is stopped when this process exits, as a terminal's shell is", async (t) => {
-  // In a process of its own (the build's module), which starts a shell and exits while the shell still runs.
-  const spawnModule = new URL('../../dist/src/exec/spawn.js', import.meta.url).href;
-  const script = `import(${JSON.stringify(spawnModule)}).then(async ({ nodeSpawner }) => {
-    const { child } = await nodeSpawner('sh', ['-c', 'echo $$; exec sleep 30'], {});
-    child.stdout.once('data', (d) => { process.stdout.write(String(d)); process.exit(0); });
-  });`;
-  t.ok(existsSync(fileURLToPath(spawnModule)), 'built (npm run build)');
-  const r = await run(process.execPath, ['--input-type=module', '-e', script]);
-  const pid = Number(r.stdout.trim());
-  t.ok(pid > 0, `${r.stdout}${r.stderr}`);
-  const running = (): boolean => {
-    try {
-      return !/^\S+ \(.*\) [ZX] /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-    } catch {
-      return false;
-    }
-  };
-  for (let i = 0; i < 200 && running(); i++) await new Promise((res) => setTimeout(res, 10));
-  t.notOk(running(), `the shell's program (pid ${pid}) ended with the process that started it`);
-  if (running()) process.kill(pid, 'SIGKILL');
 });

@@ -1,7 +1,8 @@
 // Lessons written in a test: command lines as the parser gives them (classified, their model kept), in one step.
 import { parseCommandLine } from '../../src/core/commandLine.js';
 import { classifyLine } from '../../src/lesson/classifyCommand.js';
-import type { Command, Lesson } from '../../src/lesson/lesson.js';
+import { parseCheckLine } from '../../checks/index.js';
+import type { CheckDecl, Command, Lesson, Step } from '../../src/lesson/lesson.js';
 
 /** One command line; `netns`: it runs inside a context opened in that netns. */
 export function commandOf(line: string, netns: string | null = null): Command {
@@ -41,3 +42,41 @@ export function lessonOf(commands: readonly (string | Command)[]): Lesson {
     ],
   };
 }
+
+/** One check declaration from its source line, as the parser would give it. */
+export function declOf(source: string, id: string, transient = false): CheckDecl {
+  const p = parseCheckLine(source)!;
+  return {
+    id,
+    kind: p.kind,
+    args: p.args,
+    title: p.title,
+    points: p.points,
+    hint: p.hint,
+    transient,
+    source,
+    position: { line: 1, column: 1 },
+  };
+}
+
+/** A change step holding these checks and no commands. */
+export const stepOf = (index: number, checks: CheckDecl[]): Step => ({
+  index,
+  title: `step ${index}`,
+  prose: '',
+  paragraphs: [],
+  kind: 'change',
+  commands: [],
+  checks,
+  position: { line: 1, column: 1 },
+});
+
+/** The lesson `id`, a step per list of checks. */
+export const lessonOfSteps = (id: string, ...steps: CheckDecl[][]): Lesson => ({
+  id,
+  title: id,
+  prerequisites: [],
+  summary: '',
+  file: `${id}.md`,
+  steps: steps.map((checks, i) => stepOf(i + 1, checks)),
+});

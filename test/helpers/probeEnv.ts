@@ -2,10 +2,14 @@
 import { checkKinds, parseCheckLine } from '../../checks/index.js';
 import type { ProbeEnv, Verdict } from '../../checks/types.js';
 
-/** A ProbeEnv that plays back recorded outputs, one per exec, and remembers what was run where. */
+/**
+ * A ProbeEnv that plays back recorded outputs, one per exec, and remembers what was run where;
+ * `comingUp`: what the target says is still coming up, each time it is asked (then nothing).
+ */
 export function playback(
   outputs: { exitCode: number; output: string }[],
   refuse: string | null = null,
+  comingUp: (string | null)[] = [],
 ): ProbeEnv & { calls: { line: string; ns: string }[]; asked: string[] } {
   const calls: { line: string; ns: string }[] = [];
   const asked: string[] = [];
@@ -21,6 +25,10 @@ export function playback(
     refuseTraffic(address, ns) {
       asked.push(`${address} from ${ns}`);
       return refuse;
+    },
+    async stillComingUp() {
+      calls.push({ line: 'still coming up?', ns: '' });
+      return comingUp.shift() ?? null;
     },
   };
 }

@@ -67,6 +67,7 @@ export const recordedLab: Target = {
   argv: [],
   jobsDir: '/run/tsnet/jobs',
   hasOutside: true,
+  outsideNs: '/run/tsnet/outside',
   fresh: false,
   lab: null,
 };

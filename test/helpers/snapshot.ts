@@ -5,22 +5,54 @@ import { CheckSyntaxError } from '../../checks/checkLine.js';
 import { checkKinds, parseCheckLine } from '../../checks/index.js';
 import type { Need, Part, Snapshot } from '../../src/snapshot/model.js';
 import type { Verdict } from '../../checks/types.js';
-import { parseSnapshotOutput } from '../../src/snapshot/snapshotScript.js';
+import { parseSnapshotOutput, snapshotScript } from '../../src/snapshot/snapshotScript.js';
 
-/** `lesson-5-half`: lesson 5's first three steps typed by hand in a fresh lab (netns0, netns1, br0). */
-export type Captured = 'after-lesson-4' | 'after-lesson-7' | 'lesson-5-half';
+/**
+ * Captured in labs. The shipped course: `after-lesson-4`, `after-lesson-7`; `lesson-5-half` (lesson 5's
+ * first three steps typed by hand); after lesson 7 with `ceth0` down inside netns0 (`lesson-7-ceth0-down`)
+ * or with `br0` down (`lesson-7-br0-down`); a new lab with nothing built (`nothing-built`). Another course,
+ * test/fixtures/lessons/web-bridge: run in full, with a second uplink `wan2` (`web-bridge-two-uplinks`);
+ * then with Docker's `docker0` let through a FORWARD policy of DROP (`web-bridge-docker-forward`); then
+ * with br-web let through too and the MASQUERADE rule deleted (`web-bridge-forward-fixed-nat-gone`).
+ * Each is `captureScript(spacesOf(name))` piped into `tsnet-learn lab shell NAME`, its banner line removed.
+ */
+export type Captured =
+  | 'after-lesson-4'
+  | 'after-lesson-7'
+  | 'lesson-5-half'
+  | 'lesson-7-ceth0-down'
+  | 'lesson-7-br0-down'
+  | 'nothing-built'
+  | 'web-bridge-two-uplinks'
+  | 'web-bridge-docker-forward'
+  | 'web-bridge-forward-fixed-nat-gone';
 
 /** The spaces the fixtures were collected for; `nosuch` does not exist, so it never printed `present`. */
 export const SPACES = ['host', 'netns0', 'netns1', 'outside', 'nosuch'] as const;
+const WEB_SPACES = ['host', 'web', 'db', 'outside', 'nosuch'] as const;
 const PARTS: readonly Part[] = ['links', 'routes', 'sysctl', 'iptables', 'listening'];
 
-/** The needs the fixtures were collected with: every part of every space, plus the netns list. */
-export const fixtureNeeds: Need[] = [
-  { ns: 'host', part: 'netns' },
-  ...SPACES.flatMap((ns) =>
-    PARTS.map((part): Need => (part === 'sysctl' ? { ns, part, key: 'net.ipv4.ip_forward' } : { ns, part })),
-  ),
-];
+export function spacesOf(name: Captured): readonly string[] {
+  return name.startsWith('web-bridge') ? WEB_SPACES : SPACES;
+}
+
+/** The needs a fixture was collected with: every part of every space, plus the netns list. */
+export function needsFor(spaces: readonly string[]): Need[] {
+  return [
+    { ns: 'host', part: 'netns' },
+    ...spaces.flatMap((ns) =>
+      PARTS.map((part): Need => (part === 'sysctl' ? { ns, part, key: 'net.ipv4.ip_forward' } : { ns, part })),
+    ),
+  ];
+}
+
+/** The needs the shipped course's fixtures were collected with. */
+export const fixtureNeeds: Need[] = needsFor(SPACES);
+
+/** The bash that captured a fixture (run inside the lab). */
+export function captureScript(spaces: readonly string[]): string {
+  return snapshotScript(needsFor(spaces));
+}
 
 /** The raw output of the snapshot script, as captured in a lab after running lessons up to N. */
 export function snapshotText(name: Captured): string {
@@ -28,7 +60,7 @@ export function snapshotText(name: Captured): string {
 }
 
 export function snapshotOf(name: Captured): Snapshot {
-  return parseSnapshotOutput(snapshotText(name), fixtureNeeds);
+  return parseSnapshotOutput(snapshotText(name), needsFor(spacesOf(name)));
 }
 
 /** The body of one `@@tsnet KIND NS` section of a captured output. */
@@ -64,4 +96,10 @@ export function syntaxError(line: string): { message: string; offset: number } |
     if (!(e instanceof CheckSyntaxError)) throw e;
     return { message: e.message, offset: e.offset };
   }
+}
+
+/** The command a check line's kind computes to make its claim true on a snapshot (null: none, or nothing to do). */
+export function fixOf(line: string, snapshot: Snapshot): string | null {
+  const parsed = parseCheckLine(line)!;
+  return checkKinds[parsed.kind]!.fix?.(parsed.args, snapshot)?.command ?? null;
 }

@@ -25,9 +25,16 @@ t.test('traffic behind any wrapper, and anywhere in a list or pipeline, is found
 });
 
 t.test(
-  'traffic off this machine is refused, to the container subnet, loopback and local addresses allowed',
+  "traffic off this machine is refused, to the lessons' own subnets, loopback and local addresses allowed",
   async (t) => {
-    const chain = [lesson(['ping -c 2 172.18.0.11', 'curl 127.0.0.1:5000', 'curl 172.16.0.2:5000'])];
+    const chain = [
+      lesson([
+        'ip addr add 172.18.0.1/16 dev br0',
+        'ping -c 2 172.18.0.11',
+        'curl 127.0.0.1:5000',
+        'curl 172.16.0.2:5000',
+      ]),
+    ];
     t.same(unsafeTraffic(chain, new Set(['172.16.0.2'])), []);
     t.same(unsafeTraffic(chain, new Set(['192.0.2.7'])), [
       { lesson: 'l', line: 'curl 172.16.0.2:5000', address: '172.16.0.2' },
@@ -38,5 +45,10 @@ t.test(
       ['8.8.8.8', '8.8.4.4'],
       'wrapped and listed commands are refused too',
     );
+    // The subnet is the lesson's own, read from its commands: another course probes its own network only.
+    const other = [
+      lesson(['ip -n web addr add 10.40.0.10/24 dev eth0', 'ping -c 1 10.40.0.1', 'ping -c 1 172.18.0.11']),
+    ];
+    t.same(unsafeTraffic(other, new Set()), [{ lesson: 'l', line: 'ping -c 1 172.18.0.11', address: '172.18.0.11' }]);
   },
 );

@@ -1,5 +1,5 @@
 // The course regression-tests itself through the CLI: lint, every lesson in a fresh lab, and ablation
-// proving that every check can fail (transient "not yet" claims must fail once lesson 7 is done).
+// proving that every check can fail (transient "not yet" claims must be false after a later step).
 import t from 'tap';
 import { parseReport } from '../helpers/report.js';
 import { sandbox } from './harness.js';
@@ -58,4 +58,25 @@ t.test('a check that cannot fail makes test --ablate exit 1, naming it', async (
     report.ablation?.findings.map((f) => [f.kind, f.id]),
     [['check-cannot-fail', 'always-true']],
   );
+});
+
+t.test('a transient claim that no later step makes false makes test --ablate exit 1, naming it', async (t) => {
+  const box = sandbox();
+  t.teardown(() => box.cleanup());
+  const lesson = 'test/fixtures/lessons/transient-tautology/lesson.md';
+  const r = await box.run(['test', lesson, '--ablate', '--format', 'json']);
+  t.equal(r.code, 1, r.stderr);
+  const report = parseReport(r);
+  t.same(
+    report.lessons.map((l) => l.status),
+    ['passed'],
+    'the lesson itself passes',
+  );
+  t.same(
+    report.ablation?.findings.map((f) => [f.kind, f.id, f.transient]),
+    [['check-cannot-fail', 'lo-always', true]],
+    'only the tautology: "lo starts down" is made false by step 2',
+  );
+  const pretty = await box.run(['test', lesson, '--ablate']);
+  t.match(pretty.stdout, /✖ ablation: this transient claim is still true after every later step .*lo-always/);
 });

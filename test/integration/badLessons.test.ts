@@ -75,12 +75,11 @@ for (const name of cases) {
         .filter((f) => f.endsWith('.md'))
         .sort()
         .map((f) => `${ROOT}/${name}/${f}`);
-      // The case's directory is the catalog: prerequisites and duplicate ids are judged within it.
-      const env = { TSNET_LESSONS: dir };
+      // A lesson finds its prerequisites in its own folder: the case's directory is its course.
       const [lint, run, test] = await Promise.all([
         box.run(['lint', ...files]),
-        box.run(['run', e.runArg], { env }),
-        alsoTest.has(name) ? box.run(['test', e.runArg], { env }) : Promise.resolve(null),
+        box.run(['run', e.runArg]),
+        alsoTest.has(name) ? box.run(['test', e.runArg]) : Promise.resolve(null),
       ]);
       assertMessages(t, lint, e, 'lint');
       assertMessages(t, run, e, 'run');

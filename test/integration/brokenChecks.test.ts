@@ -1,7 +1,7 @@
 // For each lasting check of the course: in a lab where the lessons hold, break exactly what the check
 // claims; grading must fail that check, name it as the root cause (or a cause found by diagnosis), and
-// give its hint. Then the break is undone (or, where only the lesson can redo it, `run` resumes it) and
-// the lab must pass again before the next check.
+// give its hint, or, where the hint does not fit what is there, a fix that works. Then the break is undone
+// (or, where only the lesson can redo it, `run` resumes it) and the lab must pass again before the next check.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -48,25 +48,49 @@ for (const last of ['lesson-4', 'lesson-7']) {
         const root = decls.find((d) => d.id === report.rootCause?.check);
         // Blocking one path of traffic also fails an earlier check of the same path: that one is named.
         const samePath = root && root.kind === decl.kind && JSON.stringify(root.args) === JSON.stringify(decl.args);
-        if (root === decl || samePath) {
-          t.equal(
-            report.rootCause?.fix,
-            decl.hint,
+        const fix = report.rootCause?.fix ?? null;
+        // The lab after a computed fix was applied (then the breaker's own mend may no longer fit it).
+        let afterFix: { code: number; stdout: string; stderr: string } | null = null;
+        if ((root === decl || samePath) && fix === decl.hint) {
+          t.pass(
             `${decl.id} is the root cause${root === decl ? '' : ` (as ${root.id}, the same claim)`}, with its own hint`,
           );
+        } else if (root === decl || samePath) {
+          // The hint does not fit what is there (it would create what exists), or there is none: the fix is
+          // computed from what is there, and it must work. A probe whose hint is done already gets none:
+          // what blocks it is no piece of the lessons (here, the breaker's REJECT rule).
+          const probe = decl.kind === 'ping' || decl.kind === 'http';
+          t.ok(fix || probe, `${decl.id} is the root cause, with a fix (its hint: ${decl.hint})`);
+          if (fix) {
+            try {
+              inLab(fix);
+            } catch (e) {
+              t.fail(`${decl.id}: the fix \`${fix}\` runs: ${(e as Error).message}`);
+            }
+            const fixed = await box.run(['check', last, '--target', `lab:${lab}`, '--format', 'json']);
+            afterFix = fixed;
+            const now = checksOf(parseReport(fixed)).find((c) => c.id === decl.id);
+            t.equal(now?.status, 'passed', `${decl.id}: the fix \`${fix}\` makes it hold`);
+          }
         } else {
           t.fail(
             `${decl.id} broken, but the root cause named is ${report.rootCause?.check}: ${report.rootCause?.message} (fix: ${report.rootCause?.fix})`,
           );
         }
-        if (breaker.mendLine) inLab(breaker.mendLine);
-        let mended = breaker.mendLine
-          ? await box.run(['check', last, '--target', `lab:${lab}`, '--format', 'json'])
-          : { code: 1, stderr: '' };
-        t.ok(
-          !breaker.mendLine || mended.code === 0,
-          `${decl.id}: undoing the break (${breaker.mendLine}) restores the lab`,
-        );
+        let mended: { code: number; stderr: string } = afterFix ?? { code: 1, stderr: '' };
+        if (afterFix === null) {
+          if (breaker.mendLine) inLab(breaker.mendLine);
+          // A link that flapped keeps failing connections for a few seconds (stale neighbour and
+          // connection state in the kernel): the lab is given up to 10 s to come back.
+          for (let tries = 0; breaker.mendLine && tries < 10 && mended.code !== 0; tries++) {
+            if (tries) await new Promise((resolve) => setTimeout(resolve, 1000));
+            mended = await box.run(['check', last, '--target', `lab:${lab}`, '--format', 'json']);
+          }
+          t.ok(
+            !breaker.mendLine || mended.code === 0,
+            `${decl.id}: undoing the break (${breaker.mendLine}) restores the lab`,
+          );
+        }
         if (mended.code !== 0) mended = await box.run(['run', last, '--target', `lab:${lab}`, '--format', 'json']);
         if (mended.code !== 0)
           mended = await box.run(['run', last, '--target', `lab:${lab}`, '--format', 'json', '--from-scratch']);

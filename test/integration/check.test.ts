@@ -1,77 +1,129 @@
 // Grading a network built by plain bash (no tsnet-learn) in a sandbox, through --target pid:PID.
-import { spawn, spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
 import { Parser } from 'tap-parser';
 import t from 'tap';
 import { checksOf, parseReport } from '../helpers/report.js';
 import { sandbox } from './harness.js';
+import { studentSandbox as buildSandbox } from './studentMachines.js';
 
-const SANDBOX = fileURLToPath(new URL('../fixtures/student/sandbox.sh', import.meta.url));
-
-/** Starts a student's sandbox with `mistake` applied; resolves with its pid once built. Killed at teardown. */
-function studentSandbox(t: Tap.Test, mistake: string): Promise<number> {
-  const child = spawn(
-    'unshare',
-    [
-      '--net',
-      '--mount',
-      '--pid',
-      '--fork',
-      '--kill-child',
-      '--mount-proc',
-      '--propagation',
-      'private',
-      'bash',
-      SANDBOX,
-      mistake,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  t.teardown(() => {
-    child.kill('SIGKILL');
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d));
-    child.stdout.on('data', (d: Buffer) => {
-      out += d;
-      if (out.includes('ready')) {
-        const pid = Number(
-          spawnSync('cat', [`/proc/${child.pid}/task/${child.pid}/children`], { encoding: 'utf8' })
-            .stdout.trim()
-            .split(/\s+/)[0],
-        );
-        resolve(pid);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`sandbox exited ${code}: ${err}`)));
-  });
+/**
+ * A student's sandbox with `mistake` applied (with `bare`, only the world is built), killed at the test's
+ * teardown; resolves with its pid once built.
+ */
+function studentSandbox(t: Tap.Test, mistake: string, bare = false): Promise<number> {
+  return buildSandbox((kill) => t.teardown(kill), mistake, bare);
 }
 
-t.test('a network typed by hand in a sandbox passes check lesson-7 through its pid', async (t) => {
+/** The sandbox's process that lives in its outside world (its web server), by host pid. */
+function outsideProcess(pid: number): number {
+  const world = statSync(`/proc/${pid}/root/run/world/outside`);
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+  const inside = children.find((c) => {
+    const net = statSync(`/proc/${c}/ns/net`);
+    return net.dev === world.dev && net.ino === world.ino;
+  });
+  if (!inside) throw new Error('no process in the outside world of the sandbox');
+  return inside;
+}
+
+t.test(
+  'a network typed by hand in a sandbox: what its pid alone cannot reach is not judged, so not passed',
+  async (t) => {
+    const box = sandbox();
+    t.teardown(() => box.cleanup());
+    const pid = await studentSandbox(t, '');
+    const r = await box.run(['check', '7', '--target', `pid:${pid}`, '--format', 'json']);
+    t.equal(r.code, 1, r.stderr);
+    const report = parseReport(r);
+    t.equal(report.passed, false, 'a check that could not be judged is not earned');
+    t.same(
+      report.lessons.map((l) => l.id),
+      ['lesson-5', 'lesson-6', 'lesson-7'],
+      'grouped by lesson, prerequisites first',
+    );
+    const statuses = checksOf(report).map((c) => c.status);
+    t.notOk(statuses.includes('failed'));
+    t.ok(statuses.filter((s) => s === 'passed').length >= 20, 'the state and the local probes pass');
+    const skipped = checksOf(report).filter((c) => c.status === 'skipped');
+    t.ok(skipped.length > 0, 'probes that need an outside world are skipped, not passed');
+    t.equal(report.summary.skipped, skipped.length);
+    for (const c of skipped)
+      t.match(c.message, /outside world|not an address of pid:/, `${c.id} says why it was skipped`);
+    t.same(report.summary.skipReasons, [...new Set(skipped.map((c) => c.message))], 'each reason once');
+    const { earned, possible } = report.summary;
+    t.ok(earned < possible, `not full points: ${earned}/${possible}`);
+    t.equal(report.rootCause, null, 'nothing failed, so nothing to fix');
+    const pretty = await box.run(['check', '7', '--target', `pid:${pid}`]);
+    t.match(pretty.stdout, new RegExp(`${skipped.length} checks not judged: `));
+  },
+);
+
+t.test(
+  '--outside pid:PID names the sandbox namespace that plays the outside world: everything is judged',
+  async (t) => {
+    const box = sandbox();
+    t.teardown(() => box.cleanup());
+    const pid = await studentSandbox(t, '');
+    const outside = outsideProcess(pid);
+    const r = await box.run([
+      'check',
+      '7',
+      '--target',
+      `pid:${pid}`,
+      '--outside',
+      `pid:${outside}`,
+      '--format',
+      'json',
+    ]);
+    t.equal(r.code, 0, r.stderr);
+    const report = parseReport(r);
+    t.match(report, { passed: true, summary: { skipped: 0 }, rootCause: null });
+    t.equal(report.summary.earned, report.summary.possible);
+  },
+);
+
+t.test(
+  '--outside NAME names it by its netns name inside the target; a wrong one changes nothing and exits 2',
+  async (t) => {
+    const box = sandbox();
+    t.teardown(() => box.cleanup());
+    const pid = await studentSandbox(t, 'touch /run/netns/world && mount --bind /run/world/outside /run/netns/world');
+    const r = await box.run(['check', '7', '--target', `pid:${pid}`, '--outside', 'world', '--format', 'json']);
+    t.equal(r.code, 0, r.stderr);
+    t.match(parseReport(r), { passed: true, summary: { skipped: 0 } });
+    const wrong = await box.run(['check', '7', '--target', `pid:${pid}`, '--outside', 'nowhere']);
+    t.equal(wrong.code, 2);
+    t.match(wrong.stderr, /No network namespace "nowhere" in pid:\d+/);
+    const lab = await box.run(['check', '7', '--target', 'lab:x', '--outside', 'world']);
+    t.equal(lab.code, 2);
+    t.match(lab.stderr, /--outside is for --target host or pid:PID/);
+  },
+);
+
+t.test('with nothing built, the first broken thing for lesson 6 is netns0, with its fix', async (t) => {
   const box = sandbox();
   t.teardown(() => box.cleanup());
-  const pid = await studentSandbox(t, '');
-  const r = await box.run(['check', '7', '--target', `pid:${pid}`, '--format', 'json']);
-  t.equal(r.code, 0, r.stderr);
+  const pid = await studentSandbox(t, '', true);
+  const r = await box.run(['check', '6', '--target', `pid:${pid}`, '--format', 'json']);
+  t.equal(r.code, 1, r.stderr);
   const report = parseReport(r);
-  t.equal(report.passed, true);
-  t.same(
-    report.lessons.map((l) => l.id),
-    ['lesson-5', 'lesson-6', 'lesson-7'],
-    'grouped by lesson, prerequisites first',
-  );
-  const statuses = checksOf(report).map((c) => c.status);
-  t.notOk(statuses.includes('failed'));
-  t.ok(statuses.filter((s) => s === 'passed').length >= 20, 'the state and the local probes pass');
-  const skipped = checksOf(report).filter((c) => c.status === 'skipped');
-  t.ok(skipped.length > 0, 'probes that need the lab outside world are skipped, not passed');
-  for (const c of skipped)
-    t.match(c.message, /outside world|not an address of this machine/, `${c.id} says why it was skipped`);
-  t.equal(report.summary.earned, report.summary.possible, 'skips count neither way');
-  t.equal(report.summary.skipped, skipped.length);
-  t.equal(report.rootCause, null);
+  t.equal(report.rootCause?.check, 'lesson-5:2.1');
+  t.match(report.rootCause?.message, /namespace netns0 exists/);
+  t.equal(report.rootCause?.fix, 'ip netns add netns0');
+});
+
+t.test('br0 down: the fix brings it up, and no failing probe suggests the MASQUERADE rule that is there', async (t) => {
+  const box = sandbox();
+  t.teardown(() => box.cleanup());
+  const pid = await studentSandbox(t, 'ip link set br0 down');
+  const r = await box.run(['check', '7', '--target', `pid:${pid}`, '--format', 'json']);
+  t.equal(r.code, 1, r.stderr);
+  const report = parseReport(r);
+  t.equal(report.rootCause?.check, 'lesson-5:3.1');
+  t.equal(report.rootCause?.fix, 'ip link set br0 up');
+  const hints = checksOf(report).filter((c) => c.status === 'failed' && c.hint?.includes('MASQUERADE'));
+  t.strictSame(hints, [], 'following such a hint would add the rule a second time');
 });
 
 // Each single mistake a student could make: the run fails, and the first broken link names the fix.
@@ -84,6 +136,12 @@ const MISTAKES: [string, string, RegExp, RegExp][] = [
   ],
   ['ip_forward off', 'echo 0 > /proc/sys/net/ipv4/ip_forward', /^lesson-6:2\.1$/, /ip_forward/],
   ['veth0 down', 'ip link set veth0 down', /^lesson-5:4\.1$/, /ip link set veth0/],
+  [
+    'ceth0 down inside netns0',
+    'nsenter --net=/run/netns/netns0 ip link set ceth0 down',
+    /^lesson-5:5\.3$/,
+    /^nsenter --net=\/run\/netns\/netns0 ip link set ceth0 up$/,
+  ],
   ['veth1 not on the bridge', 'ip link set veth1 nomaster', /^lesson-5:4\.2$/, /master br0/],
   [
     'no default route in netns1',
@@ -249,3 +307,33 @@ t.test('check never changes what it grades', async (t) => {
   await box.run(['check', '7', '--target', `pid:${pid}`]);
   t.equal(state(), before);
 });
+
+t.test(
+  "another course's bridge br-web: Docker's FORWARD policy is named with it, then NAT once that is fixed",
+  async (t) => {
+    const box = sandbox();
+    t.teardown(() => box.cleanup());
+    const lesson = 'test/fixtures/lessons/web-bridge/lesson.md';
+    const built = await box.run(['run', lesson, '--target', 'lab:web', '--format', 'json']);
+    t.equal(built.code, 0, built.stderr);
+    const inLab = (script: string): void => {
+      const { initPid } = JSON.parse(readFileSync(`${box.stateDir}/labs/web.json`, 'utf8')) as { initPid: number };
+      const r = spawnSync('nsenter', ['-t', String(initPid), '--net', '--mount', '--pid', '--', 'bash', '-c', script]);
+      t.equal(r.status, 0, `in the lab: ${script}`);
+    };
+    inLab('ip link add docker0 type bridge; iptables -A FORWARD -i docker0 -j ACCEPT; iptables -P FORWARD DROP');
+    const dropped = parseReport(await box.run(['check', lesson, '--target', 'lab:web', '--format', 'json']));
+    t.match(dropped.rootCause?.message, /FORWARD policy of the host is DROP/);
+    t.match(
+      dropped.rootCause?.fix,
+      /^iptables -I FORWARD -i br-web -j ACCEPT; iptables -I FORWARD -o br-web -j ACCEPT/,
+    );
+    inLab(
+      'iptables -I FORWARD -i br-web -j ACCEPT; iptables -I FORWARD -o br-web -j ACCEPT; iptables -t nat -D POSTROUTING -s 10.40.0.0/24 ! -o br-web -j MASQUERADE',
+    );
+    const nat = parseReport(await box.run(['check', lesson, '--target', 'lab:web', '--format', 'json']));
+    t.equal(nat.rootCause?.check, 'web-bridge:5.2');
+    t.notMatch(nat.rootCause?.message, /FORWARD/, 'the policy is blamed no more');
+    t.equal(nat.rootCause?.fix, 'iptables -t nat -A POSTROUTING -s 10.40.0.0/24 ! -o br-web -j MASQUERADE');
+  },
+);

@@ -168,7 +168,7 @@ t.test('every error line starts the same way: tsnet-learn, then the message', as
     [['run', '1', '--format', 'xml'], /^tsnet-learn: option '-f, --format <format>' argument 'xml' is invalid/],
     [['run', '1', '--bogus'], /^tsnet-learn: unknown option '--bogus'\n/],
     [['rnu'], /^tsnet-learn: unknown command 'rnu'\n\(Did you mean run\?\)/],
-    [['run', 'lesson-9'], /^tsnet-learn: Unknown lesson "lesson-9"\./],
+    [['run', 'lesson-9'], /^tsnet-learn: Unknown lesson "lesson-9";/],
     [['--target', 'host'], /^tsnet-learn: The overview shows how far you got in a lab, not in host\./],
   ] as const) {
     const r = await box.run([...args]);

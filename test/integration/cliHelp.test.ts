@@ -9,6 +9,7 @@ t.test('every command and subcommand has --help with examples', async (t) => {
     [],
     ['run'],
     ['check'],
+    ['grade'],
     ['learn'],
     ['graph'],
     ['test'],

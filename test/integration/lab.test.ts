@@ -130,5 +130,5 @@ t.test('learn --target lab:NAME practises in that lab; --lab NAME still works; a
   t.equal(overview.code, 0, overview.stderr);
   t.match(overview.stdout, /how far you got in the lab "it-learn-target"/);
   t.match(overview.stdout, /^lesson-1 .* done$/m);
-  t.match(overview.stdout, /Continue with: tsnet-learn learn lesson-2 --target lab:it-learn-target/);
+  t.match(overview.stdout, /Next lesson: tsnet-learn learn lesson-2 --target lab:it-learn-target/);
 });

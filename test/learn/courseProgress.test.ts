@@ -1,6 +1,7 @@
 import t from 'tap';
 import { loadCatalog } from '../../src/lesson/catalog.js';
 import {
+  type LessonProgress,
   courseProgress,
   courseStanding,
   formatProgress,
@@ -102,6 +103,14 @@ t.test('the next lesson: the one in progress, else the one after the last done, 
       .map((d) => [d.id, { status: 'passed' as const }]),
   );
   t.equal(nextLesson(lessons, courseStanding(lessons, lesson5)), 'lesson-6');
+  // Lesson 1 done; lesson 5 "at step 1" only because its first step cleans up: lesson 2 comes next, not 5.
+  const standing = new Map<string, LessonProgress>(
+    lessons.map((l) => [l.id, { state: 'not-started' } as LessonProgress]),
+  );
+  standing.set('lesson-1', { state: 'done' });
+  standing.set('lesson-2', { state: 'at', step: 1, of: 4 });
+  standing.set('lesson-5', { state: 'at', step: 1, of: 5 });
+  t.equal(nextLesson(lessons, standing), 'lesson-2');
 });
 
 t.test('judged by what is built: one snapshot for every lesson, no traffic', async (t) => {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { prerequisiteChain } from '../../src/lesson/chain.js';
+import { courseOrder, prerequisiteChain } from '../../src/lesson/chain.js';
 import type { Lesson } from '../../src/lesson/lesson.js';
 
 const lesson = (id: string, prerequisites: string[] = []): Lesson => ({
@@ -79,4 +79,29 @@ t.test('the chain holds the lesson objects themselves', async (t) => {
   const r = prerequisiteChain(byId, byId.get('lesson-2')!);
   t.ok(r.ok);
   if (r.ok) t.equal(r.chain[0], byId.get('lesson-1'));
+});
+
+t.test('the course in order: each lesson after the prerequisites it needs, each once', async (t) => {
+  const byId = course(
+    lesson('lesson-1'),
+    lesson('lesson-2', ['lesson-1']),
+    lesson('lesson-3'),
+    lesson('extra-1', ['lesson-2']),
+  );
+  const order = (...names: string[]): string[] =>
+    courseOrder(
+      byId,
+      names.map((n) => byId.get(n)!),
+    ).map((l) => l.id);
+  t.strictSame(order('lesson-1', 'lesson-2', 'lesson-3'), ['lesson-1', 'lesson-2', 'lesson-3']);
+  t.strictSame(order('extra-1'), ['lesson-1', 'lesson-2', 'extra-1'], 'a prerequisite from elsewhere comes first');
+  t.strictSame(order('lesson-3', 'extra-1'), ['lesson-3', 'lesson-1', 'lesson-2', 'extra-1']);
+});
+
+t.test('a lesson whose prerequisites cannot be ordered is left out of the course order', async (t) => {
+  const byId = course(lesson('a', ['b']), lesson('b', ['a']), lesson('c', ['nowhere']), lesson('d'));
+  t.strictSame(
+    courseOrder(byId, [...byId.values()]).map((l) => l.id),
+    ['d'],
+  );
 });

@@ -51,3 +51,27 @@ t.test('a lesson alone has no other lesson to name as a prerequisite', async (t)
   const [m] = await lint([lesson('a.md', 'a', 'b')]);
   t.match(m!.reason, /expected the id of another lesson file \(there is none here\)/);
 });
+
+t.test('a prerequisite beyond the files (the folder, then the bundled course) is known', async (t) => {
+  const base = lesson('base.md', 'base', '').result.lesson!;
+  t.same(await lint([lesson('a.md', 'a', 'base')], new Map([['base', base]])), []);
+  const [m] = await lint([lesson('a.md', 'a', 'nope')], new Map([['base', base]]));
+  t.match(m!.reason, /Unexpected prerequisite `nope`, expected one of base/);
+});
+
+t.test('a file of the linted ones stands in for a lesson of the same id beyond them', async (t) => {
+  const beyond = lesson('old.md', 'base', '').result.lesson!;
+  // The file "base" needs "a": were the lesson beyond it used instead, there would be no cycle.
+  const messages = await lint(
+    [lesson('a.md', 'a', 'base'), lesson('base.md', 'base', 'a')],
+    new Map([['base', beyond]]),
+  );
+  t.match(messages.map((x) => x.reason).join('\n'), /prerequisite cycle/);
+});
+
+t.test('a check id that clashes with one of a prerequisite beyond the files is refused', async (t) => {
+  const body = '## Make\n\n```bash\nip link add x type dummy\n```\n\n```check\nlink x id=made\n```\n';
+  const base = lesson('lessons/base.md', 'base', '', body).result.lesson!;
+  const [m] = await lint([lesson('a.md', 'a', 'base', body)], new Map([['base', base]]));
+  t.match(m, { ruleId: 'check-id', reason: /Unexpected check id `made`.*also in lessons\/base\.md/ });
+});

@@ -34,14 +34,16 @@ const report: GradeReport = {
   target: 'pid:42',
   passed: false,
   earned: 3,
-  possible: 6,
+  possible: 7,
+  skipped: 1,
+  skipReasons: ['no outside world'],
   durationMs: 1234.4,
   lessons: [
     {
       id: 'lesson-6',
       title: 'Reach <the> "outside" & more',
       earned: 1,
-      possible: 3,
+      possible: 4,
       checks: [
         check({ id: 'lesson-6:1.1', title: 'br0 has # an address', status: 'pass' }),
         masquerade,
@@ -92,7 +94,7 @@ t.test('a grade as the report document: valid, one status vocabulary, grouped by
   t.same(
     doc.lessons.map((l) => [l.id, l.role, l.status, l.earned, l.possible]),
     [
-      ['lesson-6', 'prerequisite', 'failed', 1, 3],
+      ['lesson-6', 'prerequisite', 'failed', 1, 4],
       ['lesson-7', 'lesson', 'failed', 2, 3],
     ],
   );
@@ -100,7 +102,14 @@ t.test('a grade as the report document: valid, one status vocabulary, grouped by
     doc.lessons.flatMap((l) => l.checks.map((c) => c.status)),
     ['passed', 'failed', 'skipped', 'passed', 'failed'],
   );
-  t.same(doc.summary, { earned: 3, possible: 6, passed: 2, failed: 2, skipped: 1 });
+  t.same(doc.summary, {
+    earned: 3,
+    possible: 7,
+    passed: 2,
+    failed: 2,
+    skipped: 1,
+    skipReasons: ['no outside world'],
+  });
   t.same(doc.rootCause, {
     lesson: 'lesson-6',
     check: 'lesson-6:4.1',
@@ -161,7 +170,10 @@ t.test('TAP is read by the TAP parser with its passes, failures, skips, hints an
   t.notOk('rootCause' in failures[1]!.diag, 'only the root cause says it is one');
   t.match(tap, /br0 has \\# an address/, 'a # in a title does not start a directive');
   t.match(tap, /not ok 5 - lesson-7:3\.1 \(lesson-7:3\.1\) # time=813ms/);
-  t.match(tap, /\n# 3\/6 points\n# First broken link \(lesson-6, step 4\): MASQUERADE: not in nat POSTROUTING\n/);
+  t.match(
+    tap,
+    /\n# 3\/7 points\n# 1 check not judged: no outside world\n# First broken link \(lesson-6, step 4\): MASQUERADE: not in nat POSTROUTING\n/,
+  );
   t.match(tap, /\n# Fix it first: iptables -t nat -A POSTROUTING/);
 });
 
@@ -193,7 +205,7 @@ print(json.dumps({
   t.same(parsed.times, ['1.234', '0.000', '0.813', '0.000', '0.000', '0.000', '0.100', '0.813']);
   t.same(parsed.props, {
     earned: '1',
-    possible: '3',
+    possible: '4',
     rootCause: 'MASQUERADE: not in nat POSTROUTING',
     rootCauseCheck: 'lesson-6:4.1',
     fix: masquerade.hint,
@@ -214,8 +226,22 @@ print(json.dumps({
 
 t.test('the pretty report names the first broken link and its fix', async (t) => {
   const text = prettyGrade(report);
-  t.match(text, /1\/3 points/);
-  t.match(text, /3\/6 points/);
+  t.match(text, /1\/4 points/);
+  t.match(text, /3\/7 points/);
   t.match(text, /First broken link \(lesson-6, step 4\): MASQUERADE/);
   t.match(text, /Fix it first: iptables -t nat -A POSTROUTING/);
 });
+
+t.test(
+  'every format says how many checks were not judged, and why: they count as possible, never as earned',
+  async (t) => {
+    t.match(prettyGrade(report), /✖ failed: 3\/7 points\n1 check not judged: no outside world/);
+    t.match(tapGrade(gradeDocument(report)), /\n# 3\/7 points\n# 1 check not judged: no outside world\n/);
+    t.match(
+      junitGrade(gradeDocument(report)),
+      /<testsuites name="[^"]*3\/7 points, 1 check not judged: no outside world"/,
+    );
+    const passedButUnjudged = prettyGrade({ ...report, rootCause: null });
+    t.notMatch(passedButUnjudged, /✔ passed/, 'a report that is not passed never says passed');
+  },
+);

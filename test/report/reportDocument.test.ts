@@ -20,7 +20,7 @@ const check = (status: ReportCheck['status'], points: number): ReportCheck => ({
   status,
   points,
   earned: status === 'passed' ? points : 0,
-  message: 'ok',
+  message: status === 'skipped' ? 'no outside world' : 'ok',
   hint: null,
   durationMs: 0,
 });
@@ -34,7 +34,7 @@ const checkDoc = (): ReportDocument => ({
   target: 'lab:x',
   passed: false,
   durationMs: 10,
-  summary: { earned: 2, possible: 5, passed: 1, failed: 1, skipped: 1 },
+  summary: { earned: 2, possible: 9, passed: 1, failed: 1, skipped: 1, skipReasons: ['no outside world'] },
   rootCause: { lesson: 'lesson-1', check: 'c-failed-3', message: 'gone', fix: 'ip netns add netns0' },
   lessons: [
     {
@@ -43,7 +43,7 @@ const checkDoc = (): ReportDocument => ({
       role: 'lesson',
       status: 'failed',
       earned: 2,
-      possible: 5,
+      possible: 9,
       durationMs: 0,
       failure: 'namespace netns0 exists: gone',
       checks: [check('passed', 2), check('failed', 3), check('skipped', 4)],
@@ -51,11 +51,23 @@ const checkDoc = (): ReportDocument => ({
   ],
 });
 
-t.test('points and counts: a skipped check is never earned nor possible', async (t) => {
+t.test('points and counts: a skipped check is never earned nor possible in a run, and says why', async (t) => {
   const checks = [check('passed', 2), check('failed', 3), check('skipped', 4)];
   t.same(score(checks), { earned: 2, possible: 5 });
-  t.same(summarize(checkDoc().lessons), { earned: 2, possible: 5, passed: 1, failed: 1, skipped: 1 });
-  t.same(summarize(checkDoc().lessons, { earned: 9, possible: 9 }).earned, 9, "a grade's own points are kept");
+  t.same(summarize(checkDoc().lessons), {
+    earned: 2,
+    possible: 5,
+    passed: 1,
+    failed: 1,
+    skipped: 1,
+    skipReasons: ['no outside world'],
+  });
+  t.same(
+    summarize([{ ...checkDoc().lessons[0]!, checks: [check('skipped', 1), { ...check('skipped', 2) }] }]).skipReasons,
+    ['no outside world'],
+    'each reason once',
+  );
+  t.same(summarize(checkDoc().lessons, { earned: 2, possible: 9 }).possible, 9, "a grade's own points are kept");
   t.equal(ms(12.5), 13);
   t.equal(ms(-1), 0);
   t.equal(ms(undefined), 0);

@@ -89,7 +89,14 @@ t.test('a run as the report document: valid, checks and steps grouped by lesson,
 
 t.test('points: a skipped check counts neither way, a failed one only as possible', async (t) => {
   const doc = runDocument(report);
-  t.same(doc.summary, { earned: 3, possible: 4, passed: 2, failed: 1, skipped: 2 });
+  t.same(doc.summary, {
+    earned: 3,
+    possible: 4,
+    passed: 2,
+    failed: 1,
+    skipped: 2,
+    skipReasons: ['not run: an earlier step failed'],
+  });
   t.same(
     doc.lessons.map((l) => [l.earned, l.possible]),
     [
@@ -142,5 +149,5 @@ t.test('a run that passed has no root cause', async (t) => {
   };
   const doc = validReport(runDocument(passed));
   t.equal(doc.rootCause, null);
-  t.same(doc.summary, { earned: 1, possible: 1, passed: 1, failed: 0, skipped: 0 });
+  t.same(doc.summary, { earned: 1, possible: 1, passed: 1, failed: 0, skipped: 0, skipReasons: [] });
 });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { execSequence, framedCommand, openShell, type Shell } from '../../src/target/shell.js';
+import { execaSpawner, nodeSpawner } from '../../src/exec/spawn.js';
 
 const SEP = '\x1e';
 
@@ -239,22 +240,39 @@ t.test('a background job writes its output to the log, not to the result', async
   await shell.close();
 });
 
-t.test('the shell frames output, status and failures alike, and says when it cannot start', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'tsnet-shell-test-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const shell = await openShell([], dir);
-  const r = await shell.exec('echo out; echo err >&2; (exit 3)');
-  t.strictSame([r.stdout, r.stderr, r.exitCode], ['out\n', 'err\n', 3]);
-  t.strictSame(await shell.execAll(['echo a', 'exit 4']), [
-    { exitCode: 0, output: 'a\n' },
-    { exitCode: 4, output: '\n' },
-  ]);
-  await t.rejects(shell.exec('exit 5'), { message: 'the shell in the target ended (exit 5)' });
-  await shell.close();
-  const missing = await openShell(['/nonexistent/tsnet-no-such-program'], dir);
-  await t.rejects(missing.exec('echo hi'), { message: /^cannot start \/nonexistent\/tsnet-no-such-program: / });
-  await missing.close();
-});
+for (const [name, spawner] of [
+  ['execa', execaSpawner],
+  ["node's own spawn", nodeSpawner],
+] as const) {
+  t.test(`started with ${name}, the shell frames output, status and failures alike`, async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsnet-shell-test-'));
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+    const shell = await openShell([], dir, spawner);
+    const r = await shell.exec('echo out; echo err >&2; (exit 3)');
+    t.strictSame([r.stdout, r.stderr, r.exitCode], ['out\n', 'err\n', 3]);
+    // A step's commands: sent at once to the shell this spawner started, stopped at the first failure.
+    const steps = await Promise.all(
+      execSequence(shell, [
+        { line: 'echo one', mayFail: false },
+        { line: '(exit 6)', mayFail: false },
+        { line: 'echo never', mayFail: false },
+      ]),
+    );
+    t.strictSame(
+      steps.map((s) => (s ? [s.stdout, s.exitCode] : null)),
+      [['one\n', 0], ['', 6], null],
+    );
+    t.strictSame(await shell.execAll(['echo a', 'exit 4']), [
+      { exitCode: 0, output: 'a\n' },
+      { exitCode: 4, output: '\n' },
+    ]);
+    await t.rejects(shell.exec('exit 5'), { message: 'the shell in the target ended (exit 5)' });
+    await shell.close();
+    const missing = await openShell(['/nonexistent/tsnet-no-such-program'], dir, spawner);
+    await t.rejects(missing.exec('echo hi'), { message: /^cannot start \/nonexistent\/tsnet-no-such-program: / });
+    await missing.close();
+  });
+}
 
 t.test('curl shows what it would show on a terminal: the page and its errors, no progress meter', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tsnet-shell-test-'));

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { UserError } from '../../src/core/errors.js';
-import { formatSpec, parseTargetSpec } from '../../src/target/target.js';
+import { formatSpec, localSpec, parseTargetSpec } from '../../src/target/target.js';
 
 function userError(text: string): { message: string; help: string | null } | null {
   try {
@@ -12,7 +12,8 @@ function userError(text: string): { message: string; help: string | null } | nul
   }
 }
 
-const UNKNOWN_HELP = 'Use --target lab (the default, same as lab:default), lab:NAME, host, or pid:PID.';
+const UNKNOWN_HELP =
+  'Use --target lab (the default, same as lab:default), lab:NAME, host, pid:PID, or (to grade) ssh://[user@]host[:port] or ssh:ALIAS.';
 const NAME_HELP = 'A lab name is 1 to 32 lowercase letters, digits, "-" or "_", starting with a letter or digit.';
 
 t.test('lab alone is the default lab', async (t) => {
@@ -46,8 +47,21 @@ t.test('anything else is an unknown target, with the forms that are known', asyn
 });
 
 t.test('formatSpec prints a spec back in the form parseTargetSpec reads', async (t) => {
-  for (const text of ['lab:default', 'lab:ci-1', 'host', 'pid:1234']) {
+  for (const text of ['lab:default', 'lab:ci-1', 'host', 'pid:1234', 'ssh://root@192.0.2.11:2222', 'ssh:alice']) {
     t.equal(formatSpec(parseTargetSpec(text)), text);
   }
   t.equal(formatSpec(parseTargetSpec('lab')), 'lab:default');
+});
+
+t.test('ssh://… and ssh:ALIAS are remote machines, graded and never changed', async (t) => {
+  t.strictSame(parseTargetSpec('ssh://root@192.0.2.11'), {
+    kind: 'ssh',
+    ssh: { form: 'url', user: 'root', host: '192.0.2.11', port: null },
+  });
+  t.strictSame(parseTargetSpec('ssh:alice'), { kind: 'ssh', ssh: { form: 'alias', alias: 'alice' } });
+  t.throws(
+    () => localSpec(parseTargetSpec('ssh:alice'), 'run'),
+    /run works on a lab, this machine \(host\) or a process/,
+  );
+  t.strictSame(localSpec(parseTargetSpec('pid:7'), 'run'), { kind: 'pid', pid: 7 });
 });

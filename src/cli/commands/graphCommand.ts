@@ -36,15 +36,20 @@ export function graphFormat(
 /** The exit code: 0 (bad input and a missing target throw UserError: exit 2). */
 export async function graphCommand(opts: { target: string; output?: string; format?: GraphFormat }): Promise<number> {
   const format = graphFormat(opts.output, opts.format, Boolean(process.stdout.isTTY));
-  const [{ parseTargetSpec, openTarget }, { assertTools }, { openShell }, { takeFullSnapshot }, { topologyOf }] =
-    await Promise.all([
-      import('../../target/target.js'),
-      import('../../exec/preflight.js'),
-      import('../../target/shell.js'),
-      import('../../snapshot/fullSnapshot.js'),
-      import('../../snapshot/topology.js'),
-    ]);
-  const spec = parseTargetSpec(opts.target);
+  const [
+    { parseTargetSpec, localSpec, openTarget },
+    { assertTools },
+    { openShell },
+    { takeFullSnapshot },
+    { topologyOf },
+  ] = await Promise.all([
+    import('../../target/target.js'),
+    import('../../exec/preflight.js'),
+    import('../../target/shell.js'),
+    import('../../snapshot/fullSnapshot.js'),
+    import('../../snapshot/topology.js'),
+  ]);
+  const spec = localSpec(parseTargetSpec(opts.target), 'graph');
   if (opts.output && !existsSync(dirname(opts.output)))
     throw new UserError(`Cannot write "${opts.output}": the directory ${dirname(opts.output)} does not exist.`);
   assertTools();

@@ -50,14 +50,14 @@ function describeResume(at: { step: number; stray: { step: number; check: { titl
 
 /** The exit code: 0 when the learner left the shell, 1 when a prerequisite could not be applied. */
 export async function learnCommand(lessonArg: string, opts: LearnOptions, exit: Exit): Promise<number> {
-  const [{ loadCatalog, resolveLesson }, { parseTargetSpec, openTarget }, { assertTools }, lab] = await Promise.all([
+  const [{ argFor, resolveLesson }, { parseTargetSpec, openTarget }, { assertTools }, lab] = await Promise.all([
     import('../../lesson/catalog.js'),
     import('../../target/target.js'),
     import('../../exec/preflight.js'),
     import('../../lab/lab.js'),
   ]);
-  const catalog = loadCatalog();
-  const { lesson, chain } = await resolveLesson(lessonArg, catalog);
+  const { lesson, chain, catalog } = await resolveLesson(lessonArg);
+  const asArg = argFor(lesson);
   const spec = parseTargetSpec(learnTarget(opts));
   if (spec.kind !== 'lab')
     throw new UserError(
@@ -124,7 +124,7 @@ export async function learnCommand(lessonArg: string, opts: LearnOptions, exit: 
           );
       };
       say(pc.dim(`Preparing the prerequisites: ${before.map((l) => l.id).join(', ')}`));
-      const report = await runLessons({ chain: before, target, shell, onEvent });
+      const report = await runLessons({ chain: before, later: [lesson], target, shell, onEvent });
       // Applied, or stopped at a step that failed: either way the lab is the learner's now.
       if (!report.passed) {
         const s = report.steps.find((x) => x.status === 'failed');
@@ -132,7 +132,7 @@ export async function learnCommand(lessonArg: string, opts: LearnOptions, exit: 
           `${pc.red('✗')} could not apply ${s?.lesson ?? 'a prerequisite'}${s ? ` at step ${s.index} "${s.title}": ${s.failure}` : ''}`,
         );
         say(
-          `  tsnet-learn run ${s?.lesson ?? lesson.id} --target lab:${spec.name} shows the details; --from-scratch starts in a new lab.`,
+          `  tsnet-learn run ${argFor(chain.find((l) => l.id === s?.lesson) ?? lesson)} --target lab:${spec.name} shows the details; --from-scratch starts in a new lab.`,
         );
         if (target.fresh) await lab.releaseLab(spec.name);
         released = true;
@@ -145,11 +145,12 @@ export async function learnCommand(lessonArg: string, opts: LearnOptions, exit: 
     released = true;
     if (at.done) {
       say(`${pc.green('✓')} ${lesson.id} is already complete in lab "${spec.name}": every check holds.`);
-      say(`  To do it again: tsnet-learn learn ${lesson.id}${labOption(spec.name)} --from-scratch`);
+      say(`  To do it again: tsnet-learn learn ${asArg}${labOption(spec.name)} --from-scratch`);
       return 0;
     }
-    const list = (await catalog).lessons;
-    const nextLesson = list[list.findIndex((l: Lesson) => l.id === lesson.id) + 1]?.id ?? null;
+    const list = catalog.lessons;
+    const after = list[list.findIndex((l: Lesson) => l.id === lesson.id) + 1];
+    const nextLesson = after ? argFor(after) : null;
     const session = learnSession({
       lesson,
       startAt: at.step,
@@ -202,7 +203,7 @@ export async function learnCommand(lessonArg: string, opts: LearnOptions, exit: 
     const where = session.current();
     say(
       `\nLeft lab "${spec.name}"${where ? ` at ${lesson.id} step ${where.index} of ${lesson.steps.length}` : ` with ${lesson.id} complete`}. The lab keeps what you built.` +
-        `\n  Come back: tsnet-learn learn ${lesson.id}${labOption(spec.name)}    Remove it: tsnet-learn lab destroy ${spec.name}`,
+        `\n  Come back: tsnet-learn learn ${asArg}${labOption(spec.name)}    Remove it: tsnet-learn lab destroy ${spec.name}`,
     );
     return 0;
   } finally {

@@ -5,13 +5,20 @@ import { type Exit, onInterrupt } from '../../exec/onInterrupt.js';
 /** The exit code: 0 all passed, 1 something failed (bad input throws UserError: exit 2; a signal exits 130/143). */
 export async function runCommand(
   lessonArg: string,
-  opts: { target: string; format: 'pretty' | 'json'; verbose?: boolean; fromScratch?: boolean; keep?: boolean },
+  opts: {
+    target: string;
+    format: 'pretty' | 'json';
+    verbose?: boolean;
+    fromScratch?: boolean;
+    keep?: boolean;
+    outside?: string;
+  },
   exit: Exit,
 ): Promise<number> {
   let code = 0;
   const [
     { resolveLesson },
-    { parseTargetSpec, openTarget, formatSpec },
+    { parseTargetSpec, localSpec, openTarget, formatSpec, resolveOutside },
     { assertTools },
     { openShell },
     { runLessons },
@@ -25,7 +32,10 @@ export async function runCommand(
     import('../../lab/lab.js'),
   ]);
   const { chain } = await resolveLesson(lessonArg);
-  const spec = parseTargetSpec(opts.target);
+  const asArg = (await import('../../lesson/catalog.js')).argFor(chain.at(-1)!);
+  const spec = localSpec(parseTargetSpec(opts.target), 'run');
+  // Refused before anything is claimed, created or destroyed (--from-scratch).
+  if (opts.outside !== undefined && spec.kind === 'lab') resolveOutside(spec, opts.outside);
   assertTools();
   // Before anything is created or destroyed: a network (lab, host or process) that another command is changing is left alone.
   const command = `tsnet-learn run ${chain.at(-1)!.id}`;
@@ -57,11 +67,14 @@ export async function runCommand(
     },
     exit,
   );
-  const { run } = await import('../../exec/spawn.js');
+  // Load the process library while the lab is being built (the CPU is idle then).
+  const { loadExeca, run } = await import('../../exec/spawn.js');
+  const loading = loadExeca();
   const target = await openTarget(spec, {
     create: true,
     allowHost: true,
     newLab: { ephemeral: !opts.keep, command: `run ${chain.at(-1)!.id}` },
+    outside: opts.outside,
   });
   let released = false;
   let hostRun: import('../../host/hostRun.js').HostRun | null = null;
@@ -83,6 +96,7 @@ export async function runCommand(
     // Host: a preflight before anything is touched, then a record of everything the run changes (reset undoes it).
     hostRun =
       spec.kind === 'host' ? (await import('../../host/hostRun.js')).startHostRun(chain, target.jobsDir!) : null;
+    await loading;
     const shell = await openShell(target.argv, target.jobsDir);
     const pretty =
       opts.format === 'pretty'
@@ -112,7 +126,7 @@ export async function runCommand(
         );
         if (stuck && target.lab && !target.fresh) {
           process.stdout.write(
-            `\nThis lab was not new: part of that step may have been done before (an interrupted run, or by hand). To start over in a new lab: tsnet-learn run ${chain.at(-1)!.id} --target lab:${target.lab.name} --from-scratch\n`,
+            `\nThis lab was not new: part of that step may have been done before (an interrupted run, or by hand). To start over in a new lab: tsnet-learn run ${asArg} --target lab:${target.lab.name} --from-scratch\n`,
           );
         }
         if (target.lab)

@@ -4,6 +4,8 @@ import { destroyLab, interruptLabs } from '../../lab/lab.js';
 import { listRecords, readRecord } from '../../lab/labStore.js';
 import { currentStatus } from '../../lab/labStatus.js';
 import { type Exit, onInterrupt } from '../../exec/onInterrupt.js';
+import type { Catalog } from '../../lesson/catalog.js';
+import type { Lesson } from '../../lesson/lesson.js';
 
 /** The exit code: 0 all passed, 1 something failed (bad input throws UserError: exit 2; a signal exits 130/143). */
 export async function testCommand(
@@ -12,18 +14,49 @@ export async function testCommand(
   exit: Exit,
 ): Promise<number> {
   let code = 0;
-  const { loadCatalog, resolveLesson } = await import('../../lesson/catalog.js');
+  const { isPath, loadCatalog, loadCourse, resolveLesson } = await import('../../lesson/catalog.js');
+  const { courseOrder } = await import('../../lesson/chain.js');
+  const { existsSync, statSync } = await import('node:fs');
+  const { dirname, resolve } = await import('node:path');
   const { assertTools } = await import('../../exec/preflight.js');
   const { testCourse } = await import('../../run/testCourse.js');
   const os = await import('node:os');
   const jobs = opts.jobs === undefined ? os.cpus().length : Number(opts.jobs);
   if (!Number.isInteger(jobs) || jobs < 1)
     throw new UserError(`--jobs wants a whole number of at least 1, not "${opts.jobs}".`);
-  const catalog = loadCatalog();
-  const ids = args.length ? args : (await catalog).lessons.map((l) => l.id);
-  const chains = await Promise.all(ids.map(async (a) => (await resolveLesson(a, catalog)).chain));
-  const all = (await catalog).lessons;
-  const courseEnd = (await resolveLesson(all.at(-1)!.id, catalog)).chain;
+  // Each argument: an id or number (the bundled course), a lesson file, or a folder (every lesson in it).
+  // A course is read once, so the lessons of one course are the same objects wherever they appear.
+  const courses = new Map<string, Promise<Catalog>>();
+  const courseOf = (dir: string | null): Promise<Catalog> => {
+    const key = dir === null ? '' : resolve(dir);
+    if (!courses.has(key)) courses.set(key, dir === null ? loadCatalog() : loadCourse(dir).then((c) => c.catalog));
+    return courses.get(key)!;
+  };
+  const isDir = (a: string): boolean => {
+    try {
+      return statSync(a).isDirectory();
+    } catch {
+      return false;
+    }
+  };
+  const chains: Lesson[][] = [];
+  for (const arg of args.length ? args : [null]) {
+    if (arg === null || isDir(arg)) {
+      const catalog = courseOf(arg);
+      const { lessons, broken } = await catalog;
+      // A file of the folder that is no lesson is refused as resolving it by path would.
+      for (const file of broken.keys()) await resolveLesson(file, catalog);
+      for (const l of lessons) chains.push((await resolveLesson(l.file, catalog)).chain);
+    } else if (isPath(arg) && existsSync(arg)) {
+      chains.push((await resolveLesson(arg, courseOf(dirname(arg)))).chain);
+    } else chains.push((await resolveLesson(arg, isPath(arg) ? undefined : courseOf(null))).chain);
+  }
+  const order = await Promise.all(
+    [...courses.values()].map(async (c) => {
+      const catalog = await c;
+      return courseOrder(catalog.byId, catalog.lessons);
+    }),
+  );
   assertTools();
   // A killed `test` cannot clean up; its labs died with it (they are ephemeral), their records are swept here.
   const leftovers = listRecords().filter(
@@ -52,7 +85,7 @@ export async function testCommand(
     );
   const result = await testCourse({
     chains,
-    courseEnd,
+    courses: order,
     jobs,
     ablate: Boolean(opts.ablate),
     keep: Boolean(opts.keep),
@@ -71,7 +104,7 @@ export async function testCommand(
         process.stdout.write('✔ ablation: every step is verified by its checks, and every check can fail\n');
       for (const f of result.ablation)
         process.stdout.write(
-          `✖ ablation: ${f.kind === 'check-cannot-fail' ? 'this check passes whichever step is left out, so it tests nothing' : 'leaving out this step fails none of its checks'}: ${f.id} "${f.title}"\n`,
+          `✖ ablation: ${f.transient ? 'this transient claim is still true after every later step of the course, so it tests nothing' : f.kind === 'check-cannot-fail' ? 'this check passes whichever step is left out, so it tests nothing' : 'leaving out this step fails none of its checks'}: ${f.id} "${f.title}"\n`,
         );
     }
     process.stdout.write(

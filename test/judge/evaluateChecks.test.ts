@@ -1,0 +1,171 @@
+// Judging checks: probes side by side once the links settle, and outside-world probes sent by the grader.
+import { readFileSync } from 'node:fs';
+import t from 'tap';
+import { parseCheckLine } from '../../checks/index.js';
+import { evaluateChecks, evaluateWithSnapshot } from '../../src/judge/evaluateChecks.js';
+import { resolveLesson } from '../../src/lesson/catalog.js';
+import type { CheckDecl } from '../../src/lesson/lesson.js';
+import { lessonTopology } from '../../src/lesson/lessonTopology.js';
+import type { Target } from '../../src/target/target.js';
+import { recordedLab, recordedShell } from '../helpers/recordedShell.js';
+import { snapshotOf, snapshotText } from '../helpers/snapshot.js';
+import { pidTarget } from '../helpers/targets.js';
+
+const decl = (source: string, id: string): CheckDecl => {
+  const p = parseCheckLine(source)!;
+  return {
+    id,
+    kind: p.kind,
+    args: p.args,
+    title: p.title,
+    points: 1,
+    hint: null,
+    transient: false,
+    source,
+    position: { line: 1, column: 1 },
+  };
+};
+const settleOutput = (name: string): string =>
+  readFileSync(new URL(`../fixtures/settle/${name}.txt`, import.meta.url), 'utf8');
+
+/**
+ * The captured lab after lesson 7; readings of what is coming up answer with `settle` (captured too), or
+ * with `neighbours` when they ask for neighbours.
+ */
+function lab(settle: string, reach: (line: string) => boolean, neighbours = settle) {
+  const shell = recordedShell(snapshotText('after-lesson-7'), reach);
+  const batches: string[][] = [];
+  const settleReads: string[] = [];
+  const { exec, execAll } = shell;
+  shell.exec = async (line, options) => {
+    if (!line.includes('@@tsnet settle')) return exec(line, options);
+    settleReads.push(line);
+    const stdout = settleOutput(line.includes('neigh') ? neighbours : settle);
+    return { line, exitCode: 0, stdout, stderr: '', durationMs: 0 };
+  };
+  shell.execAll = async (lines) => {
+    batches.push([...lines]);
+    return execAll(lines);
+  };
+  return { shell, batches, settleReads };
+}
+
+const checks = [
+  decl('ping 172.18.0.20 from=netns0', 'positive'),
+  decl('ping 203.0.113.9 from=netns0 fails', 'silent'),
+  decl('ping 172.18.0.99 from=netns1 fails', 'also-silent'),
+];
+
+t.test(
+  'every probe goes out in one batch, the negative ones beside the rest, once the links have settled',
+  async (t) => {
+    const { shell, batches, settleReads } = lab('after-lesson-7', (line) => line.includes('172.18.0.20'));
+    const results = await evaluateChecks(checks, shell, recordedLab);
+    t.strictSame(
+      results.map((r) => r.status),
+      ['passed', 'passed', 'passed'],
+    );
+    t.equal(batches[0]!.length, 3, 'one batch, side by side');
+    t.notMatch(settleReads[0], /neigh/, 'first a reading of the links, before anything is sent');
+    t.ok(
+      settleReads.slice(1).every((r) => /neigh/.test(r)),
+      'after a silent window, whether a neighbour still resolves',
+    );
+  },
+);
+
+t.test('without a negative claim, nothing is waited for', async (t) => {
+  const { shell, settleReads } = lab('after-lesson-7', () => true);
+  await evaluateChecks([checks[0]!], shell, recordedLab);
+  t.strictSame(settleReads, []);
+});
+
+t.test(
+  'silence while a bridge port is still listening proves nothing: the negative claim fails, saying why',
+  async (t) => {
+    const { shell } = lab('stp-port-listening', () => false);
+    const [silent] = await evaluateChecks([checks[1]!], shell, recordedLab);
+    t.equal(silent?.status, 'failed');
+    t.match(silent?.message, /still coming up \(pstp: bridge port listening\): no proof of silence/);
+  },
+);
+
+t.test('negative probes that wait a second window, while a neighbour resolves, wait it side by side', async (t) => {
+  const { shell, batches, settleReads } = lab('after-lesson-7', () => false, 'neighbour-resolving');
+  // The captured neighbour never resolves here: every reading says so, and each claim gets its second window.
+  const results = await evaluateChecks(checks.slice(1), shell, recordedLab);
+  t.strictSame(
+    results.map((r) => r.status),
+    ['passed', 'passed'],
+    'two unanswered windows are silence',
+  );
+  t.strictSame(
+    batches.map((b) => b.length),
+    [2, 2],
+    'both second windows in one batch',
+  );
+  t.equal(settleReads.filter((r) => /neigh/.test(r)).length, 1, 'asked once for both');
+});
+
+t.test('a snapshot handed in without the outside world is completed, so --outside probes are judged', async (t) => {
+  const { shell } = lab('after-lesson-7', () => true);
+  // As run hands it in after a step: read without the outside world.
+  const withoutOutside = snapshotOf('after-lesson-7');
+  delete withoutOutside.spaces.outside;
+  t.equal(withoutOutside.spaces.outside, undefined);
+  const [r] = await evaluateChecks(
+    [decl('ping 203.0.113.1 from=netns0', 'out')],
+    shell,
+    pidTarget('/run/tsnet/outside'),
+    {
+      snapshot: withoutOutside,
+    },
+  );
+  t.equal(r?.status, 'passed', r?.message);
+});
+
+// Outside-world probes sent by the grading machine (--probe-from-grader): only to the student's address.
+/** A remote machine: no outside world of its own. */
+const remote: Target = {
+  spec: { kind: 'ssh', ssh: { form: 'alias', alias: 'alice' } },
+  label: 'ssh:alice',
+  argv: [],
+  jobsDir: '/tmp/x',
+  hasOutside: false,
+  outsideNs: null,
+  fresh: false,
+  lab: null,
+};
+
+const graderChecks = [
+  decl('http http://172.16.0.2:5000/ html from=outside', 'published'),
+  decl('ping 203.0.113.1 from=outside', 'elsewhere'),
+  decl('http http://172.18.0.10:5000/ html', 'direct'),
+];
+/** What lessons 5 to 7 build: where the student's machine may send the probe from its host. */
+const built = async () => lessonTopology((await resolveLesson('7')).chain);
+
+t.test('without the grader, outside-world probes are skipped on a machine that has no outside world', async (t) => {
+  const student = recordedShell(snapshotText('after-lesson-7'));
+  const { results } = await evaluateWithSnapshot(graderChecks, student, remote, { topology: await built() });
+  t.strictSame(
+    results.map((r) => r.status),
+    ['skipped', 'skipped', 'passed'],
+  );
+});
+
+t.test("the grader sends them itself, to the student's address and nowhere else", async (t) => {
+  const student = recordedShell(snapshotText('after-lesson-7'));
+  const grader = recordedShell('', (line) => !line.includes('172.16.0.2'));
+  const { results } = await evaluateWithSnapshot(graderChecks, student, remote, {
+    grader: { shell: grader, address: '172.16.0.2' },
+    topology: await built(),
+  });
+  t.strictSame(grader.lines.length, 1, 'one probe from the grader');
+  t.match(grader.lines[0], /^curl .*'?http:\/\/172\.16\.0\.2:5000\/'?/, 'sent as is, not inside a namespace');
+  t.notMatch(student.lines.join('\n'), /172\.16\.0\.2:5000/, "the student's machine was not asked");
+  t.equal(results[0]!.status, 'failed', "the grader's answer stands (here: no connection)");
+  t.equal(results[1]!.status, 'skipped');
+  t.match(results[1]!.message, /only to the student's own address 172\.16\.0\.2, not to 203\.0\.113\.1/);
+  t.equal(results[2]!.status, 'passed', 'probes from the host still run on the student machine');
+});

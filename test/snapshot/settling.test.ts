@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import t from 'tap';
+import { settleScript, unsettled } from '../../src/snapshot/settling.js';
+
+/** Output of settleScript captured in a lab: after lesson 7, and with a port of an STP bridge just plugged in. */
+const captured = (name: string): string =>
+  readFileSync(new URL(`../fixtures/settle/${name}.txt`, import.meta.url), 'utf8');
+
+t.test('a lab that has settled has nothing coming up, in any namespace', async (t) => {
+  t.strictSame(unsettled(captured('after-lesson-7')), []);
+});
+
+t.test('a bridge port still listening (STP) is coming up, named with its namespace', async (t) => {
+  t.strictSame(unsettled(captured('stp-port-listening')), ['pstp: bridge port listening']);
+});
+
+t.test('a link whose carrier came on but whose operational state still says down is coming up', async (t) => {
+  // The captured output, with veth0's state as the link watcher leaves it for up to a second.
+  const text = captured('after-lesson-7').replace(
+    /("ifname":"veth0","flags":\["BROADCAST","MULTICAST","UP","LOWER_UP"\],[^}]*?"operstate":)"UP"/,
+    '$1"DOWN"',
+  );
+  t.not(text, captured('after-lesson-7'), 'the capture has veth0 up with carrier');
+  t.strictSame(unsettled(text), ['veth0: carrier on, still DOWN']);
+  const lost = captured('after-lesson-7').replace(
+    /"ifname":"ceth1","flags":\["BROADCAST","MULTICAST","UP","LOWER_UP"\]/,
+    '"ifname":"ceth1","flags":["NO-CARRIER","BROADCAST","MULTICAST","UP"]',
+  );
+  t.strictSame(unsettled(lost), ['ceth1 in netns1: carrier lost, still UP']);
+});
+
+t.test('links that are down, or up without a peer, are settled: they stay that way', async (t) => {
+  const down = `\n@@tsnet settle host\n${JSON.stringify([
+    { ifname: 'br0', flags: ['NO-CARRIER', 'BROADCAST', 'MULTICAST', 'UP'], operstate: 'DOWN' },
+    { ifname: 'veth9', flags: ['BROADCAST', 'MULTICAST'], operstate: 'DOWN' },
+    { ifname: 'lo', flags: ['LOOPBACK', 'UP', 'LOWER_UP'], operstate: 'UNKNOWN' },
+  ])}\n`;
+  t.strictSame(unsettled(down), []);
+});
+
+t.test('the script reads the host, every named netns and the outside, and is valid bash', async (t) => {
+  const script = settleScript('/run/tsnet/outside');
+  t.match(script, /printf 'link show\\n' \| ip -d -j -b -/);
+  t.match(script, /ip netns list/);
+  t.match(script, /nsenter --net=\/run\/tsnet\/outside ip -d -j -b -/);
+  t.notMatch(settleScript(null), /outside/, 'no outside world, none read');
+  t.equal(spawnSync('bash', ['-n', '-c', script]).status, 0);
+});
+
+t.test('a neighbour still being resolved (ARP) is coming up too, when neighbours are read', async (t) => {
+  t.strictSame(unsettled(captured('neighbour-resolving')), [
+    '172.18.0.77 on ceth0 in netns0: neighbour still resolving',
+  ]);
+  t.match(settleScript(null, true), /printf 'link show\\nneigh show\\n' \| ip -d -j -b -/);
+  t.notMatch(settleScript(null), /neigh/, 'before probing, only the links');
+});
