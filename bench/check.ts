@@ -13,8 +13,9 @@ import { gradedChecks } from '../src/judge/grade.js';
 import { median, ms, ratio, record, time } from './measure.js';
 import { rawChecks } from './rawScript.js';
 
-const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
-const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 15);
+/** What a user runs: node, from the build's startup snapshot when there is one. */
+const CLI = fileURLToPath(new URL('../../bin/tsnet-learn', import.meta.url));
+const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 21);
 const work = mkdtempSync(join(tmpdir(), 'tsnet-bench-check-'));
 const env = { ...process.env, TSNET_STATE_DIR: work, NO_COLOR: '1' };
 const lab = `bench-check-${process.pid}`;
@@ -25,19 +26,7 @@ function spawnedProcesses(): number | null {
   const log = join(work, 'strace.log');
   const r = spawnSync(
     'strace',
-    [
-      '-f',
-      '-qq',
-      '-e',
-      'trace=clone,clone3,fork,vfork',
-      '-e',
-      'signal=none',
-      '-o',
-      log,
-      process.execPath,
-      CLI,
-      ...check,
-    ],
+    ['-f', '-qq', '-e', 'trace=clone,clone3,fork,vfork', '-e', 'signal=none', '-o', log, CLI, ...check],
     { env, encoding: 'utf8' },
   );
   if (r.error || r.status !== 0) return null;
@@ -61,14 +50,12 @@ async function rawGrading(): Promise<string> {
 try {
   const rawFile = join(work, 'raw-grading.sh');
   writeFileSync(rawFile, await rawGrading());
-  const built = spawnSync(process.execPath, [CLI, 'run', 'lesson-7', '--target', `lab:${lab}`, '--format', 'json'], {
+  const built = spawnSync(CLI, ['run', 'lesson-7', '--target', `lab:${lab}`, '--format', 'json'], {
     env,
     encoding: 'utf8',
   });
   if (built.status !== 0) throw new Error(`building the lab failed: ${built.stderr}`);
-  const pid = /running\s+pid (\d+)/.exec(
-    spawnSync(process.execPath, [CLI, 'lab', 'list'], { env, encoding: 'utf8' }).stdout,
-  )?.[1];
+  const pid = /running\s+pid (\d+)/.exec(spawnSync(CLI, ['lab', 'list'], { env, encoding: 'utf8' }).stdout)?.[1];
   if (!pid) throw new Error('the lab built for the bench is not running');
   const enter = process.getuid?.() === 0 ? [] : ['--user', '--preserve-credentials'];
   const tool: number[] = [];
@@ -79,7 +66,7 @@ try {
   for (let i = 0; i < runs; i++) {
     bare.push(time([process.execPath, '-e', '0'], env));
     let t0 = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, [CLI, ...check], { env, encoding: 'utf8' });
+    const r = spawnSync(CLI, [...check], { env, encoding: 'utf8' });
     tool.push(Number(process.hrtime.bigint() - t0) / 1e6);
     if (r.status !== 0) throw new Error(`check failed: ${r.stdout}${r.stderr}`);
     t0 = process.hrtime.bigint();
@@ -115,6 +102,6 @@ try {
     met,
   });
 } finally {
-  spawnSync(process.execPath, [CLI, 'lab', 'destroy', lab], { env });
+  spawnSync(CLI, ['lab', 'destroy', lab], { env });
   rmSync(work, { recursive: true, force: true });
 }

@@ -18,6 +18,8 @@ import { runInParallel } from './parallelRuns.js';
 import { rawChecks } from './rawScript.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+/** What a user runs: node, from the build's startup snapshot when there is one (the figures timed here). */
+const BIN = fileURLToPath(new URL('../../bin/tsnet-learn', import.meta.url));
 const arg = (name: string, fallback: number): number =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
 const runs = arg('runs', 3);
@@ -96,18 +98,7 @@ try {
   const roster = join(work, 'class.csv');
   writeFileSync(roster, `student,target\n${names.map((n) => `${n},ssh:${n}`).join('\n')}\n`);
   const grade = (j: number): number =>
-    timed([
-      process.execPath,
-      CLI,
-      'grade',
-      'lesson-7',
-      '--roster',
-      roster,
-      '--ssh-config',
-      sshConfig,
-      '--jobs',
-      String(j),
-    ]);
+    timed([BIN, 'grade', 'lesson-7', '--roster', roster, '--ssh-config', sshConfig, '--jobs', String(j)]);
 
   const { chain } = await resolveLesson('lesson-7');
   const decls = gradedChecks(chain, false).flatMap((g) => g.decls.map((d) => d.decl));
@@ -123,7 +114,7 @@ try {
     names[0]!,
     'exec env LC_ALL=C PATH=/usr/sbin:/usr/bin:/sbin:/bin bash -s',
   ];
-  const check = [process.execPath, CLI, 'check', 'lesson-7', '--target', `ssh:${names[0]}`, '--ssh-config', sshConfig];
+  const check = [BIN, 'check', 'lesson-7', '--target', `ssh:${names[0]}`, '--ssh-config', sshConfig];
 
   const parallel: number[] = [];
   const serial: number[] = [];

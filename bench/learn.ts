@@ -13,14 +13,15 @@ import { openShell } from '../src/target/shell.js';
 import { openTarget } from '../src/target/target.js';
 import { median, ms, record } from './measure.js';
 
-const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+/** What a user runs: node, from the build's startup snapshot when there is one. */
+const CLI = fileURLToPath(new URL('../../bin/tsnet-learn', import.meta.url));
 const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 20);
 const work = mkdtempSync(join(tmpdir(), 'tsnet-bench-learn-'));
 process.env.TSNET_STATE_DIR = work;
 const lab = `bench-learn-${process.pid}`;
 
 try {
-  const built = spawnSync(process.execPath, [CLI, 'run', 'lesson-7', '--target', `lab:${lab}`, '--format', 'json'], {
+  const built = spawnSync(CLI, ['run', 'lesson-7', '--target', `lab:${lab}`, '--format', 'json'], {
     env: { ...process.env, NO_COLOR: '1' },
     encoding: 'utf8',
   });
@@ -83,6 +84,6 @@ try {
     await Promise.all(shells.map((s) => s.close()));
   }
 } finally {
-  spawnSync(process.execPath, [CLI, 'lab', 'destroy', lab], { env: process.env });
+  spawnSync(CLI, ['lab', 'destroy', lab], { env: process.env });
   rmSync(work, { recursive: true, force: true });
 }

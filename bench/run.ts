@@ -10,7 +10,8 @@ import { labInitScript } from '../src/lab/labWorld.js';
 import { median, ms, ratio, record, tableHeader, tableRow, time } from './measure.js';
 import { rawScript } from './rawScript.js';
 
-const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+/** What a user runs: node, from the build's startup snapshot when there is one. */
+const CLI = fileURLToPath(new URL('../../bin/tsnet-learn', import.meta.url));
 const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 10);
 const lessonArg = process.argv.find((a) => a.startsWith('--lesson='))?.slice(9) ?? 'lesson-7';
 
@@ -58,9 +59,9 @@ try {
     raw.push(rawRun('driver.sh', scriptFile));
     checked.push(rawRun('driver-checked.sh', checkedFile));
     const lab = `bench-${process.pid}-${i}`;
-    tool.push(time([process.execPath, CLI, 'run', lessonArg, '--target', `lab:${lab}`, '--format', 'json'], env));
+    tool.push(time([CLI, 'run', lessonArg, '--target', `lab:${lab}`, '--format', 'json'], env));
     // Teardown is not timed on either side.
-    time([process.execPath, CLI, 'lab', 'destroy', lab], env);
+    time([CLI, 'lab', 'destroy', lab], env);
     process.stdout.write('.');
   }
   const mt = median(tool);
@@ -93,9 +94,9 @@ try {
   });
 } finally {
   // A failed run must not leave a lab behind: destroy whatever is still recorded, then the records.
-  for (const r of spawnSync(process.execPath, [CLI, 'lab', 'list'], { env, encoding: 'utf8' }).stdout.split('\n')) {
+  for (const r of spawnSync(CLI, ['lab', 'list'], { env, encoding: 'utf8' }).stdout.split('\n')) {
     const name = /^(bench-\S+)\s+running/.exec(r)?.[1];
-    if (name) spawnSync(process.execPath, [CLI, 'lab', 'destroy', name], { env });
+    if (name) spawnSync(CLI, ['lab', 'destroy', name], { env });
   }
   rmSync(work, { recursive: true, force: true });
 }

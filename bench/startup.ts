@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median, ms, ratio, record, tableHeader, tableRow, time } from './measure.js';
 
-const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
-const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 31);
+/** What a user runs: node, from the build's startup snapshot when there is one. */
+const CLI = fileURLToPath(new URL('../../bin/tsnet-learn', import.meta.url));
+const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 61);
 const TARGET = 1.3;
 const work = mkdtempSync(join(tmpdir(), 'tsnet-bench-startup-'));
 const env = { ...process.env, TSNET_STATE_DIR: work, NO_COLOR: '1' };
@@ -15,8 +16,8 @@ const env = { ...process.env, TSNET_STATE_DIR: work, NO_COLOR: '1' };
 try {
   const runners = [
     { name: 'node -e 0', argv: [process.execPath, '-e', '0'], times: [] as number[] },
-    { name: 'tsnet-learn list', argv: [process.execPath, CLI, 'list'], times: [] as number[] },
-    { name: 'tsnet-learn --help', argv: [process.execPath, CLI, '--help'], times: [] as number[] },
+    { name: 'tsnet-learn list', argv: [CLI, 'list'], times: [] as number[] },
+    { name: 'tsnet-learn --help', argv: [CLI, '--help'], times: [] as number[] },
   ];
   for (let i = 0; i < runs; i++) for (const r of runners) r.times.push(time(r.argv, env));
   process.stdout.write(`starting: list and --help against node -e 0, ${runs} runs each, interleaved\n\n`);

@@ -10,7 +10,8 @@ import { labInitScript } from '../src/lab/labWorld.js';
 import { median, ms, ratio, record, tableHeader, tableRow, time } from './measure.js';
 import { rawScript } from './rawScript.js';
 
-const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+/** What a user runs: node, from the build's startup snapshot when there is one. */
+const CLI = fileURLToPath(new URL('../../bin/tsnet-learn', import.meta.url));
 const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 3);
 const work = mkdtempSync(join(tmpdir(), 'tsnet-bench-test-'));
 const env = { ...process.env, TSNET_STATE_DIR: join(work, 'state'), NO_COLOR: '1' };
@@ -75,8 +76,8 @@ exec 3<&-`;
     raw.push(time(['bash', driver], env));
     rawChecked.push(time(['bash', checkedDriver], env));
     rawTwo.push(time(['bash', twoDriver], env));
-    serial.push(time([process.execPath, CLI, 'test', '--jobs', '1', '--format', 'json'], env));
-    jobs2.push(time([process.execPath, CLI, 'test', '--jobs', '2', '--format', 'json'], env));
+    serial.push(time([CLI, 'test', '--jobs', '1', '--format', 'json'], env));
+    jobs2.push(time([CLI, 'test', '--jobs', '2', '--format', 'json'], env));
     process.stdout.write('.');
   }
   const row = (name: string, xs: number[]): string => tableRow(name, xs, 44);

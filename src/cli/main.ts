@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// The entry point and the only place that calls process.exit. Heavy modules are imported lazily.
+// The entry point and the only place that calls process.exit. Heavy modules are imported lazily. Also the
+// entry of node's startup snapshot (src/cli/buildSnapshot.ts): nothing here touches the process before
+// `start`, which runs when node starts from the snapshot, not when it is built.
 import { createRequire } from 'node:module';
 import { UserError } from '../core/errors.js';
 import { exitCodeFor, type Exit, outputClosed } from '../exec/onInterrupt.js';
@@ -12,13 +14,6 @@ const { Command, CommanderError, Option } = createRequire(import.meta.url)('comm
 
 /** The one way out of the process; a command that must end it from a signal handler gets this. */
 const exit: Exit = (code) => process.exit(code);
-
-// Output piped into `head` and closed early: an interrupt (a run cleans up its lab); exit 141, as for SIGPIPE.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code !== 'EPIPE') throw e;
-  outputClosed();
-  exit(exitCodeFor('SIGPIPE'));
-});
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command('tsnet-learn')
@@ -288,15 +283,30 @@ async function main(argv: string[]): Promise<number> {
   return code;
 }
 
-main(process.argv).then(exit, (e: unknown) => {
-  if (e instanceof CommanderError) {
-    // --help and --version are successes; every other commander error is a usage error.
-    exit(e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : 2);
-  }
-  if (e instanceof UserError) {
-    process.stderr.write(`tsnet-learn: ${e.message}\n${e.help ? `${e.help}\n` : ''}`);
+function start(argv: string[]): void {
+  // Output piped into `head` and closed early: an interrupt (a run cleans up its lab); exit 141, as for SIGPIPE.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    outputClosed();
+    exit(exitCodeFor('SIGPIPE'));
+  });
+  main(argv).then(exit, (e: unknown) => {
+    if (e instanceof CommanderError) {
+      // --help and --version are successes; every other commander error is a usage error.
+      exit(
+        e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : 2,
+      );
+    }
+    if (e instanceof UserError) {
+      process.stderr.write(`tsnet-learn: ${e.message}\n${e.help ? `${e.help}\n` : ''}`);
+      exit(2);
+    }
+    process.stderr.write(`tsnet-learn: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
     exit(2);
-  }
-  process.stderr.write(`tsnet-learn: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
-  exit(2);
-});
+  });
+}
+
+// Building the startup snapshot, the CLI starts later, in each process node starts from it.
+if (process.execArgv.includes('--build-snapshot'))
+  createRequire(import.meta.url)('node:v8').startupSnapshot.setDeserializeMainFunction(() => start(process.argv));
+else start(process.argv);

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import type { Lesson } from './lesson.js';
 import type { ParseResult } from './parseLesson.js';
 
-const CACHE_FILE = fileURLToPath(new URL('../../lessons.cache.json', import.meta.url));
+/** Where the build keeps it, found when asked (a startup snapshot is built from a bundle elsewhere). */
+const cacheFile = (): string => fileURLToPath(new URL('../../lessons.cache.json', import.meta.url));
 
 /** Parsed lessons by their source text. */
 type CacheEntries = Record<string, Lesson>;
@@ -16,7 +17,7 @@ let entries: CacheEntries | null = null;
 function load(): CacheEntries {
   if (entries) return entries;
   try {
-    entries = JSON.parse(readFileSync(CACHE_FILE, 'utf8')) as CacheEntries;
+    entries = JSON.parse(readFileSync(cacheFile(), 'utf8')) as CacheEntries;
   } catch {
     entries = {};
   }
@@ -40,6 +41,6 @@ export async function writeCache(files: readonly string[]): Promise<number> {
     const { lesson, messages } = parseLesson(source, '');
     if (lesson && messages.length === 0) out[source] = lesson;
   }
-  writeFileSync(CACHE_FILE, JSON.stringify(out));
+  writeFileSync(cacheFile(), JSON.stringify(out));
   return Object.keys(out).length;
 }

@@ -4,11 +4,11 @@ import type { Snapshot } from '../snapshot/model.js';
 import { diffSnapshots, formatChange } from '../snapshot/diffSnapshots.js';
 import { checkNeeds, evaluateChecks, type CheckResult } from '../judge/evaluateChecks.js';
 import { readAgain, takeFullSnapshot, unread } from '../snapshot/fullSnapshot.js';
-import { partsTouched, touchedNeeds } from './partsTouched.js';
-import type { Lesson, Step } from '../lesson/lesson.js';
+import { partsTouched, type Touched, touchedNeeds } from './partsTouched.js';
+import type { Command, Lesson, Step } from '../lesson/lesson.js';
 import { shellLineFor } from '../lesson/shellLineFor.js';
 import type { CheckReport, CommandReport, LessonReport, RunEvent, RunReport, StepReport } from './runReport.js';
-import type { Shell } from '../target/shell.js';
+import { execSequence, type Shell } from '../target/shell.js';
 import { judgeLasting, lastingChecks } from './resumePoint.js';
 import { alreadyHolds, planLesson } from './plan.js';
 import { lessonTopology } from '../lesson/lessonTopology.js';
@@ -205,12 +205,40 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
       // The state before the step: all of it the first time, later what the last step left, plus any
       // part this step may change that was never read (a first firewall rule in a netns).
       if (input.changes && !previous) previous = await takeFullSnapshot(shell, false, { expected: [] });
-      const touched = previous ? partsTouched(step.commands, previous.netns) : null;
+      const touched: Touched | null = previous ? partsTouched(step.commands, previous.netns) : null;
       if (previous && touched) {
         const missing = unread(previous, touchedNeeds(touched));
         if (missing.length > 0)
           previous = await readAgain(shell, previous, missing, false, target.outsideNs ?? undefined);
       }
+      // The step's commands go to the shell at once, and right behind them the reading of what they changed
+      // (only what they could have changed, with what the checks judge; the rest is carried over): bash goes
+      // from one to the next without waiting for this process, and stops at a command that fails.
+      const shellLineOf = (command: Command): string =>
+        input.commandTimeoutS && !command.background
+          ? `timeout -k 1 ${input.commandTimeoutS} bash -c ${shellQuote(shellLineFor(command))}`
+          : shellLineFor(command);
+      const running = execSequence(
+        shell,
+        step.commands
+          .filter((c) => c.role === 'run')
+          .map((c) => ({ line: shellLineOf(c), options: { background: c.background }, mayFail: c.mayFail })),
+      );
+      const judged = checkNeeds(step.checks).filter((n) => n.ns !== 'outside' || target.hasOutside);
+      const reading: Promise<Snapshot> | null =
+        previous && touched
+          ? readAgain(
+              shell,
+              previous,
+              [...touchedNeeds(touched), ...judged],
+              touched.netnsList,
+              target.outsideNs ?? undefined,
+            )
+          : null;
+      // Answered in order below; past a failed command nobody waits for the rest, nor, when the shell is
+      // gone, for the reading.
+      for (const p of [...running, reading]) p?.catch(() => undefined);
+      let ran = 0;
       for (const command of step.commands) {
         const context = command.context?.netns ?? 'host';
         if (command.role !== 'run') {
@@ -228,14 +256,12 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
           emit({ type: 'command-end', step: sr, command: cr });
           continue;
         }
-        const shellLine =
-          input.commandTimeoutS && !command.background
-            ? `timeout -k 1 ${input.commandTimeoutS} bash -c ${shellQuote(shellLineFor(command))}`
-            : shellLineFor(command);
+        const shellLine = shellLineOf(command);
         emit({ type: 'command-start', step: sr, line: command.line, context });
         let cr: CommandReport;
         try {
-          const r = await shell.exec(shellLine, { background: command.background });
+          // Never null here: a command is not run only after one that failed, where this loop stops.
+          const r = (await running[ran++])!;
           cr = {
             line: command.line,
             context,
@@ -270,17 +296,9 @@ export async function runLessons(input: RunInput): Promise<RunReport> {
 
       // One snapshot serves both: what the step changed, and the state its checks judge.
       let after: Snapshot | undefined;
-      if (previous && touched) {
+      if (previous && reading) {
         try {
-          // Only what the step could have changed is read again, with what its checks judge; the rest is carried over.
-          const judged = checkNeeds(step.checks).filter((n) => n.ns !== 'outside' || target.hasOutside);
-          after = await readAgain(
-            shell,
-            previous,
-            [...touchedNeeds(touched), ...judged],
-            touched.netnsList,
-            target.outsideNs ?? undefined,
-          );
+          after = await reading;
           sr.changes = diffSnapshots(previous, after).map(formatChange);
           emit({ type: 'changes', step: sr, changes: sr.changes });
         } catch {

@@ -19,16 +19,53 @@ export interface ExecOptions {
   /** Run detached, wait until it listens on `port` (or just starts when null). */
   background?: { port: number | null } | null;
   timeoutMs?: number;
+  /** One of a sequence (`execSequence`): it runs only if no line before it in the sequence failed. */
+  sequence?: { first: boolean; mayFail: boolean };
+}
+
+/** A line of a sequence; `mayFail`: its failure does not stop the lines after it. */
+export interface SequenceLine {
+  line: string;
+  options?: ExecOptions;
+  mayFail: boolean;
 }
 
 export interface Shell {
   exec(line: string, options?: ExecOptions): Promise<ExecResult>;
   /** Read-only lines run side by side (probes): one round trip, as long as the slowest. */
   execAll(lines: readonly string[]): Promise<{ exitCode: number; output: string }[]>;
+  /**
+   * Lines sent at once and run one after another, bash going from one to the next without waiting for
+   * this process; the first that fails (unless it may) stops the rest, which answer null. Optional: a
+   * shell without it runs them one round trip each (`execSequence`).
+   */
+  sequence?(lines: readonly SequenceLine[]): Promise<ExecResult | null>[];
   close(): Promise<void>;
 }
 
+/** What fails a line of a sequence: an exit status other than 0, unless it may fail. Pure. */
+const stops = (r: ExecResult, l: SequenceLine): boolean => r.exitCode !== 0 && !l.mayFail;
+
+/** `shell.sequence`, or the same one line at a time where the shell has none. */
+export function execSequence(shell: Shell, lines: readonly SequenceLine[]): Promise<ExecResult | null>[] {
+  if (shell.sequence) return shell.sequence(lines);
+  const out: Promise<ExecResult | null>[] = [];
+  let going: Promise<boolean> = Promise.resolve(true);
+  for (const l of lines) {
+    const r = going.then((ok) => (ok ? shell.exec(l.line, l.options) : null));
+    going = r.then(
+      (x) => x !== null && !stops(x, l),
+      () => false,
+    );
+    out.push(r);
+  }
+  return out;
+}
+
 const SEP = '\x1e';
+
+/** The exit code a line of a sequence answers with when bash did not run it. */
+const NOT_RUN = -1;
 
 /** How long a background job (a web server) may take to listen; under heavy load Python alone takes seconds. */
 const BACKGROUND_LIMIT_S = 50;
@@ -36,10 +73,11 @@ const BACKGROUND_LIMIT_S = 50;
 /** The bash text that runs one line and reports its status on both streams. Pure. */
 export function framedCommand(n: number, line: string, options: ExecOptions, jobsDir: string | null): string {
   const bg = options.background;
-  if (bg && !jobsDir)
-    return `echo 'background jobs need a lab or the host as target' >&2; __tsnet_rc=2\nprintf '${SEP}TSNET:${n}:%s${SEP}' "$__tsnet_rc"; printf '${SEP}TSNET:${n}${SEP}' >&2\n`;
   let body: string;
-  if (!bg) {
+  const seq = options.sequence;
+  if (bg && !jobsDir) {
+    body = `echo 'background jobs need a lab or the host as target' >&2; __tsnet_rc=2`;
+  } else if (!bg) {
     body = `eval ${shellQuote(line)} </dev/null; __tsnet_rc=$?`;
   } else {
     const cmd = line.replace(/\s*&\s*$/, '');
@@ -69,6 +107,9 @@ export function framedCommand(n: number, line: string, options: ExecOptions, job
       `else cat ${log} >&2; wait $__tsnet_pid; echo "the background job exited with status $?" >&2; fi`,
     ].join('\n');
   }
+  // In a sequence, a failed line stops the lines after it: they answer `-` (not run).
+  if (seq)
+    body = `${seq.first ? '__tsnet_failed=\n' : ''}if [ -z "$__tsnet_failed" ]; then\n${body}\n${seq.mayFail ? '' : '[ $__tsnet_rc = 0 ] || __tsnet_failed=1\n'}else __tsnet_rc=-; fi`;
   return `${body}\nprintf '${SEP}TSNET:${n}:%s${SEP}' "$__tsnet_rc"; printf '${SEP}TSNET:${n}${SEP}' >&2\n`;
 }
 
@@ -81,12 +122,14 @@ export function framedCommand(n: number, line: string, options: ExecOptions, job
 export function terminalLike(jobsDir: string | null): string {
   if (!jobsDir) return `curl() { command curl --no-progress-meter "$@"; }; export -f curl\n`;
   const home = `${jobsDir}/curl`;
-  return `mkdir -p ${home} 2>/dev/null && echo no-progress-meter >${home}/.curlrc && export CURL_HOME=${home}\n`;
+  // mkdir only the first time in a target: a process less for every shell after it.
+  return `{ [ -d ${home} ] || mkdir -p ${home}; } 2>/dev/null && echo no-progress-meter >${home}/.curlrc && export CURL_HOME=${home}\n`;
 }
 
 interface Pending {
   n: number;
   line: string;
+  timeoutMs: number;
   started: number;
   resolve: (r: ExecResult) => void;
   reject: (e: Error) => void;
@@ -109,26 +152,39 @@ export async function openShell(
   const queue: Pending[] = [];
   let current: Pending | null = null;
 
+  /** The line bash is on now: its time limit runs from when the one before it answered. */
+  const begin = (p: Pending): void => {
+    current = p;
+    p.started = Date.now();
+    p.timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      fail(`\`${p.line}\` did not finish within ${(p.timeoutMs / 1000).toFixed(1)} s; the shell was stopped`);
+    }, p.timeoutMs);
+  };
+
+  /** Answers the lines whose output is all in, in the order they were sent. */
   const settle = (): void => {
-    if (!current) return;
-    const outMark = new RegExp(`${SEP}TSNET:${current.n}:(\\d+)${SEP}`).exec(out);
-    const errMark = `${SEP}TSNET:${current.n}${SEP}`;
-    const errAt = err.indexOf(errMark);
-    if (!outMark || errAt < 0) return;
-    const p = current;
-    const result: ExecResult = {
-      line: p.line,
-      exitCode: Number(outMark[1]),
-      stdout: out.slice(0, outMark.index),
-      stderr: err.slice(0, errAt),
-      durationMs: Date.now() - p.started,
-    };
-    out = out.slice(outMark.index + outMark[0].length);
-    err = err.slice(errAt + errMark.length);
-    if (p.timer) clearTimeout(p.timer);
-    current = null;
-    p.resolve(result);
-    next();
+    while (current) {
+      const outMark = new RegExp(`${SEP}TSNET:${current.n}:(\\d+|-)${SEP}`).exec(out);
+      const errMark = `${SEP}TSNET:${current.n}${SEP}`;
+      const errAt = err.indexOf(errMark);
+      if (!outMark || errAt < 0) return;
+      const p = current;
+      const result: ExecResult = {
+        line: p.line,
+        exitCode: outMark[1] === '-' ? NOT_RUN : Number(outMark[1]),
+        stdout: out.slice(0, outMark.index),
+        stderr: err.slice(0, errAt),
+        durationMs: Date.now() - p.started,
+      };
+      out = out.slice(outMark.index + outMark[0].length);
+      err = err.slice(errAt + errMark.length);
+      if (p.timer) clearTimeout(p.timer);
+      current = null;
+      p.resolve(result);
+      const after = queue.shift();
+      if (after && !dead) begin(after);
+    }
   };
 
   const fail = (why: string): void => {
@@ -155,23 +211,6 @@ export async function openShell(
     );
   child.stdin!.write(terminalLike(jobsDir));
 
-  const pendingOptions = new Map<number, ExecOptions>();
-  function next(): void {
-    if (current || dead) return;
-    const p = queue.shift();
-    if (!p) return;
-    current = p;
-    p.started = Date.now();
-    const options = pendingOptions.get(p.n) ?? {};
-    pendingOptions.delete(p.n);
-    const timeout = options.timeoutMs ?? 60_000;
-    p.timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      fail(`\`${p.line}\` did not finish within ${(timeout / 1000).toFixed(1)} s; the shell was stopped`);
-    }, timeout);
-    child.stdin!.write(framedCommand(p.n, p.line, options, jobsDir));
-  }
-
   const shell: Shell = {
     async execAll(lines) {
       if (lines.length === 0) return [];
@@ -190,10 +229,27 @@ export async function openShell(
       if (dead) return Promise.reject(new Error(dead));
       return new Promise<ExecResult>((resolve, reject) => {
         n++;
-        pendingOptions.set(n, options);
-        queue.push({ n, line, started: 0, resolve, reject, timer: null });
-        next();
+        const p: Pending = {
+          n,
+          line,
+          timeoutMs: options.timeoutMs ?? 60_000,
+          started: 0,
+          resolve,
+          reject,
+          timer: null,
+        };
+        // Written at once: bash reads each line when it gets to it (every line's stdin is /dev/null).
+        child.stdin!.write(framedCommand(n, line, options, jobsDir));
+        if (current) queue.push(p);
+        else begin(p);
       });
+    },
+    sequence(lines) {
+      return lines.map((l, i) =>
+        shell
+          .exec(l.line, { ...l.options, sequence: { first: i === 0, mayFail: l.mayFail } })
+          .then((r) => (r.exitCode === NOT_RUN ? null : r)),
+      );
     },
     close() {
       return new Promise<void>((resolve) => {

@@ -1,5 +1,5 @@
 // Bad input gets a clear message, exit code 2 and changes nothing.
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { NOBODY, sandbox } from './harness.js';
@@ -115,7 +115,11 @@ t.test('--target host refuses without root and touches nothing', async (t) => {
 t.test('a missing tool is named with the package that installs it', async (t) => {
   const box = sandbox();
   t.teardown(() => box.cleanup());
-  const r = await box.run(['run', '1'], { env: { PATH: '/nonexistent' } });
+  // A machine with node on its PATH, and none of the tools.
+  const onlyNode = join(box.stateDir, 'only-node');
+  mkdirSync(onlyNode);
+  symlinkSync(process.execPath, join(onlyNode, 'node'));
+  const r = await box.run(['run', '1'], { env: { PATH: onlyNode } });
   t.equal(r.code, 2);
   t.match(r.stderr, /Missing tools: .*curl/);
   t.match(r.stderr, /apt-get install -y .*iputils-ping/);

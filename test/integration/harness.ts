@@ -18,6 +18,8 @@ import { fileURLToPath } from 'node:url';
 import { shellQuote } from '../../src/core/shellQuote.js';
 
 export const CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+/** What a user runs (package.json's bin): node, from the build's startup snapshot when there is one. */
+export const BIN = fileURLToPath(new URL('../../bin/tsnet-learn', import.meta.url));
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 export const NOBODY = 65534;
 
@@ -90,7 +92,7 @@ function checkoutFor(uid: number, into: string): string {
   const probe = spawnSync('setpriv', [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', 'test', '-r', CLI]);
   if (probe.status === 0) return REPO;
   const copy = join(into, 'checkout');
-  for (const part of ['dist', 'lessons', 'package.json', 'test/fixtures'])
+  for (const part of ['bin', 'dist', 'lessons', 'package.json', 'test/fixtures'])
     cpSync(join(REPO, part), join(copy, part), { recursive: true });
   const runtime = execFileSync('npm', ['ls', '--omit=dev', '--parseable', '--all'], { cwd: REPO, encoding: 'utf8' })
     .trim()
@@ -101,11 +103,13 @@ function checkoutFor(uid: number, into: string): string {
   return copy;
 }
 
-/** tap re-adds its loader to NODE_OPTIONS of every child; the user could not read it from a private clone. */
+/**
+ * tap re-adds its loader to NODE_OPTIONS of every child: env starts the CLI without, as a user has it (the
+ * user could not read it from a private clone; and the startup snapshot only starts without options).
+ */
 function asUserArgv(uid: number | undefined): string[] {
-  return uid === undefined
-    ? []
-    : ['env', '-u', 'NODE_OPTIONS', 'setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups'];
+  const clean = ['/usr/bin/env', '-u', 'NODE_OPTIONS'];
+  return uid === undefined ? clean : [...clean, 'setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups'];
 }
 
 /** Every process running with this state directory in its environment: a lab's, or a CLI's, directly started or not. */
@@ -149,13 +153,13 @@ export function sandbox(owner?: number): Sandbox {
   chmodSync(stateDir, 0o755);
   if (owner !== undefined) chownSync(stateDir, owner, owner);
   const checkout = owner === undefined ? REPO : checkoutFor(owner, stateDir);
-  const cli = join(checkout, relative(REPO, CLI));
+  const bin = join(checkout, relative(REPO, BIN));
   const box: Sandbox = {
     stateDir,
     command(args, options = {}) {
       const env = { ...cliEnv(stateDir), ...options.env };
       return {
-        argv: [...(options.wrap ?? []), ...asUserArgv(options.asUser), process.execPath, cli, ...args],
+        argv: [...(options.wrap ?? []), ...asUserArgv(options.asUser), bin, ...args],
         env,
         cwd: checkout,
       };
@@ -176,7 +180,7 @@ export function sandbox(owner?: number): Sandbox {
       });
     },
     start(args, options = {}) {
-      // setpriv and env exec, so without a wrapper the pid is the CLI's own.
+      // env, setpriv and the launcher exec, so without a wrapper the pid is the CLI's own.
       const { argv, env, cwd } = box.command(args, options);
       const child = spawn(argv[0]!, argv.slice(1), { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
       /** The CLI: the wrapper's child when the wrapper forked, else the process started. */

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { framedCommand, openShell, type Shell } from '../../src/target/shell.js';
+import { execSequence, framedCommand, openShell, type Shell } from '../../src/target/shell.js';
 import { execaSpawner, nodeSpawner } from '../../src/exec/spawn.js';
 
 const SEP = '\x1e';
@@ -66,6 +66,38 @@ t.test('a persistent local bash', async (t) => {
   t.teardown(async () => {
     await shell.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  t.test('lines sent at once run in order and answer in order, each with its own output', async (t) => {
+    const answers = await Promise.all([
+      shell.exec('sleep 0.05; echo first'),
+      shell.exec('echo second >&2; (exit 4)'),
+      shell.exec('echo third'),
+    ]);
+    t.strictSame(
+      answers.map((r) => [r.stdout, r.stderr, r.exitCode]),
+      [
+        ['first\n', '', 0],
+        ['', 'second\n', 4],
+        ['third\n', '', 0],
+      ],
+    );
+  });
+
+  t.test('a sequence stops at a line that fails, unless it may fail; what is sent after it still runs', async (t) => {
+    const file = join(dir, 'sequence.log');
+    const answers = execSequence(shell, [
+      { line: `echo a >> ${file}`, mayFail: false },
+      { line: `echo b >> ${file}; false`, mayFail: true },
+      { line: `echo c >> ${file}; (exit 3)`, mayFail: false },
+      { line: `echo d >> ${file}`, mayFail: false },
+    ]);
+    const after = shell.exec(`echo after >> ${file}; cat ${file}`);
+    const codes = (await Promise.all(answers)).map((r) => r?.exitCode ?? null);
+    t.strictSame(codes, [0, 1, 3, null], 'd is not run');
+    t.equal((await after).stdout, 'a\nb\nc\nafter\n');
+    const again = await Promise.all(execSequence(shell, [{ line: 'echo next', mayFail: false }]));
+    t.equal(again[0]?.stdout, 'next\n', 'a new sequence starts afresh');
   });
 
   t.test('runs a line and returns its output and status', async (t) => {
@@ -218,6 +250,18 @@ for (const [name, spawner] of [
     const shell = await openShell([], dir, spawner);
     const r = await shell.exec('echo out; echo err >&2; (exit 3)');
     t.strictSame([r.stdout, r.stderr, r.exitCode], ['out\n', 'err\n', 3]);
+    // A step's commands: sent at once to the shell this spawner started, stopped at the first failure.
+    const steps = await Promise.all(
+      execSequence(shell, [
+        { line: 'echo one', mayFail: false },
+        { line: '(exit 6)', mayFail: false },
+        { line: 'echo never', mayFail: false },
+      ]),
+    );
+    t.strictSame(
+      steps.map((s) => (s ? [s.stdout, s.exitCode] : null)),
+      [['one\n', 0], ['', 6], null],
+    );
     t.strictSame(await shell.execAll(['echo a', 'exit 4']), [
       { exitCode: 0, output: 'a\n' },
       { exitCode: 4, output: '\n' },
@@ -260,4 +304,31 @@ t.test('curl shows what it would show on a terminal: the page and its errors, no
   t.equal(refused.exitCode, 7);
   t.match(refused.stderr, /^curl: \(7\) Failed to connect to 127\.0\.0\.1 port 1/);
   t.notMatch(refused.stderr, /% Total/);
+});
+
+t.test('a shell without sequences runs one line at a time, and stops the same way', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tsnet-shell-test-'));
+  const real = await openShell([], dir);
+  t.teardown(async () => {
+    await real.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const sent: string[] = [];
+  const plain: Shell = {
+    exec: (line, options) => (sent.push(line), real.exec(line, options)),
+    execAll: (lines) => real.execAll(lines),
+    close: async () => undefined,
+  };
+  const answers = await Promise.all(
+    execSequence(plain, [
+      { line: 'false', mayFail: true },
+      { line: '(exit 2)', mayFail: false },
+      { line: 'echo never', mayFail: false },
+    ]),
+  );
+  t.strictSame(
+    answers.map((r) => r?.exitCode ?? null),
+    [1, 2, null],
+  );
+  t.strictSame(sent, ['false', '(exit 2)'], 'the line after the failure is never sent');
 });
