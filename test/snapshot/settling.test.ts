@@ -69,8 +69,8 @@ t.test('who answers ARP by proxy is read from netconf and the proxy entries, nam
     'the proxy lines are not taken for neighbours or links',
   );
   const everywhere = text.replace(/("interface":"all",[^}]*"proxy_neigh":)false/, '$1true');
-  t.not(everywhere, text, 'the capture has the inet "all" entry');
-  t.match(answeredByProxy(everywhere), ['every interface in router: proxy ARP on']);
+  t.not(everywhere, text, "the capture has the host's inet `all` entry");
+  t.ok(answeredByProxy(everywhere).includes('every interface: proxy ARP on'), 'all turns it on everywhere in the host');
 });
 
 t.test(
