@@ -76,6 +76,21 @@ t.test('where nobody answers ARP by proxy, fails passes after 0.25 s of silence,
   );
 });
 
+t.test(
+  'a short window in which ping sent one echo only (no CPU for it) is listened to again, the long way',
+  async (t) => {
+    const starved = recorded('ping-100-loss.txt');
+    starved.output = starved.output.replace('2 packets transmitted', '1 packets transmitted');
+    t.not(starved.output, recorded('ping-100-loss.txt').output);
+    const env = playback([starved, recorded('ping-success.txt')]);
+    t.equal((await probe('ping 10.20.1.1 from=red fails', env)).passes, false, 'the reply heard then fails the claim');
+    t.strictSame(
+      env.calls.map((c) => c.line),
+      ['timeout -s INT 0.25 ping -c 1 -i 0.05 -w 1 10.20.1.1', 'ping -c 1 -i 0.2 -w 1 10.20.1.1'],
+    );
+  },
+);
+
 t.test('where a proxy answers ARP, silence is listened for 1 s, over the longest proxy delay', async (t) => {
   const env = playback([recorded('ping-100-loss.txt')], null, [], PROXY);
   t.equal((await probe('ping 172.18.0.10 from=outside fails', env)).passes, true);
