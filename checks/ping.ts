@@ -18,9 +18,9 @@ interface Args {
  * (well under a millisecond between namespaces), unless a proxy gives it: the kernel delays those by up
  * to `proxy_delay` (0.8 s), and a request lost meanwhile is sent again after 1 s.
  *
- * So where nobody answers by proxy, echoes go out every 50 ms for 0.25 s: hundreds of times what the
- * first reply takes across fresh bridges and routers, ARP included, and silence then is silence, once ping
- * has sent a second echo (it was running to hear a reply to the first). Where
+ * So where nobody answers by proxy, echoes go out every 50 ms for 0.1 s, and silence is silence once ping
+ * has sent its second echo: it was running then, 50 ms after the first, to hear any reply to it, and such
+ * a reply takes under a millisecond across fresh bridges and routers, ARP included. Where
  * someone does (or the path was not read), echoes go out every 0.2 s for 1 s, over the longest proxy
  * delay; silence counts only if, at its end, no neighbour anywhere in the target is still being resolved.
  * Else one more second, and then two ARP requests have gone unanswered: that is silence. Ping ends at the
@@ -49,7 +49,7 @@ async function silence(a: Args, env: ProbeEnv): Promise<Verdict> {
 }
 
 /** Seconds: how long silence is listened for, and how often an echo goes out meanwhile. */
-export const SHORT = { window: 0.25, interval: 0.05 };
+export const SHORT = { window: 0.1, interval: 0.05 };
 export const LONG = { window: 1, interval: 0.2 };
 
 export const ping: CheckKind<Args> = {

@@ -31,7 +31,7 @@ t.test('the raw script with checks is the raw script plus those reads and probes
   t.notMatch(plain, /ping -c 1/);
   t.match(
     checked,
-    /timeout -s INT 0\.25 ping -c 1 -i 0\.05 -w 1 203\.0\.113\.1/,
+    /timeout -s INT 0\.1 ping -c 1 -i 0\.05 -w 1 203\.0\.113\.1/,
     'the "no answer yet" probe, with its wait (nobody answers ARP by proxy in the lab)',
   );
 });

@@ -1,6 +1,6 @@
 // A "cannot reach" claim is judged on the path once it is up, with a wait a slow first reply cannot beat:
 // a false one fails every time, in fresh labs, right after the links come up; a true one still passes.
-// Twice: where a router answers ARP by proxy, late (1 s windows), and where nobody does (0.25 s windows).
+// Twice: where a router answers ARP by proxy, late (1 s windows), and where nobody does (0.1 s windows, once ping has sent two echoes).
 import t from 'tap';
 import { checksOf, parseReport } from '../helpers/report.js';
 import { sandbox } from './harness.js';
