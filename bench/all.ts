@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Figure, loadAverage } from './measure.js';
 
-const BENCHES = ['startup', 'check', 'run', 'test', 'learn'];
+const BENCHES = ['startup', 'check', 'ssh', 'run', 'test', 'learn'];
 
 /** The figures as one table, in the order they were measured. Pure. */
 export function summaryTable(figures: readonly Figure[]): string {

@@ -10,7 +10,9 @@ import { inNamespace, takeSnapshot } from '../snapshot/takeSnapshot.js';
 import type { Target } from '../target/target.js';
 import { policyNeeds, trafficPolicy } from './trafficPolicy.js';
 import { untilSettled } from './untilSettled.js';
-import { settleScript, unsettled } from '../snapshot/settling.js';
+import { answeredByProxy, settleScript, unsettled } from '../snapshot/settling.js';
+import { parseSnapshotOutput, snapshotScript } from '../snapshot/snapshotScript.js';
+import { firstProbes, oneRoundTripScript, splitOneRoundTrip } from './oneRoundTrip.js';
 
 export type CheckStatus = 'passed' | 'failed' | 'skipped';
 
@@ -68,6 +70,88 @@ export interface EvaluateOptions {
   topology?: LessonTopology;
   /** Send `from=outside` probes from the grading machine instead (a remote target, --probe-from-grader). */
   grader?: GraderProbes;
+  /**
+   * Read, settle and send the probes' first attempts in one script (src/judge/oneRoundTrip.ts): for a
+   * remote machine, where each round trip costs the network's latency. Not with `snapshot` nor `lazyProbes`.
+   */
+  oneRoundTrip?: boolean;
+}
+
+/** What the one round trip brought back: the state read, and the answers the probes may take from it. */
+interface Trip {
+  read: string;
+  /** What was still coming up before the probes; empty: settled, the answers below stand. */
+  comingUp: string[];
+  /** Who answers ARP by proxy, read with the settle read (src/snapshot/settling.ts). */
+  proxies: string[];
+  /** Each sent probe's answer, by the line as run in its namespace. */
+  answers: Map<string, { exitCode: number; output: string }>;
+  /** Read once the probes ended, for negative ones asking what was still resolving then. */
+  neighbours: string | null;
+}
+
+async function roundTrip(
+  decls: readonly CheckDecl[],
+  needs: readonly Need[],
+  shell: Shell,
+  target: Target,
+  topology: LessonTopology,
+): Promise<Trip | null> {
+  const outside = target.outsideNs ?? undefined;
+  const wrap = (line: string, ns: string): string => inNamespace(line, ns, outside);
+  const first = await firstProbes(decls);
+  const negated = (d: CheckDecl): boolean => checkKinds[d.kind]!.negated(d.args);
+  const neighbours = first.some((p) => negated(p.decl)) ? settleScript(target.outsideNs, { neighbours: true }) : null;
+  const { script, probes } = oneRoundTripScript({
+    read: needs.length ? snapshotScript(needs, outside) : '',
+    settle: decls.some((d) => !checkKinds[d.kind]!.evaluate && negated(d))
+      ? settleScript(target.outsideNs, { proxies: true })
+      : null,
+    namespaces: topology.namespaces,
+    probes: first,
+    wrap,
+    neighbours,
+    jobsDir: target.jobsDir!,
+  });
+  const out = splitOneRoundTrip((await shell.exec(script)).stdout, probes.length);
+  if (!out) return null;
+  const answers = new Map<string, { exitCode: number; output: string }>();
+  probes.forEach((p, i) => {
+    const answer = out.probes[i];
+    if (answer) answers.set(wrap(p.line, p.ns), answer);
+  });
+  return {
+    read: out.read,
+    comingUp: unsettled(out.settle),
+    proxies: answeredByProxy(out.settle),
+    answers,
+    neighbours: neighbours === null ? null : out.neighbours,
+  };
+}
+
+/**
+ * A probe's environment that takes its first answers from the round trip, where the line is the one it
+ * sent there; what it sends next goes to the shell. Right after such an answer, it asks what is still
+ * coming up from the reading taken when those probes ended, as the shell would have been asked then.
+ */
+function replayed(env: ProbeEnv, trip: Trip, wrap: (line: string, ns: string) => string): ProbeEnv {
+  let fresh = false;
+  return {
+    ...env,
+    exec(line, ns) {
+      const key = wrap(line, ns);
+      const answer = trip.answers.get(key);
+      fresh = answer !== undefined;
+      if (!answer) return env.exec(line, ns);
+      trip.answers.delete(key);
+      return Promise.resolve(answer);
+    },
+    stillComingUp() {
+      if (!fresh || trip.neighbours === null) return env.stillComingUp();
+      fresh = false;
+      return Promise.resolve(unsettled(trip.neighbours).join('; ') || null);
+    },
+  };
 }
 
 /** Like evaluateChecks, and also returns the snapshot (with `extraNeeds` read too, for diagnosis). */
@@ -83,9 +167,15 @@ export async function evaluateWithSnapshot(
   const needs = [...checkNeeds(decls), ...(options.extraNeeds ?? []), ...policyNeeds(target, topology)].filter(
     (n) => n.ns !== 'outside' || target.hasOutside,
   );
-  const snapshot = options.snapshot
-    ? await withPolicyNeeds(options.snapshot, policyNeeds(target, topology), shell, outside)
-    : await takeSnapshot(shell, needs, outside);
+  const trip =
+    options.oneRoundTrip && !options.snapshot && !options.lazyProbes && target.jobsDir
+      ? await roundTrip(decls, needs, shell, target, topology)
+      : null;
+  const snapshot = trip
+    ? parseSnapshotOutput(trip.read, needs)
+    : options.snapshot
+      ? await withPolicyNeeds(options.snapshot, policyNeeds(target, topology), shell, outside)
+      : await takeSnapshot(shell, needs, outside);
   let comingUpRead: Promise<string | null> | null = null;
   // Known once the target is read before the negative probes; until then, assume a late answer may come.
   let proxies: readonly string[] = ['the target (not read)'];
@@ -120,9 +210,14 @@ export async function evaluateWithSnapshot(
   // one batch, side by side: a step costs its slowest probe, not the sum, and the waits of negative
   // probes (ping.ts, http.ts) overlap each other and the rest.
   const negated = decls.some((d, i) => !results[i] && checkKinds[d.kind]!.negated(d.args));
-  const settled = negated && !(options.lazyProbes && stateFailed) ? await untilSettled(shell, target.outsideNs) : null;
+  // The round trip's answers stand only if nothing was coming up when they were sent; else as without it.
+  const replay = trip && trip.comingUp.length === 0 ? trip : null;
+  const settled =
+    negated && !(options.lazyProbes && stateFailed) && !replay ? await untilSettled(shell, target.outsideNs) : null;
   const comingUp = settled?.comingUp ?? null;
   if (settled) proxies = settled.proxies;
+  else if (replay) proxies = replay.proxies;
+  const wrap = (line: string, ns: string): string => inNamespace(line, ns, outside);
   await Promise.all(
     decls.map(async (decl, i) => {
       if (results[i]) return;
@@ -133,7 +228,11 @@ export async function evaluateWithSnapshot(
       }
       const from = kind.needs(decl.args)[0]?.ns ?? 'host';
       const byGrader = from === 'outside' && options.grader !== undefined;
-      const probeEnv = byGrader ? graderEnv(options.grader!, env.stillComingUp) : env;
+      const probeEnv = byGrader
+        ? graderEnv(options.grader!, env.stillComingUp)
+        : replay
+          ? replayed(env, replay, wrap)
+          : env;
       if (!byGrader && from === 'outside' && !target.hasOutside) {
         results[i] = {
           decl,

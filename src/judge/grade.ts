@@ -208,6 +208,8 @@ export async function grade(input: GradeInput): Promise<GradeReport> {
     const judged = await evaluateWithSnapshot(all, input.shell, input.target, {
       topology,
       extraNeeds,
+      // Over ssh each round trip costs the network's latency: read and probe in one.
+      oneRoundTrip: input.target.spec.kind === 'ssh',
       ...(input.grader ? { grader: input.grader } : {}),
     });
     results = judged.results;

@@ -6,17 +6,18 @@ import { simpleCommand } from '../core/simpleCommand.js';
  * Bash that runs each line in the background, waits for all, then prints each one's status and output.
  * Processes cost milliseconds here, so: `exec` (no extra fork per probe), `$(<file)` instead of cat,
  * and files reused by the next batch instead of mkdir/rm (the shell removes them when it closes).
+ * `guards[i]`, when given, is a bash condition: false, line i is not run and prints nothing (exit code -1 parsed).
  */
-export function parallelScript(lines: readonly string[], dir: string): string {
+export function parallelScript(lines: readonly string[], dir: string, guards: readonly (string | null)[] = []): string {
   const f = (i: number, s: string): string => `${dir}/probe-$$-${i}.${s}`;
-  const start = lines.map(
-    (l, i) =>
-      `eval ${shellQuote(simpleCommand(l) ? `exec ${l}` : l)} </dev/null >${f(i, 'out')} 2>${f(i, 'err')} & __tsnet_p${i}=$!`,
-  );
-  const collect = lines.map(
-    (_, i) =>
-      `wait $__tsnet_p${i}; printf '\\n@@tsnet-probe ${i} %s\\n%s\\n%s' $? "$(<${f(i, 'out')})" "$(<${f(i, 'err')})"`,
-  );
+  const start = lines.map((l, i) => {
+    const run = `eval ${shellQuote(simpleCommand(l) ? `exec ${l}` : l)} </dev/null >${f(i, 'out')} 2>${f(i, 'err')} & __tsnet_p${i}=$!`;
+    return guards[i] ? `__tsnet_p${i}=; if ${guards[i]}; then ${run}; fi` : run;
+  });
+  const collect = lines.map((_, i) => {
+    const report = `wait $__tsnet_p${i}; printf '\\n@@tsnet-probe ${i} %s\\n%s\\n%s' $? "$(<${f(i, 'out')})" "$(<${f(i, 'err')})"`;
+    return guards[i] ? `[ -z "$__tsnet_p${i}" ] || { ${report}; }` : report;
+  });
   return [...start, ...collect].join('\n');
 }
 

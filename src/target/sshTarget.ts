@@ -1,6 +1,7 @@
 // A student's machine over ssh: one connection, one bash there, fed the same reads and probes as a local
 // `check`. Nothing is installed there: a private temporary directory holds the probes' output and goes
-// when the shell ends. The first round trip carries the preflight (root? tools?) and the state read together.
+// when the shell ends. The first round trip carries the preflight, the state read and, when they can go
+// before the read is judged (src/judge/oneRoundTrip.ts), the probes.
 import { randomBytes } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { parseIPv4 } from '../core/ipv4.js';

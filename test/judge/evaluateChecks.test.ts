@@ -6,6 +6,7 @@ import { evaluateChecks, evaluateWithSnapshot } from '../../src/judge/evaluateCh
 import { resolveLesson } from '../../src/lesson/catalog.js';
 import type { CheckDecl } from '../../src/lesson/lesson.js';
 import { lessonTopology } from '../../src/lesson/lessonTopology.js';
+import { parseSshDestination } from '../../src/target/sshDestination.js';
 import type { Target } from '../../src/target/target.js';
 import { recordedLab, recordedShell } from '../helpers/recordedShell.js';
 import { snapshotOf, snapshotText } from '../helpers/snapshot.js';
@@ -181,3 +182,123 @@ t.test("the grader sends them itself, to the student's address and nowhere else"
   t.match(results[1]!.message, /only to the student's own address 172\.16\.0\.2, not to 203\.0\.113\.1/);
   t.equal(results[2]!.status, 'passed', 'probes from the host still run on the student machine');
 });
+
+/** A student's machine over ssh, with somewhere of its own to write the probes' output. */
+const studentMachine: Target = {
+  spec: { kind: 'ssh', ssh: parseSshDestination('ssh://root@student') },
+  label: 'ssh://root@student',
+  argv: [],
+  jobsDir: '/tmp/tsnet-learn.0123456789abcdef',
+  hasOutside: false,
+  outsideNs: null,
+  fresh: false,
+  lab: null,
+};
+
+const unquote = (s: string): string => (s.startsWith("'") ? s.slice(1, -1).replace(/'\\''/g, "'") : s);
+
+/**
+ * The captured lab after lesson 7 as a remote machine: it also answers the one-round-trip script, running
+ * (in play) each probe whose guard holds there, with the settle reading `tripSettle`. `ran`: probes it ran.
+ */
+function overSshMachine(tripSettle: string, settle: string, reach: (line: string) => boolean, neighbours = settle) {
+  const l = lab(settle, reach, neighbours);
+  const machine = recordedShell(snapshotText('after-lesson-7'), reach);
+  const trips: string[] = [];
+  const ran: string[] = [];
+  const { exec } = l.shell;
+  l.shell.exec = async (script, options) => {
+    if (!script.includes('@@tsnet-trip')) return exec(script, options);
+    trips.push(script);
+    const read = (await machine.exec(script)).stdout;
+    const records: string[] = [];
+    for (const m of script.matchAll(
+      /^(?:__tsnet_p(\d+)=; if (.*?); then )?eval ('.*?'|\S+) <\/dev\/null >\S+-(\d+)\.out/gm,
+    )) {
+      const held = m[2] ? /\]\]([\d.]+)\/\*/.exec(m[2].replace('*[[:space:]]', ']]'))?.[1] : null;
+      if (held && !read.includes(`"local":"${held}"`)) continue;
+      const line = unquote(m[3]!).replace(/^exec /, '');
+      ran.push(line);
+      const [r] = await machine.execAll([line]);
+      records.push(`\n@@tsnet-probe ${m[4]} ${r!.exitCode}\n${r!.output}`);
+    }
+    const part = (name: string, from: string, to: string): string =>
+      script.slice(script.indexOf(from), script.indexOf(to)).includes('@@tsnet settle') ? settleOutput(name) : '';
+    const stdout = [
+      read,
+      `\n@@tsnet-trip settle\n${part(tripSettle, 'tsnet-trip settle', 'tsnet-trip probes')}`,
+      `\n@@tsnet-trip probes\n${records.join('')}`,
+      `\n@@tsnet-trip neighbours\n${part(neighbours, 'tsnet-trip neighbours', '\uffff')}`,
+    ].join('');
+    return { line: script, exitCode: 0, stdout, stderr: '', durationMs: 0 };
+  };
+  return { ...l, trips, ran };
+}
+
+const overSsh = [
+  decl('ping 172.18.0.20 from=netns0', 'reaches'),
+  decl('http http://172.18.0.10:5000/ html', 'serves'),
+  decl('ping 172.18.0.10 from=netns1 fails', 'silent'),
+  decl('link br0 up', 'state'),
+];
+const reachable = (line: string): boolean => !line.includes('-w 1 172.18.0.10');
+const verdicts = (rs: readonly { status: string; message: string }[]) => rs.map((r) => [r.status, r.message]);
+
+t.test(
+  'over ssh, the state read, the settle read and every probe take one round trip, verdicts unchanged',
+  async (t) => {
+    const two = lab('after-lesson-7', reachable);
+    const expected = await evaluateChecks(overSsh, two.shell, studentMachine);
+    const one = overSshMachine('after-lesson-7', 'after-lesson-7', reachable);
+    const results = await evaluateChecks(overSsh, one.shell, studentMachine, { oneRoundTrip: true });
+    t.strictSame(verdicts(results), verdicts(expected));
+    t.strictSame(
+      results.map((r) => r.status),
+      ['passed', 'passed', 'passed', 'passed'],
+    );
+    t.equal(one.trips.length, 1, 'one script');
+    t.strictSame(one.batches, [], 'no probe sent afterwards');
+    t.strictSame(one.settleReads, [], 'nothing read afterwards: the neighbours were read in the script');
+    t.equal(one.ran.length, 3);
+  },
+);
+
+t.test('a probe to an address no namespace there holds waits for the snapshot: a second round trip', async (t) => {
+  const checks = [...overSsh, decl('ping 172.18.0.99 from=netns0 fails', 'nobody')];
+  const reach = (line: string): boolean => reachable(line) && !line.includes('172.18.0.99');
+  // The lessons build 172.18.0.0/16 and their links carry it there: the policy lets the probe go.
+  const topology = await built();
+  const expected = await evaluateChecks(checks, lab('after-lesson-7', reach).shell, studentMachine, { topology });
+  const one = overSshMachine('after-lesson-7', 'after-lesson-7', reach);
+  const results = await evaluateChecks(checks, one.shell, studentMachine, { oneRoundTrip: true, topology });
+  t.equal(results.at(-1)?.status, 'passed', 'sent, and silent');
+  t.strictSame(verdicts(results), verdicts(expected));
+  t.notOk(
+    one.ran.some((l) => l.includes('172.18.0.99')),
+    'not sent before the policy could judge it',
+  );
+  t.strictSame(one.batches, [
+    ['nsenter --net=/run/netns/netns0 timeout -s INT 0.1 ping -c 1 -i 0.05 -w 1 172.18.0.99'],
+  ]);
+});
+
+t.test('an address the policy refuses is never sent, early or late', async (t) => {
+  const checks = [decl('ping 203.0.113.9 from=netns0', 'away')];
+  const one = overSshMachine('after-lesson-7', 'after-lesson-7', () => true);
+  const [away] = await evaluateChecks(checks, one.shell, studentMachine, { oneRoundTrip: true });
+  t.equal(away?.status, 'skipped');
+  t.strictSame(one.ran, []);
+  t.strictSame(one.batches, []);
+});
+
+t.test(
+  'still coming up when the script probed: its answers are dropped, the probes sent again once settled',
+  async (t) => {
+    const one = overSshMachine('stp-port-listening', 'after-lesson-7', reachable);
+    const results = await evaluateChecks(overSsh, one.shell, studentMachine, { oneRoundTrip: true });
+    const expected = await evaluateChecks(overSsh, lab('after-lesson-7', reachable).shell, studentMachine);
+    t.strictSame(verdicts(results), verdicts(expected));
+    t.equal(one.settleReads.filter((r) => !/neigh show\\n/.test(r)).length, 1, 'read again until settled');
+    t.equal(one.batches[0]?.length, 3, 'every probe sent again, after that read');
+  },
+);
