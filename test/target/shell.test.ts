@@ -261,3 +261,16 @@ t.test('curl shows what it would show on a terminal: the page and its errors, no
   t.match(refused.stderr, /^curl: \(7\) Failed to connect to 127\.0\.0\.1 port 1/);
   t.notMatch(refused.stderr, /% Total/);
 });
+
+t.test('where nothing may be written in the target (pid:PID), probe lines still run side by side', async (t) => {
+  const readOnly = await openShell([], null);
+  t.teardown(() => readOnly.close());
+  const started = Date.now();
+  const results = await readOnly.execAll(['sleep 1; echo a', 'sleep 1; echo b >&2; exit 3']);
+  const ms = Date.now() - started;
+  t.strictSame(results, [
+    { exitCode: 0, output: 'a\n' },
+    { exitCode: 3, output: '\nb' },
+  ]);
+  t.ok(ms < 1900, `two lines of 1 s took ${ms} ms`);
+});
