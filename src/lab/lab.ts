@@ -3,17 +3,10 @@ import { readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { UserError } from '../core/errors.js';
 import { assertUserNamespaces } from '../exec/preflight.js';
+import { processStat, startTimeOf } from '../exec/processStat.js';
 import { startChild } from '../exec/spawn.js';
 import { lockLab } from './labLock.js';
-import {
-  isAlive,
-  readRecord,
-  removeRecord,
-  startTimeOf,
-  validateLabName,
-  writeRecord,
-  type LabRecord,
-} from './labStore.js';
+import { isAlive, readRecord, removeRecord, validateLabName, writeRecord, type LabRecord } from './labStore.js';
 import { labInitScript } from './labWorld.js';
 
 export function isRoot(): boolean {
@@ -209,13 +202,8 @@ export async function destroyLab(name: string): Promise<'destroyed' | 'stale' | 
 
 /** Gone, or a zombie: a lab's init in that state has taken every process of its namespace with it. */
 function ended(pid: number, startTime: string | null): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields[19] !== startTime || fields[0] === 'Z' || fields[0] === 'X';
-  } catch {
-    return true;
-  }
+  const stat = processStat(pid);
+  return !stat || stat.startTime !== startTime || stat.state === 'Z' || stat.state === 'X';
 }
 
 /**
