@@ -1,8 +1,10 @@
 // A sandbox: bash as the init of new net, mount and pid namespaces, ready once its script prints "ready".
 // Labs are sandboxes; the integration tests start theirs (a student's machine, a stand-in host) here too.
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { startChild } from '../exec/spawn.js';
+
+/** A sandbox's holder: unshare, with its stdin, stdout and stderr as pipes. */
+export type SandboxHolder = ReturnType<typeof startChild>;
 
 export interface SandboxOptions {
   /** A user namespace too, this user mapped to root inside: a sandbox without root. */
@@ -14,10 +16,7 @@ export interface SandboxOptions {
 }
 
 /** Starts `bash BASHARGS…` as the sandbox's init; `holder` is unshare (or the first of `wrap`). */
-export function startSandbox(
-  bashArgs: readonly string[],
-  options: SandboxOptions = {},
-): ChildProcessWithoutNullStreams {
+export function startSandbox(bashArgs: readonly string[], options: SandboxOptions = {}): SandboxHolder {
   const [cmd, ...args] = [
     ...(options.wrap ?? []),
     'unshare',
@@ -51,7 +50,7 @@ export function childOf(pid: number): number | null {
  * or is late. `initPid`: its init, if there is one by then; `stderr`: what it said meanwhile.
  */
 export function untilReady(
-  holder: ChildProcessWithoutNullStreams,
+  holder: SandboxHolder,
   timeoutMs: number,
 ): Promise<{ ready: boolean; initPid: number | null; stderr: string }> {
   let stdout = '';
