@@ -1,6 +1,7 @@
 // Ending a process together with what it started: ssh's ProxyCommand is ssh's child, and a kill of ssh
 // alone would leave it running (and holding ssh's stderr open). Linux: /proc lists each task's children.
 import { readdirSync, readFileSync } from 'node:fs';
+import { startTimeOf } from './processStat.js';
 
 /** The process and every process under it, by depth: [[pid], [its children], [their children], …]. */
 export function processTree(pid: number): number[][] {
@@ -32,19 +33,9 @@ function childrenOf(pid: number): number[] {
   });
 }
 
-/** Field 22 of /proc/PID/stat: tells a process from a later one that got its pid. */
-function startTime(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
-  } catch {
-    return null;
-  }
-}
-
 function send(pids: readonly { pid: number; start: string | null }[], signal: NodeJS.Signals): void {
   for (const p of pids) {
-    if (p.start === null || startTime(p.pid) !== p.start) continue;
+    if (p.start === null || startTimeOf(p.pid) !== p.start) continue;
     try {
       process.kill(p.pid, signal);
     } catch {
@@ -60,16 +51,16 @@ const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * trap, and the process ends by itself. Then SIGTERM to whatever is left, and SIGKILL.
  */
 export async function endTree(pid: number, graceMs: number): Promise<void> {
-  const root = startTime(pid);
-  const stamped = (pids: number[]) => pids.map((p) => ({ pid: p, start: startTime(p) }));
-  for (let waited = 0; waited < graceMs && startTime(pid) === root; waited += 50) {
+  const root = startTimeOf(pid);
+  const stamped = (pids: number[]) => pids.map((p) => ({ pid: p, start: startTimeOf(p) }));
+  for (let waited = 0; waited < graceMs && startTimeOf(pid) === root; waited += 50) {
     const leaves = processTree(pid)
       .flat()
       .filter((p) => p !== pid && childrenOf(p).length === 0);
     send(stamped(leaves), 'SIGTERM');
     await pause(50);
   }
-  const rest = startTime(pid) === root ? stamped(processTree(pid).flat()) : [];
+  const rest = startTimeOf(pid) === root ? stamped(processTree(pid).flat()) : [];
   send(rest, 'SIGTERM');
   await pause(200);
   send(rest, 'SIGKILL');
@@ -80,7 +71,7 @@ export function terminateTree(pid: number): void {
   send(
     processTree(pid)
       .flat()
-      .map((p) => ({ pid: p, start: startTime(p) })),
+      .map((p) => ({ pid: p, start: startTimeOf(p) })),
     'SIGTERM',
   );
 }

@@ -9,7 +9,7 @@ import { formatConflicts, hostConflicts } from './hostPreflight.js';
 import { finishPending, isEmptyRecord, summarizeRecord, type HostRecord, type RecordedDir } from './hostRecord.js';
 import { hostRecordPath, readHostRecord, removeHostRecord, writeHostRecord } from './hostRecordFile.js';
 import { takeHostSnapshot } from './hostSnapshot.js';
-import { startTimeOf } from '../lab/labStore.js';
+import { startTimeOf } from '../exec/processStat.js';
 import type { Lesson } from '../lesson/lesson.js';
 import type { RunEvent } from '../run/runReport.js';
 

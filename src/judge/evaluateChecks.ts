@@ -111,7 +111,6 @@ async function roundTrip(
     probes: first,
     wrap,
     neighbours,
-    jobsDir: target.jobsDir!,
   });
   const out = splitOneRoundTrip((await shell.exec(script)).stdout, probes.length);
   if (!out) return null;
@@ -168,7 +167,7 @@ export async function evaluateWithSnapshot(
     (n) => n.ns !== 'outside' || target.hasOutside,
   );
   const trip =
-    options.oneRoundTrip && !options.snapshot && !options.lazyProbes && target.jobsDir
+    options.oneRoundTrip && !options.snapshot && !options.lazyProbes
       ? await roundTrip(decls, needs, shell, target, topology)
       : null;
   const snapshot = trip

@@ -84,7 +84,6 @@ export function oneRoundTripScript(input: {
   probes: readonly FirstProbe[];
   wrap: (line: string, ns: string) => string;
   neighbours: string | null;
-  jobsDir: string;
 }): OneRoundTrip {
   const probes = input.probes.filter((p) => p.ns !== 'outside' && sendable(p.address) !== false);
   const guards = probes.map((p) => sendable(p.address) || null);
@@ -99,7 +98,6 @@ export function oneRoundTripScript(input: {
     probes.length
       ? parallelScript(
           probes.map((p) => input.wrap(p.line, p.ns)),
-          input.jobsDir,
           guards,
         )
       : '',

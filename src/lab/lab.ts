@@ -1,20 +1,12 @@
 // Creating, entering and destroying labs: net+mount+pid namespaces (+user when not root) holding the tutorial's world.
-import { readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { UserError } from '../core/errors.js';
 import { assertUserNamespaces } from '../exec/preflight.js';
-import { startChild } from '../exec/spawn.js';
+import { processStat, startTimeOf } from '../exec/processStat.js';
 import { lockLab } from './labLock.js';
-import {
-  isAlive,
-  readRecord,
-  removeRecord,
-  startTimeOf,
-  validateLabName,
-  writeRecord,
-  type LabRecord,
-} from './labStore.js';
+import { isAlive, readRecord, removeRecord, validateLabName, writeRecord, type LabRecord } from './labStore.js';
 import { labInitScript } from './labWorld.js';
+import { childOf, startSandbox, untilReady } from './startSandbox.js';
 
 export function isRoot(): boolean {
   return process.getuid?.() === 0;
@@ -32,15 +24,6 @@ export function enterArgv(r: LabRecord): string[] {
     '--pid',
     '--',
   ];
-}
-
-function childOf(pid: number): number | null {
-  try {
-    const first = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)[0];
-    return first ? Number(first) : null;
-  } catch {
-    return null;
-  }
 }
 
 function explainUnshareFailure(stderr: string, rootless: boolean): UserError {
@@ -98,38 +81,14 @@ async function buildLab(name: string, options: CreateLabOptions): Promise<LabRec
   const rootless = !isRoot();
   const ephemeral = Boolean(options.ephemeral);
   const script = labInitScript({ diesWithCreator: ephemeral });
-  const args = [
-    ...(rootless ? ['--user', '--map-root-user'] : []),
-    '--net',
-    '--mount',
-    '--pid',
-    '--fork',
-    '--kill-child',
-    '--mount-proc',
-    '--propagation',
-    'private',
-    'bash',
-    '-c',
-    script,
-  ];
   // Detached: the lab outlives this CLI invocation until `lab destroy`, unless it is ephemeral: then
   // its stdin is a pipe only this process holds (its lifeline), and it ends when that pipe closes.
-  const holder = startChild('unshare', args, { detached: true });
+  const holder = startSandbox(['-c', script], { rootless, detached: true });
   if (holder.pid) labsBeingBuilt.add(holder.pid);
   holder.stdin.on('error', () => undefined);
   if (!ephemeral) holder.stdin.destroy();
-  let stdout = '';
-  let stderr = '';
-  holder.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  holder.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const ready = await new Promise<boolean>((resolve) => {
-    // Generous: on a loaded machine (twenty labs at once) starting the outside's server takes seconds.
-    const timer = setTimeout(() => resolve(false), 30_000);
-    holder.stdout.on('data', () => stdout.includes('ready\n') && (clearTimeout(timer), resolve(true)));
-    holder.on('error', (e) => ((stderr += e.message), clearTimeout(timer), resolve(false)));
-    holder.on('exit', () => (clearTimeout(timer), resolve(stdout.includes('ready\n'))));
-  });
-  const initPid = holder.pid ? childOf(holder.pid) : null;
+  // Generous: on a loaded machine (twenty labs at once) starting the outside's server takes seconds.
+  const { ready, initPid, stderr } = await untilReady(holder, 30_000);
   const initStartTime = initPid ? startTimeOf(initPid) : null;
   if (!ready || !initPid || !initStartTime || !holder.pid) {
     if (initPid) killQuietly(initPid);
@@ -209,13 +168,8 @@ export async function destroyLab(name: string): Promise<'destroyed' | 'stale' | 
 
 /** Gone, or a zombie: a lab's init in that state has taken every process of its namespace with it. */
 function ended(pid: number, startTime: string | null): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields[19] !== startTime || fields[0] === 'Z' || fields[0] === 'X';
-  } catch {
-    return true;
-  }
+  const stat = processStat(pid);
+  return !stat || stat.startTime !== startTime || stat.state === 'Z' || stat.state === 'X';
 }
 
 /**

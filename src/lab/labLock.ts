@@ -5,7 +5,8 @@
 import { mkdirSync, readFileSync, readlinkSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../core/errors.js';
-import { startTimeOf, stateDir } from './labStore.js';
+import { startTimeOf } from '../exec/processStat.js';
+import { stateDir } from './labStore.js';
 
 // Beside labs/, not in it: whatever reads labs/ finds only records.
 function locksDir(): string {

@@ -1,5 +1,6 @@
 // What `lab list` says about each lab record, and which records `lab prune` may remove.
-import { isAlive, startTimeOf, type LabRecord } from './labStore.js';
+import { startTimeOf } from '../exec/processStat.js';
+import { isAlive, type LabRecord } from './labStore.js';
 
 /**
  * running: a lab to keep (made by `lab create`, or kept by `run`); in-use: a live `run` or `test`

@@ -10,6 +10,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { startTimeOf } from '../exec/processStat.js';
 import { compareText } from '../core/compareText.js';
 import { UserError } from '../core/errors.js';
 
@@ -89,17 +90,6 @@ export function listRecords(): LabRecord[] {
     .map((f) => readRecord(f.slice(0, -5)))
     .filter((r): r is LabRecord => r !== null)
     .sort((a, b) => compareText(a.name, b.name));
-}
-
-/** Field 22 (starttime) of /proc/PID/stat, or null when the process is gone. */
-export function startTimeOf(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name may contain spaces; fields resume after the last ')'.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
-  } catch {
-    return null;
-  }
 }
 
 export function isAlive(r: LabRecord): boolean {

@@ -3,27 +3,35 @@ import { shellQuote } from '../core/shellQuote.js';
 import { simpleCommand } from '../core/simpleCommand.js';
 
 /**
- * Bash that runs each line in the background, waits for all, then prints each one's status and output.
- * Processes cost milliseconds here, so: `exec` (no extra fork per probe), `$(<file)` instead of cat,
- * and files reused by the next batch instead of mkdir/rm (the shell removes them when it closes).
- * `guards[i]`, when given, is a bash condition: false, line i is not run and prints nothing (exit code -1 parsed).
+ * Bash that runs each line in the background and prints each one's status and output, in order. It writes
+ * nothing in the target (a pid: target is someone else's sandbox): each line's output comes back through
+ * a pipe of its own (process substitution), stdout and stderr captured apart. Where `fdDir` (/dev/fd,
+ * which process substitution needs) is missing, the lines run one after the other instead, same output.
+ * `exec` spares a fork per line. `guards[i]`, when given, is a bash condition: false, line i is not run and
+ * prints nothing (exit code -1 parsed).
  */
-export function parallelScript(lines: readonly string[], dir: string, guards: readonly (string | null)[] = []): string {
-  const f = (i: number, s: string): string => `${dir}/probe-$$-${i}.${s}`;
-  const start = lines.map((l, i) => {
-    const run = `eval ${shellQuote(simpleCommand(l) ? `exec ${l}` : l)} </dev/null >${f(i, 'out')} 2>${f(i, 'err')} & __tsnet_p${i}=$!`;
-    return guards[i] ? `__tsnet_p${i}=; if ${guards[i]}; then ${run}; fi` : run;
+export function parallelScript(
+  lines: readonly string[],
+  guards: readonly (string | null)[] = [],
+  fdDir = '/dev/fd',
+): string {
+  // $1: index, $2: 1 when the line is one simple command, $3: the line. Its record: the status and stdout
+  // (to fd 4 first), then stderr. A function (pid:'s curl, see terminalLike) must not be bypassed by exec.
+  const probe = [
+    '__tsnet_probe() { { local __tsnet_e __tsnet_o; __tsnet_e=$( { __tsnet_o=$(',
+    `if [ "$2" = 1 ] && ! declare -F "\${3%% *}" >/dev/null; then eval "exec $3"; else eval "$3"; fi`,
+    ' </dev/null 2>&3 3>&- 4>&-);',
+    ` printf '\\n@@tsnet-probe %s %s\\n%s\\n' "$1" "$?" "$__tsnet_o" >&4; } 3>&1 ); printf '%s' "$__tsnet_e"; } 4>&1; }`,
+  ].join('');
+  const args = lines.map((l, i) => {
+    const call = `__tsnet_probe ${i} ${simpleCommand(l) ? 1 : 0} ${shellQuote(l)}`;
+    return guards[i] ? `if ${guards[i]}; then ${call}; fi` : call;
   });
-  const collect = lines.map((_, i) => {
-    const report = `wait $__tsnet_p${i}; printf '\\n@@tsnet-probe ${i} %s\\n%s\\n%s' $? "$(<${f(i, 'out')})" "$(<${f(i, 'err')})"`;
-    return guards[i] ? `[ -z "$__tsnet_p${i}" ] || { ${report}; }` : report;
-  });
-  return [...start, ...collect].join('\n');
-}
-
-/** Removes what parallelScript leaves; run once when the shell closes. */
-export function parallelCleanup(dir: string): string {
-  return `rm -f ${dir}/probe-$$-*`;
+  const start = args.map((a, i) => `exec {__tsnet_f${i}}< <(${a})`);
+  const collect = lines.map(
+    (_, i) => `IFS= read -r -d '' __tsnet_x <&$__tsnet_f${i}; printf '%s' "$__tsnet_x"; exec {__tsnet_f${i}}<&-`,
+  );
+  return [probe, `if [ -d ${fdDir} ]; then`, ...start, ...collect, 'else', ...args, 'fi'].join('\n');
 }
 
 /** Splits the output of parallelScript into each line's exit code and output (stdout, a newline, stderr). */

@@ -1,6 +1,6 @@
 // The only place that runs lesson commands: one long-lived bash inside the target, fed line by line.
 // A persistent shell costs one spawn per run instead of one per command, like a learner's terminal.
-import { parallelCleanup, parallelScript, parseParallelOutput } from './parallel.js';
+import { parallelScript, parseParallelOutput } from './parallel.js';
 import { pathWithSbin } from '../exec/preflight.js';
 import { shellQuote } from '../core/shellQuote.js';
 import { simpleCommand } from '../core/simpleCommand.js';
@@ -136,8 +136,10 @@ interface Pending {
   timer: NodeJS.Timeout | null;
 }
 
-/** Starts `argv… bash` (argv enters the target: nsenter for a lab, nothing for the host). */
-/** `jobsDir` null: write nothing in the target (grading someone else's sandbox); probes then run one by one. */
+/**
+ * Starts `argv… bash` (argv enters the target: nsenter for a lab, nothing for the host). `jobsDir` null:
+ * write nothing in the target (grading someone else's sandbox); probes run side by side all the same.
+ */
 export async function openShell(
   argv: readonly string[],
   jobsDir: string | null,
@@ -214,15 +216,11 @@ export async function openShell(
   const shell: Shell = {
     async execAll(lines) {
       if (lines.length === 0) return [];
-      if (lines.length === 1 || !jobsDir) {
-        const out: { exitCode: number; output: string }[] = [];
-        for (const line of lines) {
-          const r = await shell.exec(line);
-          out.push({ exitCode: r.exitCode, output: `${r.stdout}\n${r.stderr}` });
-        }
-        return out;
+      if (lines.length === 1) {
+        const r = await shell.exec(lines[0]!);
+        return [{ exitCode: r.exitCode, output: `${r.stdout}\n${r.stderr}` }];
       }
-      const r = await shell.exec(parallelScript(lines, jobsDir));
+      const r = await shell.exec(parallelScript(lines));
       return parseParallelOutput(r.stdout, lines.length);
     },
     exec(line, options = {}) {
@@ -256,7 +254,7 @@ export async function openShell(
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
         const t = setTimeout(() => child.kill('SIGKILL'), 2000);
         child.once('exit', () => (clearTimeout(t), resolve()));
-        child.stdin!.end(jobsDir ? `${parallelCleanup(jobsDir)} 2>/dev/null\n` : '');
+        child.stdin!.end();
       });
     },
   };

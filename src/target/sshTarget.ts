@@ -184,8 +184,8 @@ export async function connectSsh(
     },
     async execAll(lines) {
       if (lines.length === 0) return [];
-      // Side by side in the private directory, through exec so that the preflight is read whatever comes first.
-      const r = await shell.exec(parallelScript(lines, jobsDir));
+      // Side by side, through exec so that the preflight is read whatever comes first.
+      const r = await shell.exec(parallelScript(lines));
       return parseParallelOutput(r.stdout, lines.length);
     },
     async close() {

@@ -18,7 +18,7 @@ export interface Target {
   label: string;
   /** Prefix that runs a program inside the target. */
   argv: string[];
-  /** Where background jobs and probes write, inside the target; null where we may write nothing (pid:). */
+  /** Where background jobs write, inside the target; null where we may write nothing (pid:). */
   jobsDir: string | null;
   /** The lab's outside namespace exists (traffic to 172.16.0.1 / 203.0.113.1 stays inside). */
   hasOutside: boolean;

@@ -19,126 +19,70 @@ const noSummary = {
   reached: false,
 };
 
+/** A run that printed its statistics: transmitted, received and loss as printed; reached when a reply came. */
+function counted(
+  host: string,
+  [transmitted, received, lossPercent]: [number, number, number],
+  rest: Partial<Pick<PingSummary, 'errors' | 'rttMs' | 'problem' | 'errorLine'>> = {},
+): PingSummary {
+  return {
+    host,
+    address: host,
+    transmitted,
+    received,
+    errors: 0,
+    lossPercent,
+    rttMs: null,
+    reached: received > 0,
+    problem: null,
+    errorLine: null,
+    ...rest,
+  };
+}
+
 const expected: Record<string, { summary: PingSummary; text: string }> = {
   'ping-success.txt': {
-    summary: {
-      host: '10.0.0.3',
-      address: '10.0.0.3',
-      transmitted: 2,
-      received: 2,
-      errors: 0,
-      lossPercent: 0,
-      rttMs: { min: 0.092, avg: 0.328, max: 0.565, mdev: 0.236 },
-      reached: true,
-      problem: null,
-      errorLine: null,
-    },
+    summary: counted('10.0.0.3', [2, 2, 0], { rttMs: { min: 0.092, avg: 0.328, max: 0.565, mdev: 0.236 } }),
     text: '2/2 replies, avg 0.33 ms',
   },
   'ping-success-q.txt': {
-    summary: {
-      host: '10.0.0.3',
-      address: '10.0.0.3',
-      transmitted: 2,
-      received: 2,
-      errors: 0,
-      lossPercent: 0,
-      rttMs: { min: 0.082, avg: 0.122, max: 0.162, mdev: 0.04 },
-      reached: true,
-      problem: null,
-      errorLine: null,
-    },
+    summary: counted('10.0.0.3', [2, 2, 0], { rttMs: { min: 0.082, avg: 0.122, max: 0.162, mdev: 0.04 } }),
     text: '2/2 replies, avg 0.12 ms',
   },
   'ping-loopback.txt': {
-    summary: {
-      host: '127.0.0.1',
-      address: '127.0.0.1',
-      transmitted: 2,
-      received: 2,
-      errors: 0,
-      lossPercent: 0,
-      rttMs: { min: 0.014, avg: 0.028, max: 0.042, mdev: 0.014 },
-      reached: true,
-      problem: null,
-      errorLine: null,
-    },
+    summary: counted('127.0.0.1', [2, 2, 0], { rttMs: { min: 0.014, avg: 0.028, max: 0.042, mdev: 0.014 } }),
     text: '2/2 replies, avg 0.03 ms',
   },
   'ping-partial-loss.txt': {
-    summary: {
-      host: '10.0.0.3',
-      address: '10.0.0.3',
-      transmitted: 4,
-      received: 2,
-      errors: 0,
-      lossPercent: 50,
+    summary: counted('10.0.0.3', [4, 2, 50], {
       rttMs: { min: 0.087, avg: 0.118, max: 0.149, mdev: 0.031 },
-      reached: true,
       problem: 'partial-loss',
-      errorLine: null,
-    },
+    }),
     text: '2/4 replies (50% loss)',
   },
   'ping-100-loss.txt': {
-    summary: {
-      host: '10.0.0.3',
-      address: '10.0.0.3',
-      transmitted: 2,
-      received: 0,
-      errors: 0,
-      lossPercent: 100,
-      rttMs: null,
-      reached: false,
-      problem: 'no-reply',
-      errorLine: null,
-    },
+    summary: counted('10.0.0.3', [2, 0, 100], { problem: 'no-reply' }),
     text: 'no reply: 100% packet loss',
   },
   // ARP gives up after ~3 s, later than `-c 2 -W 1` ends: a missing on-link host looks like plain loss.
   'ping-host-unreach-arp-W1.txt': {
-    summary: {
-      host: '10.0.0.99',
-      address: '10.0.0.99',
-      transmitted: 2,
-      received: 0,
-      errors: 0,
-      lossPercent: 100,
-      rttMs: null,
-      reached: false,
-      problem: 'no-reply',
-      errorLine: null,
-    },
+    summary: counted('10.0.0.99', [2, 0, 100], { problem: 'no-reply' }),
     text: 'no reply: 100% packet loss',
   },
   'ping-host-unreach-arp-c5.txt': {
-    summary: {
-      host: '10.0.0.99',
-      address: '10.0.0.99',
-      transmitted: 5,
-      received: 0,
+    summary: counted('10.0.0.99', [5, 0, 100], {
       errors: 2,
-      lossPercent: 100,
-      rttMs: null,
-      reached: false,
       problem: 'host-unreachable',
       errorLine: 'From 10.0.0.2 icmp_seq=1 Destination Host Unreachable',
-    },
+    }),
     text: 'no reply: Destination Host Unreachable (from 10.0.0.2)',
   },
   'ping-host-unreach-icmp.txt': {
-    summary: {
-      host: '172.16.0.99',
-      address: '172.16.0.99',
-      transmitted: 2,
-      received: 0,
+    summary: counted('172.16.0.99', [2, 0, 100], {
       errors: 2,
-      lossPercent: 100,
-      rttMs: null,
-      reached: false,
       problem: 'host-unreachable',
       errorLine: 'From 10.0.0.1 icmp_seq=1 Destination Host Unreachable',
-    },
+    }),
     text: 'no reply: Destination Host Unreachable (from 10.0.0.1)',
   },
   'ping-net-unreachable.txt': {
@@ -205,22 +149,6 @@ for (const [name, { summary, text }] of Object.entries(expected)) {
   });
 }
 
-t.test('a missing on-link host reported by ARP is host-unreachable even with replies lost only partly', async (t) => {
-  const out = [
-    'PING 10.0.0.99 (10.0.0.99) 56(84) bytes of data.',
-    '64 bytes from 10.0.0.99: icmp_seq=1 ttl=64 time=0.090 ms',
-    'From 10.0.0.2 icmp_seq=3 Destination Host Unreachable',
-    '',
-    '--- 10.0.0.99 ping statistics ---',
-    '4 packets transmitted, 1 received, +1 errors, 75% packet loss, time 3050ms',
-    'rtt min/avg/max/mdev = 0.090/0.090/0.090/0.000 ms',
-    'pipe 2',
-  ].join('\n');
-  const s = parsePingOutput(out);
-  t.match(s, { transmitted: 4, received: 1, errors: 1, lossPercent: 75, reached: true, problem: 'host-unreachable' });
-  t.equal(describePing(s), '1/4 replies (75% loss), Destination Host Unreachable (from 10.0.0.2)');
-});
-
 t.test('stderr merged before stdout still yields the summary and the error', async (t) => {
   const out = [
     'ping: sendmsg: Network is unreachable',
@@ -240,7 +168,6 @@ t.test('stderr merged before stdout still yields the summary and the error', asy
   });
   t.equal(s.errorLine, 'ping: sendmsg: Network is unreachable');
 });
-
 t.test('a router answering Destination Net Unreachable is network-unreachable', async (t) => {
   const out = [
     'PING 203.0.113.1 (203.0.113.1) 56(84) bytes of data.',
@@ -253,71 +180,87 @@ t.test('a router answering Destination Net Unreachable is network-unreachable', 
   t.equal(describePing(s), 'no reply: Destination Net Unreachable (from 172.16.0.1)');
 });
 
-t.test('a host name is kept apart from its address and warnings are not errors', async (t) => {
-  const out = [
-    'ping: Warning: source address might be selected on device other than: eth0',
-    'PING localhost (127.0.0.1) 56(84) bytes of data.',
-    '64 bytes from localhost (127.0.0.1): icmp_seq=1 ttl=64 time=0.020 ms',
-    '',
-    '--- localhost ping statistics ---',
-    '1 packets transmitted, 1 received, 0% packet loss, time 0ms',
-    'rtt min/avg/max/mdev = 0.020/0.020/0.020/0.000 ms',
-  ].join('\n');
-  const s = parsePingOutput(out);
-  t.match(s, { host: 'localhost', address: '127.0.0.1', reached: true, problem: null, errorLine: null });
-  t.equal(describePing(s), '1/1 replies, avg 0.02 ms');
-});
-
-t.test('replies without a summary (ping interrupted) still count as reached', async (t) => {
-  const s = parsePingOutput(
+/** Output in the shapes real ping prints, for what the captured samples do not show: fields, then the text. */
+const MADE_UP: [title: string, output: string, fields: Partial<PingSummary>, text: string][] = [
+  [
+    'a missing on-link host reported by ARP is host-unreachable even with replies lost only partly',
+    [
+      'PING 10.0.0.99 (10.0.0.99) 56(84) bytes of data.',
+      '64 bytes from 10.0.0.99: icmp_seq=1 ttl=64 time=0.090 ms',
+      'From 10.0.0.2 icmp_seq=3 Destination Host Unreachable',
+      '',
+      '--- 10.0.0.99 ping statistics ---',
+      '4 packets transmitted, 1 received, +1 errors, 75% packet loss, time 3050ms',
+      'rtt min/avg/max/mdev = 0.090/0.090/0.090/0.000 ms',
+      'pipe 2',
+    ].join('\n'),
+    { transmitted: 4, received: 1, errors: 1, lossPercent: 75, reached: true, problem: 'host-unreachable' },
+    '1/4 replies (75% loss), Destination Host Unreachable (from 10.0.0.2)',
+  ],
+  [
+    'a host name is kept apart from its address and warnings are not errors',
+    [
+      'ping: Warning: source address might be selected on device other than: eth0',
+      'PING localhost (127.0.0.1) 56(84) bytes of data.',
+      '64 bytes from localhost (127.0.0.1): icmp_seq=1 ttl=64 time=0.020 ms',
+      '',
+      '--- localhost ping statistics ---',
+      '1 packets transmitted, 1 received, 0% packet loss, time 0ms',
+      'rtt min/avg/max/mdev = 0.020/0.020/0.020/0.000 ms',
+    ].join('\n'),
+    { host: 'localhost', address: '127.0.0.1', reached: true, problem: null, errorLine: null },
+    '1/1 replies, avg 0.02 ms',
+  ],
+  [
+    'replies without a summary (ping interrupted) still count as reached',
     'PING 10.0.0.3 (10.0.0.3) 56(84) bytes of data.\n64 bytes from 10.0.0.3: icmp_seq=1 ttl=64 time=0.1 ms\n',
-  );
-  t.match(s, { transmitted: null, reached: true, problem: null });
-  t.equal(describePing(s), 'replies received');
-});
+    { transmitted: null, reached: true, problem: null },
+    'replies received',
+  ],
+  [
+    'an interrupted run with replies and an ICMP error is partial loss, with the error as reason',
+    [
+      'PING 10.0.0.3 (10.0.0.3) 56(84) bytes of data.',
+      '64 bytes from 10.0.0.3: icmp_seq=1 ttl=64 time=0.1 ms',
+      'From 10.0.0.1 icmp_seq=2 Time to live exceeded',
+    ].join('\n'),
+    { reached: true, problem: 'partial-loss', errorLine: 'From 10.0.0.1 icmp_seq=2 Time to live exceeded' },
+    'some replies, Time to live exceeded (from 10.0.0.1)',
+  ],
+  [
+    'an error line ping has no category for still explains a total loss',
+    [
+      'PING 10.0.0.3 (10.0.0.3) 56(84) bytes of data.',
+      'From 10.0.0.1 icmp_seq=1 Time to live exceeded',
+      '--- 10.0.0.3 ping statistics ---',
+      '1 packets transmitted, 0 received, +1 errors, 100% packet loss, time 0ms',
+    ].join('\n'),
+    { errors: 1, problem: 'no-reply' },
+    'no reply: Time to live exceeded (from 10.0.0.1)',
+  ],
+  [
+    'duplicates in the summary do not hide the error count, and a missing rtt line is tolerated',
+    [
+      'PING 10.0.0.3 (10.0.0.3) 56(84) bytes of data.',
+      '--- 10.0.0.3 ping statistics ---',
+      '2 packets transmitted, 2 received, +1 duplicates, +3 errors, 0% packet loss, time 1001ms',
+    ].join('\n'),
+    { transmitted: 2, received: 2, errors: 3, lossPercent: 0, rttMs: null, problem: null },
+    '2/2 replies',
+  ],
+  ['empty output is no reply, not success', '', { reached: false, problem: 'no-reply', errorLine: null }, 'no reply'],
+  [
+    'an unclassified error before sending is no-reply and is quoted',
+    'ping: socket: Operation not permitted\n',
+    { problem: 'no-reply', errorLine: 'ping: socket: Operation not permitted' },
+    'Operation not permitted',
+  ],
+];
 
-t.test('an interrupted run with replies and an ICMP error is partial loss, with the error as reason', async (t) => {
-  const out = [
-    'PING 10.0.0.3 (10.0.0.3) 56(84) bytes of data.',
-    '64 bytes from 10.0.0.3: icmp_seq=1 ttl=64 time=0.1 ms',
-    'From 10.0.0.1 icmp_seq=2 Time to live exceeded',
-  ].join('\n');
-  const s = parsePingOutput(out);
-  t.match(s, { reached: true, problem: 'partial-loss', errorLine: 'From 10.0.0.1 icmp_seq=2 Time to live exceeded' });
-  t.equal(describePing(s), 'some replies, Time to live exceeded (from 10.0.0.1)');
-});
-
-t.test('an error line ping has no category for still explains a total loss', async (t) => {
-  const out = [
-    'PING 10.0.0.3 (10.0.0.3) 56(84) bytes of data.',
-    'From 10.0.0.1 icmp_seq=1 Time to live exceeded',
-    '--- 10.0.0.3 ping statistics ---',
-    '1 packets transmitted, 0 received, +1 errors, 100% packet loss, time 0ms',
-  ].join('\n');
-  const s = parsePingOutput(out);
-  t.match(s, { errors: 1, problem: 'no-reply' });
-  t.equal(describePing(s), 'no reply: Time to live exceeded (from 10.0.0.1)');
-});
-
-t.test('duplicates in the summary do not hide the error count, and a missing rtt line is tolerated', async (t) => {
-  const out = [
-    'PING 10.0.0.3 (10.0.0.3) 56(84) bytes of data.',
-    '--- 10.0.0.3 ping statistics ---',
-    '2 packets transmitted, 2 received, +1 duplicates, +3 errors, 0% packet loss, time 1001ms',
-  ].join('\n');
-  const s = parsePingOutput(out);
-  t.match(s, { transmitted: 2, received: 2, errors: 3, lossPercent: 0, rttMs: null, problem: null });
-  t.equal(describePing(s), '2/2 replies');
-});
-
-t.test('empty output is no reply, not success', async (t) => {
-  const s = parsePingOutput('');
-  t.match(s, { reached: false, problem: 'no-reply', errorLine: null });
-  t.equal(describePing(s), 'no reply');
-});
-
-t.test('an unclassified error before sending is no-reply and is quoted', async (t) => {
-  const s = parsePingOutput('ping: socket: Operation not permitted\n');
-  t.match(s, { problem: 'no-reply', errorLine: 'ping: socket: Operation not permitted' });
-  t.equal(describePing(s), 'Operation not permitted');
-});
+for (const [title, output, fields, text] of MADE_UP) {
+  t.test(title, async (t) => {
+    const s = parsePingOutput(output);
+    t.match(s, fields);
+    t.equal(describePing(s), text);
+  });
+}

@@ -1,11 +1,12 @@
 // --target host, run for real on a stand-in host: a sandbox with the tutorial's world (this machine's
 // network is never touched). Preflight, record, reset, interruptions, and what must never change.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { checksOf, parseReport } from '../helpers/report.js';
 import { labInitScript } from '../../src/lab/labWorld.js';
+import { startSandbox, untilReady } from '../../src/lab/startSandbox.js';
 import { NOBODY, sandbox, type CliResult, type LiveCli } from './harness.js';
 
 interface StandIn {
@@ -22,40 +23,15 @@ interface StandIn {
 /** A fresh stand-in host: the lab's world (eth0 172.16.0.2) in its own net, mount and pid namespaces. Killed at teardown. */
 async function standInHost(t: Tap.Test): Promise<StandIn> {
   // pdeathsig: should this test process be killed (a timeout), the stand-in dies with it, teardown or not.
-  const child = spawn(
-    'setpriv',
-    [
-      '--pdeathsig',
-      'KILL',
-      'unshare',
-      '--net',
-      '--mount',
-      '--pid',
-      '--fork',
-      '--kill-child',
-      '--mount-proc',
-      '--propagation',
-      'private',
-      'bash',
-      '-c',
-      labInitScript(),
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const holder = startSandbox(['-c', labInitScript()], { wrap: ['setpriv', '--pdeathsig', 'KILL'] });
+  holder.stdin.destroy();
   t.teardown(() => {
-    child.kill('SIGKILL');
+    holder.kill('SIGKILL');
   });
   const box = sandbox();
   t.teardown(() => box.cleanup());
-  const pid = await new Promise<number>((resolve, reject) => {
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d));
-    child.stdout.on('data', (d: Buffer) => {
-      if (d.toString().includes('ready'))
-        resolve(Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/)[0]));
-    });
-    child.on('exit', (code) => reject(new Error(`stand-in host exited ${code}: ${err}`)));
-  });
+  const { ready, initPid: pid, stderr } = await untilReady(holder, 60_000);
+  if (!ready || !pid) throw new Error(`stand-in host did not get ready: ${stderr}`);
   const enter = ['nsenter', '-t', String(pid), '--net', '--mount', '--pid', '--'];
   return {
     pid,

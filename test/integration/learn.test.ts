@@ -1,8 +1,11 @@
 // `learn` driven on a real terminal (a pty), in a real lab, as root and as an unprivileged user:
 // the learner types lesson 3 by hand, a wrong address included.
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import t from 'tap';
-import { isRoot, NOBODY, sandbox, terminal } from './harness.js';
+import { shellQuote } from '../../src/core/shellQuote.js';
+import { hostNetwork, isRoot, NOBODY, processesOfLab, sandbox, terminal } from './harness.js';
+import { assertNothingLeft } from './interrupts.js';
 
 for (const [who, uid] of [
   ['root', undefined],
@@ -117,4 +120,33 @@ t.test('learn refuses a lesson that does not exist, changing nothing', async (t)
   t.equal(r.code, 2);
   t.match(r.stderr, /Unknown lesson "lesson-99"/);
   t.match((await box.run(['lab', 'list'])).stdout, /No labs/);
+});
+
+t.test('output closed during set-up (| head -1): learn exits 141 and the lab it was creating goes', async (t) => {
+  const box = sandbox();
+  t.teardown(() => box.cleanup());
+  const before = hostNetwork();
+  const { argv, env, cwd } = box.command(['learn', '7', '--target', 'lab:learn-piped']);
+  // The CLI's own status, not head's: the last line bash prints.
+  const script = `${argv.map(shellQuote).join(' ')} </dev/null | head -1; echo "status \${PIPESTATUS[0]}"`;
+  const r = spawnSync('bash', ['-c', script], { env, cwd, encoding: 'utf8', timeout: 120_000 });
+  const [first, status] = r.stdout.trim().split('\n');
+  t.match(first, /^tsnet-learn learn lesson-7 in lab "learn-piped" \(new lab\)$/, 'head got its line');
+  t.equal(status, 'status 141', `128 + SIGPIPE, as a shell reports a command ended by a closed pipe\n${r.stderr}`);
+  t.match(r.stderr, /tsnet-learn: learn output closed; the lab "learn-piped" it was creating was removed/);
+  await assertNothingLeft(t, box, before, []);
+});
+
+t.test('SIGTERM while the prerequisites are applied: learn exits 143 and the lab it was creating goes', async (t) => {
+  const box = sandbox();
+  t.teardown(() => box.cleanup());
+  const before = hostNetwork();
+  const cli = box.start(['learn', '7', '--target', 'lab:learn-term']);
+  await cli.until((out) => out.includes('Preparing the prerequisites'));
+  const lab = processesOfLab(box.records()['learn-term']!.initPid);
+  t.ok(lab.length > 0, 'the lab was running');
+  cli.kill('SIGTERM');
+  t.equal((await cli.exit).code, 143, cli.stderr());
+  t.match(cli.stderr(), /tsnet-learn: learn terminated; the lab "learn-term" it was creating was removed/);
+  await assertNothingLeft(t, box, before, lab);
 });

@@ -3,11 +3,12 @@
 // `sshd -i` started through a ProxyCommand with nsenter, or a real sshd listening on TCP inside the
 // machine, reached over its own network from its outside namespace. Keys are thrown away with the
 // directory; nothing touches ~/.ssh or this machine's sshd, and every process dies with its sandbox.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startSandbox, untilReady } from '../../src/lab/startSandbox.js';
 
 const SANDBOX = fileURLToPath(new URL('../fixtures/student/sandbox.sh', import.meta.url));
 
@@ -15,43 +16,17 @@ const SANDBOX = fileURLToPath(new URL('../fixtures/student/sandbox.sh', import.m
  * Starts a student's sandbox with `mistake` (a line of bash) applied (with `bare`, only the world is
  * built); resolves with the pid of its init once built. `onKill` receives what kills it (tests register it as a teardown).
  */
-export function studentSandbox(onKill: (kill: () => void) => void, mistake: string, bare = false): Promise<number> {
-  const child = spawn(
-    'unshare',
-    [
-      '--net',
-      '--mount',
-      '--pid',
-      '--fork',
-      '--kill-child',
-      '--mount-proc',
-      '--propagation',
-      'private',
-      'bash',
-      SANDBOX,
-      mistake,
-      ...(bare ? ['bare'] : []),
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  onKill(() => child.kill('SIGKILL'));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d));
-    child.stdout.on('data', (d: Buffer) => {
-      out += d;
-      if (out.includes('ready')) {
-        const pid = Number(
-          spawnSync('cat', [`/proc/${child.pid}/task/${child.pid}/children`], { encoding: 'utf8' })
-            .stdout.trim()
-            .split(/\s+/)[0],
-        );
-        resolve(pid);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`sandbox exited ${code}: ${err}`)));
-  });
+export async function studentSandbox(
+  onKill: (kill: () => void) => void,
+  mistake: string,
+  bare = false,
+): Promise<number> {
+  const holder = startSandbox([SANDBOX, mistake, ...(bare ? ['bare'] : [])]);
+  holder.stdin.destroy();
+  onKill(() => holder.kill('SIGKILL'));
+  const { ready, initPid, stderr } = await untilReady(holder, 60_000);
+  if (!ready || !initPid) throw new Error(`the student's sandbox did not get ready: ${stderr}`);
+  return initPid;
 }
 
 export interface Classroom {

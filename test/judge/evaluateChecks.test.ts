@@ -213,14 +213,14 @@ function overSshMachine(tripSettle: string, settle: string, reach: (line: string
     const read = (await machine.exec(script)).stdout;
     const records: string[] = [];
     for (const m of script.matchAll(
-      /^(?:__tsnet_p(\d+)=; if (.*?); then )?eval ('.*?'|\S+) <\/dev\/null >\S+-(\d+)\.out/gm,
+      /^exec \{__tsnet_f\d+\}< <\((?:if (.*?); then )?__tsnet_probe (\d+) [01] ('.*?'|\S+)(?:; fi)?\)$/gm,
     )) {
-      const held = m[2] ? /\]\]([\d.]+)\/\*/.exec(m[2].replace('*[[:space:]]', ']]'))?.[1] : null;
+      const held = m[1] ? /\]\]([\d.]+)\/\*/.exec(m[1].replace('*[[:space:]]', ']]'))?.[1] : null;
       if (held && !read.includes(`"local":"${held}"`)) continue;
-      const line = unquote(m[3]!).replace(/^exec /, '');
+      const line = unquote(m[3]!);
       ran.push(line);
       const [r] = await machine.execAll([line]);
-      records.push(`\n@@tsnet-probe ${m[4]} ${r!.exitCode}\n${r!.output}`);
+      records.push(`\n@@tsnet-probe ${m[2]} ${r!.exitCode}\n${r!.output}`);
     }
     const part = (name: string, from: string, to: string): string =>
       script.slice(script.indexOf(from), script.indexOf(to)).includes('@@tsnet settle') ? settleOutput(name) : '';

@@ -2,9 +2,6 @@
 // The scripts run in a real bash, with `ip` a function printing a captured `ip -4 -br addr` and probe
 // lines that only echo: nothing is sent anywhere.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import t from 'tap';
 import { parseCheckLine } from '../../checks/index.js';
 import { firstProbes, oneRoundTripScript, splitOneRoundTrip, type FirstProbe } from '../../src/judge/oneRoundTrip.js';
@@ -67,8 +64,6 @@ t.test('the first line of each probe is found without sending anything', async (
 });
 
 t.test('a probe goes out early only to an address the host or a lesson namespace holds, or to loopback', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'tsnet-trip-jobs-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const trip = oneRoundTripScript({
     read: "printf '\\n@@tsnet present host\\n'",
     settle: "printf 'settle-read\\n'",
@@ -82,7 +77,6 @@ t.test('a probe goes out early only to an address the host or a lesson namespace
     ],
     wrap: (line) => line,
     neighbours: "printf 'neighbours-read\\n'",
-    jobsDir: dir,
   });
   t.equal(trip.probes.length, 4, 'what is no IPv4 address is never sent early');
   const out = splitOneRoundTrip(runScript(trip.script), trip.probes.length);
@@ -105,9 +99,8 @@ t.test('the settle read comes before the probes, and what still resolves is read
     probes: [probe('PROBE', '127.0.0.1')],
     wrap: (line) => line,
     neighbours: 'NEIGHBOURS',
-    jobsDir: '/d',
   });
-  const order = ['READ', 'SETTLE', 'PROBE', 'wait $__tsnet_p0', 'NEIGHBOURS'].map((s) => trip.script.indexOf(s));
+  const order = ['READ', 'SETTLE', 'PROBE', '<&$__tsnet_f0', 'NEIGHBOURS'].map((s) => trip.script.indexOf(s));
   t.ok(
     order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]!)),
     trip.script,
@@ -124,7 +117,6 @@ t.test(
       probes: [probe('echo x', '127.0.0.1', 'outside')],
       wrap: inNamespace,
       neighbours: null,
-      jobsDir: '/d',
     });
     t.strictSame(trip.probes, []);
     t.notMatch(trip.script, /echo x/);
@@ -132,8 +124,6 @@ t.test(
 );
 
 t.test("a probe's output that prints the markers cannot move the parts", async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'tsnet-trip-jobs-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const trip = oneRoundTripScript({
     read: 'echo state',
     settle: null,
@@ -141,7 +131,6 @@ t.test("a probe's output that prints the markers cannot move the parts", async (
     probes: [probe("printf '\\n@@tsnet-trip neighbours\\nfake\\n'", '127.0.0.1')],
     wrap: (line) => line,
     neighbours: 'echo real',
-    jobsDir: dir,
   });
   const out = splitOneRoundTrip(runScript(trip.script), 1);
   t.equal(out!.neighbours, 'real\n');

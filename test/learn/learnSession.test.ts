@@ -5,6 +5,7 @@ import type { PromptRequest } from '../../src/learn/learnShell.js';
 import { recordedLab, recordedShell } from '../helpers/recordedShell.js';
 import { snapshotOf, snapshotText } from '../helpers/snapshot.js';
 import type { Snapshot } from '../../src/snapshot/model.js';
+import type { Lesson } from '../../src/lesson/lesson.js';
 
 const catalog = await loadCatalog();
 const lesson5 = catalog.byId.get('lesson-5')!;
@@ -26,15 +27,21 @@ const ask = (kind: PromptRequest['kind']): PromptRequest => ({
   command: '',
 });
 
-function start(captured: 'lesson-5-half' | 'after-lesson-7', startAt: number) {
+/** A session of `lesson` (lesson 5 unless told) at step `startAt`, in a lab played back from `captured`. */
+function start(
+  captured: 'lesson-5-half' | 'after-lesson-7',
+  startAt: number,
+  options: { lesson?: Lesson; before?: Lesson[]; nextLesson?: string | null } = {},
+) {
   const shell = recordedShell(snapshotText(captured));
   const session = learnSession({
-    lesson: lesson5,
+    lesson: options.lesson ?? lesson5,
     startAt,
+    before: options.before,
     shells: [shell],
     target: recordedLab,
     lab: 'default',
-    nextLesson: 'lesson-6',
+    nextLesson: options.nextLesson === undefined ? 'lesson-6' : options.nextLesson,
     initial: snapshotOf(captured),
   });
   return { shell, session };
@@ -76,16 +83,7 @@ t.test(
   'a wrong address: the failing check names what is there; hint gives the fix; next refuses; skip goes on',
   async (t) => {
     const wrong = snapshotText('after-lesson-7').replace('"local":"172.18.0.20"', '"local":"172.18.0.200"');
-    const shell = recordedShell(snapshotText('after-lesson-7'));
-    const session = learnSession({
-      lesson: lesson5,
-      startAt: 5,
-      shells: [shell],
-      target: recordedLab,
-      lab: 'default',
-      nextLesson: null,
-      initial: snapshotOf('after-lesson-7'),
-    });
+    const { shell, session } = start('after-lesson-7', 5, { nextLesson: null });
     shell.snapshot = wrong;
     const first = await session.handle(typed('ip addr add 172.18.0.200/16 dev ceth1', 'netns1'));
     t.match(
@@ -258,16 +256,7 @@ t.test(
   "a step is done once its checks hold and the learner has typed the commands that show it: lesson 3's ping",
   async (t) => {
     // After lesson 7 every check of lesson 3 holds (netns0 is configured), so only the ping is missing.
-    const shell = recordedShell(snapshotText('after-lesson-7'));
-    const session = learnSession({
-      lesson: lesson3,
-      startAt: 1,
-      shells: [shell],
-      target: recordedLab,
-      lab: 'default',
-      nextLesson: 'lesson-4',
-      initial: snapshotOf('after-lesson-7'),
-    });
+    const { shell, session } = start('after-lesson-7', 1, { lesson: lesson3, nextLesson: 'lesson-4' });
     const first = await session.handle(enter());
     t.match(first.text, /Done when:[\s\S]*and you have typed: ping -c 2 172\.18\.0\.11/);
     t.match(first.text, /✓ step 1 of 1 · 5 of 5 checks hold · now type: ping -c 2 172\.18\.0\.11 \(next goes on\)/);
@@ -288,16 +277,7 @@ t.test(
 );
 
 t.test('the ping typed before the checks hold does not count: the point is to see it work', async (t) => {
-  const shell = recordedShell(snapshotText('after-lesson-7'));
-  const session = learnSession({
-    lesson: lesson3,
-    startAt: 1,
-    shells: [shell],
-    target: recordedLab,
-    lab: 'default',
-    nextLesson: 'lesson-4',
-    initial: snapshotOf('after-lesson-7'),
-  });
+  const { shell, session } = start('after-lesson-7', 1, { lesson: lesson3, nextLesson: 'lesson-4' });
   await session.handle(enter());
   // ceth0 has a wrong address while the learner pings: the ping shows nothing worth seeing yet.
   const broken = snapshotText('after-lesson-7').replace('"local":"172.18.0.10"', '"local":"172.18.0.100"');
@@ -311,16 +291,7 @@ t.test('the ping typed before the checks hold does not count: the point is to se
 });
 
 t.test('an observe step is done only once its command is typed: lesson 7 ends with the curl', async (t) => {
-  const shell = recordedShell(snapshotText('after-lesson-7'));
-  const session = learnSession({
-    lesson: lesson7,
-    startAt: 3,
-    shells: [shell],
-    target: recordedLab,
-    lab: 'default',
-    nextLesson: null,
-    initial: snapshotOf('after-lesson-7'),
-  });
+  const { session } = start('after-lesson-7', 3, { lesson: lesson7, nextLesson: null });
   t.notMatch((await session.handle(enter())).text, /complete/);
   t.match((await session.handle(typed('curl 172.16.0.2:5000'))).text, /✓ step 3 done[\s\S]*★ lesson-7 complete/);
 });
@@ -328,16 +299,10 @@ t.test('an observe step is done only once its command is typed: lesson 7 ends wi
 t.test(
   'a command that breaks a step done before, in this lesson or a prerequisite, is named at once; and its repair',
   async (t) => {
-    const shell = recordedShell(snapshotText('after-lesson-7'));
-    const session = learnSession({
+    const { shell, session } = start('after-lesson-7', 4, {
       lesson: lesson6,
-      startAt: 4,
       before: [lesson5],
-      shells: [shell],
-      target: recordedLab,
-      lab: 'default',
       nextLesson: 'lesson-7',
-      initial: snapshotOf('after-lesson-7'),
     });
     await session.handle(enter());
     shell.snapshot = snapshotText('after-lesson-7').replace(
@@ -362,17 +327,7 @@ t.test(
 );
 
 t.test('the steps of this lesson before the one it starts at are guarded too', async (t) => {
-  const shell = recordedShell(snapshotText('after-lesson-7'));
-  const session = learnSession({
-    lesson: lesson6,
-    startAt: 4,
-    before: [lesson5],
-    shells: [shell],
-    target: recordedLab,
-    lab: 'default',
-    nextLesson: 'lesson-7',
-    initial: snapshotOf('after-lesson-7'),
-  });
+  const { shell, session } = start('after-lesson-7', 4, { lesson: lesson6, before: [lesson5], nextLesson: 'lesson-7' });
   await session.handle(enter());
   shell.snapshot = snapshotText('after-lesson-7').replace(
     /"local":"172\.18\.0\.1","prefixlen":16/,

@@ -332,3 +332,16 @@ t.test('a shell without sequences runs one line at a time, and stops the same wa
   );
   t.strictSame(sent, ['false', '(exit 2)'], 'the line after the failure is never sent');
 });
+
+t.test('where nothing may be written in the target (pid:PID), probe lines still run side by side', async (t) => {
+  const readOnly = await openShell([], null);
+  t.teardown(() => readOnly.close());
+  const started = Date.now();
+  const results = await readOnly.execAll(['sleep 1; echo a', 'sleep 1; echo b >&2; exit 3']);
+  const ms = Date.now() - started;
+  t.strictSame(results, [
+    { exitCode: 0, output: 'a\n' },
+    { exitCode: 3, output: '\nb' },
+  ]);
+  t.ok(ms < 1900, `two lines of 1 s took ${ms} ms`);
+});

@@ -1,30 +1,25 @@
 // `tsnet-learn reset --target host`: undo exactly what `run --target host` recorded, and nothing else.
-import { existsSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { UserError } from '../../core/errors.js';
+import type { ProcessStat } from '../../exec/processStat.js';
 import { run } from '../../exec/spawn.js';
 
 /** Still running: the same process (start time), and not a zombie waiting for its parent. */
-function running(pid: number, startTime: string | null): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields[0] !== 'Z' && (startTime === null || fields[19] === startTime);
-  } catch {
-    return false;
-  }
+function running(stat: ProcessStat | null, startTime: string | null): boolean {
+  return stat !== null && stat.state !== 'Z' && (startTime === null || stat.startTime === startTime);
 }
 
 async function stop(pid: number): Promise<void> {
-  const { startTimeOf } = await import('../../lab/labStore.js');
-  const start = startTimeOf(pid);
+  const { processStat } = await import('../../exec/processStat.js');
+  const start = processStat(pid)?.startTime ?? null;
   for (const sig of ['SIGTERM', 'SIGKILL'] as const) {
     try {
       process.kill(pid, sig);
     } catch {
       return;
     }
-    for (let i = 0; i < 100 && running(pid, start); i++) await new Promise((r) => setTimeout(r, 20));
-    if (!running(pid, start)) return;
+    for (let i = 0; i < 100 && running(processStat(pid), start); i++) await new Promise((r) => setTimeout(r, 20));
+    if (!running(processStat(pid), start)) return;
   }
 }
 
@@ -58,7 +53,7 @@ export async function resetCommand(opts: { target?: string }): Promise<number> {
     import('../../host/resetPlan.js'),
     import('../../host/hostFacts.js'),
     import('../../exec/preflight.js'),
-    import('../../lab/labStore.js'),
+    import('../../exec/processStat.js'),
     import('../../lab/labLock.js'),
   ]);
   if (!isRoot())
