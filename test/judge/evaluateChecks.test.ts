@@ -201,7 +201,13 @@ const unquote = (s: string): string => (s.startsWith("'") ? s.slice(1, -1).repla
  * The captured lab after lesson 7 as a remote machine: it also answers the one-round-trip script, running
  * (in play) each probe whose guard holds there, with the settle reading `tripSettle`. `ran`: probes it ran.
  */
-function overSshMachine(tripSettle: string, settle: string, reach: (line: string) => boolean, neighbours = settle) {
+function overSshMachine(
+  tripSettle: string,
+  settle: string,
+  reach: (line: string) => boolean,
+  neighbours = settle,
+  proxied = false,
+) {
   const l = lab(settle, reach, neighbours);
   const machine = recordedShell(snapshotText('after-lesson-7'), reach);
   const trips: string[] = [];
@@ -222,8 +228,12 @@ function overSshMachine(tripSettle: string, settle: string, reach: (line: string
       const [r] = await machine.execAll([line]);
       records.push(`\n@@tsnet-probe ${m[2]} ${r!.exitCode}\n${r!.output}`);
     }
+    const read_ = (name: string): string =>
+      proxied
+        ? settleOutput(name).replace(/("interface":"all",[^}]*"proxy_neigh":)false/, '$1true')
+        : settleOutput(name);
     const part = (name: string, from: string, to: string): string =>
-      script.slice(script.indexOf(from), script.indexOf(to)).includes('@@tsnet settle') ? settleOutput(name) : '';
+      script.slice(script.indexOf(from), script.indexOf(to)).includes('@@tsnet settle') ? read_(name) : '';
     const stdout = [
       read,
       `\n@@tsnet-trip settle\n${part(tripSettle, 'tsnet-trip settle', 'tsnet-trip probes')}`,
@@ -300,5 +310,23 @@ t.test(
     t.strictSame(verdicts(results), verdicts(expected));
     t.equal(one.settleReads.filter((r) => !/neigh show\\n/.test(r)).length, 1, 'read again until settled');
     t.equal(one.batches[0]?.length, 3, 'every probe sent again, after that read');
+  },
+);
+
+t.test(
+  'over ssh, where the script finds someone answering ARP by proxy, a short silence is not taken: 1 s is sent after',
+  async (t) => {
+    const one = overSshMachine('after-lesson-7-proxies-read', 'after-lesson-7', reachable, 'after-lesson-7', true);
+    const results = await evaluateChecks(overSsh, one.shell, studentMachine, { oneRoundTrip: true });
+    t.equal(results[2]?.status, 'passed', 'silent through the long window too');
+    t.ok(
+      one.ran.some((l) => l.includes('timeout -s INT 0.1 ping')),
+      'the script sent the short window, before anyone knew',
+    );
+    t.strictSame(
+      one.batches,
+      [['nsenter --net=/run/netns/netns1 ping -c 1 -i 0.2 -w 1 172.18.0.10']],
+      'and the judge sent the long one after',
+    );
   },
 );
