@@ -14,21 +14,25 @@ import { OUTSIDE_NS } from '../src/lab/labWorld.js';
 /** The command lines the probes of these checks send (ping, curl, each from its namespace), as tsnet-learn sends them. */
 export async function probeLines(decls: readonly CheckDecl[]): Promise<string[]> {
   const lines: string[] = [];
-  // The first attempt only: a probe that succeeds sends one line.
-  const env: ProbeEnv = {
-    exec: async (line, ns) => {
-      const full = inNamespace(line, ns);
-      if (!lines.includes(full)) lines.push(full);
-      return { exitCode: 0, output: '' };
-    },
-    refuseTraffic: () => null,
-    stillComingUp: async () => null,
-    // The lab's world and the shipped lessons have no proxy ARP: the settle read says so.
-    answeredByProxy: [],
-  };
   for (const d of decls) {
     const probe = checkKinds[d.kind]!.probe;
-    if (probe) await probe(d.args, env);
+    if (!probe) continue;
+    // The first attempt only, as on a network that answers as the lesson says: a probe that succeeds, or a
+    // negative one that hears silence in its first window, sends one line.
+    let first = true;
+    const env: ProbeEnv = {
+      exec: async (line, ns) => {
+        const full = inNamespace(line, ns);
+        if (first && !lines.includes(full)) lines.push(full);
+        first = false;
+        return { exitCode: 0, output: '' };
+      },
+      refuseTraffic: () => null,
+      stillComingUp: async () => null,
+      // The lab's world and the shipped lessons have no proxy ARP: the settle read says so.
+      answeredByProxy: [],
+    };
+    await probe(d.args, env);
   }
   return lines;
 }

@@ -34,4 +34,5 @@ t.test('the raw script with checks is the raw script plus those reads and probes
     /timeout -s INT 0\.1 ping -c 1 -i 0\.05 -w 1 203\.0\.113\.1/,
     'the "no answer yet" probe, with its wait (nobody answers ARP by proxy in the lab)',
   );
+  t.notMatch(checked, /-i 0\.2 -w 1 203\.0\.113\.1/, 'and only its first window, as silence on a lab ends there');
 });
