@@ -1,17 +1,16 @@
 // Benchmark: grading a class over ssh. Student labs are built once (lesson 7 through `run`), each reached
 // by the real ssh and an `sshd -i` started in the lab through a ProxyCommand, as in the integration tests.
-// It times `grade --jobs 8` against one student after another (`--jobs 1`), interleaved; then one student's
-// `check` over ssh against a raw `ssh HOST bash -s` that does the same reads and probes, judging nothing.
+// It times `grade --jobs 8` against one student after another (`--jobs 1`), interleaved. One student's `check`
+// over ssh against its floor is bench/ssh.ts (`npm run bench`).
 // Root only (sshd logs in as root inside the labs).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { resolveLesson } from '../src/lesson/catalog.js';
 import { median } from './measure.js';
 import { runInParallel } from './parallelRuns.js';
-import { rawCheckOverSsh, sshToLabs, sshUnavailable } from './sshToLabs.js';
+import { sshToLabs, sshUnavailable } from './sshToLabs.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 /** What a user runs: node, from the build's startup snapshot when there is one (the figures timed here). */
@@ -33,11 +32,11 @@ const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], {
 const ms = (xs: number[]): string =>
   `${median(xs).toFixed(0)} ms  (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})`;
 
-function timed(argv: string[], input?: string): number {
+function timed(argv: string[]): number {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(argv[0]!, argv.slice(1), { env, encoding: 'utf8', ...(input ? { input } : {}) });
+  const r = spawnSync(argv[0]!, argv.slice(1), { env, encoding: 'utf8' });
   const elapsed = Number(process.hrtime.bigint() - t0) / 1e6;
-  // `grade` and `check` exit 0 here: every lab is complete.
+  // `grade` exits 0 here: every lab is complete.
   if (r.status !== 0) throw new Error(`${argv.slice(0, 4).join(' ')} … exited ${r.status}: ${r.stdout}${r.stderr}`);
   return elapsed;
 }
@@ -55,23 +54,13 @@ try {
   const grade = (j: number): number =>
     timed([BIN, 'grade', 'lesson-7', '--roster', roster, '--ssh-config', sshConfig, '--jobs', String(j)]);
 
-  const { chain } = await resolveLesson('lesson-7');
-  const raw = await rawCheckOverSsh(chain, sshConfig, names[0]!);
-  const check = [BIN, 'check', 'lesson-7', '--target', `ssh:${names[0]}`, '--ssh-config', sshConfig];
-
   const parallel: number[] = [];
   const serial: number[] = [];
-  const checks: number[] = [];
-  const raws: number[] = [];
   // Interleaved, so both sides meet the same machine.
   for (let i = 0; i < runs; i++) {
     parallel.push(grade(jobs));
     serial.push(grade(1));
     process.stdout.write('.');
-  }
-  for (let i = 0; i < runs * 3; i++) {
-    checks.push(timed([...check, '--format', 'json']));
-    raws.push(timed(raw.argv, raw.script));
   }
   process.stdout.write(`\n\ngrade lesson-7, ${students} students over ssh, ${runs} runs each\n`);
   process.stdout.write(`--jobs ${jobs}                 ${ms(parallel)}\n`);
@@ -80,10 +69,7 @@ try {
     `ratio --jobs ${jobs} / one by one (medians): ${(median(parallel) / median(serial)).toFixed(2)}×\n`,
   );
   process.stdout.write(`per student, --jobs ${jobs}: ${(median(parallel) / students).toFixed(0)} ms\n\n`);
-  process.stdout.write(`one student over ssh, ${runs * 3} runs each\n`);
-  process.stdout.write(`check --target ssh:…               ${ms(checks)}\n`);
-  process.stdout.write(`raw ssh HOST bash -s, same work    ${ms(raws)}\n`);
-  process.stdout.write(`ratio check / raw (medians): ${(median(checks) / median(raws)).toFixed(2)}×\n`);
+  // One student's `check` over ssh against its floor is bench/ssh.ts, part of `npm run bench`.
   process.stdout.write(`load average now: ${loadavg()[0]!.toFixed(1)}\n`);
 } finally {
   for (const n of names) cli('lab', 'destroy', n);
