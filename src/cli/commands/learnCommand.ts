@@ -2,13 +2,14 @@
 // after every command. This process stays the parent: it holds shells of its own in the lab for the
 // snapshots and answers the learner's prompts over two FIFOs in a private directory under /tmp (the lab
 // shares /tmp with the host; its /run is its own).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pc from '../../report/colors.js';
 import { UserError } from '../../core/errors.js';
 import type { Lesson } from '../../lesson/lesson.js';
 import { type Exit, onInterrupt } from '../../exec/onInterrupt.js';
+import { removedAtExit } from '../../exec/removedAtExit.js';
 import { runAttached } from '../../exec/spawn.js';
 import type { RunEvent } from '../../run/runReport.js';
 import type { Shell } from '../../target/shell.js';
@@ -88,6 +89,7 @@ export async function learnCommand(lessonArg: string, opts: LearnOptions, exit: 
   let released = false;
   let shells: Shell[] = [];
   let dir: string | null = null;
+  let removeDir: (() => void) | null = null;
   let channel: { close(): void } | null = null;
   try {
     const [
@@ -179,6 +181,8 @@ export async function learnCommand(lessonArg: string, opts: LearnOptions, exit: 
     say(`  exit   leave (the lab stays; tsnet-learn lab destroy ${spec.name} removes it)`);
 
     dir = privateDir();
+    // A closed output once the shell has started exits at once (141), past the `finally` below.
+    removeDir = removedAtExit(dir);
     const rcfile = join(dir, 'rc');
     writeFileSync(rcfile, shellFiles.learnRcfile(dir), { mode: 0o600 });
     writeFileSync(join(dir, 'prompt.sh'), shellFiles.promptScript(spec.name, pc.isColorSupported), { mode: 0o600 });
@@ -208,7 +212,7 @@ export async function learnCommand(lessonArg: string, opts: LearnOptions, exit: 
     return 0;
   } finally {
     channel?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    removeDir?.();
     stopInterrupts();
     await Promise.all(shells.map((s) => s.close()));
     // A lab made here that never got its prerequisites (an error on the way) goes.
