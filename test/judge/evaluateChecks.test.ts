@@ -1,10 +1,9 @@
 // Judging checks: probes side by side once the links settle, and outside-world probes sent by the grader.
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { parseCheckLine } from '../../checks/index.js';
+import { declOf } from '../helpers/lessonOf.js';
 import { evaluateChecks, evaluateWithSnapshot } from '../../src/judge/evaluateChecks.js';
 import { resolveLesson } from '../../src/lesson/catalog.js';
-import type { CheckDecl } from '../../src/lesson/lesson.js';
 import { lessonTopology } from '../../src/lesson/lessonTopology.js';
 import { parseSshDestination } from '../../src/target/sshDestination.js';
 import type { Target } from '../../src/target/target.js';
@@ -12,20 +11,7 @@ import { recordedLab, recordedShell } from '../helpers/recordedShell.js';
 import { snapshotOf, snapshotText } from '../helpers/snapshot.js';
 import { pidTarget } from '../helpers/targets.js';
 
-const decl = (source: string, id: string): CheckDecl => {
-  const p = parseCheckLine(source)!;
-  return {
-    id,
-    kind: p.kind,
-    args: p.args,
-    title: p.title,
-    points: 1,
-    hint: null,
-    transient: false,
-    source,
-    position: { line: 1, column: 1 },
-  };
-};
+const decl = declOf;
 const settleOutput = (name: string): string =>
   readFileSync(new URL(`../fixtures/settle/${name}.txt`, import.meta.url), 'utf8');
 

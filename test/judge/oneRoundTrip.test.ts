@@ -3,25 +3,12 @@
 // lines that only echo: nothing is sent anywhere.
 import { spawnSync } from 'node:child_process';
 import t from 'tap';
-import { parseCheckLine } from '../../checks/index.js';
+import { declOf } from '../helpers/lessonOf.js';
 import { firstProbes, oneRoundTripScript, splitOneRoundTrip, type FirstProbe } from '../../src/judge/oneRoundTrip.js';
 import type { CheckDecl } from '../../src/lesson/lesson.js';
 import { inNamespace } from '../../src/snapshot/takeSnapshot.js';
 
-const decl = (source: string): CheckDecl => {
-  const p = parseCheckLine(source)!;
-  return {
-    id: source,
-    kind: p.kind,
-    args: p.args,
-    title: p.title,
-    points: 1,
-    hint: null,
-    transient: false,
-    source,
-    position: { line: 1, column: 1 },
-  };
-};
+const decl = (source: string): CheckDecl => declOf(source, source);
 
 // `ip -4 -br addr show` on the host and in netns0 of a machine that did lesson 7.
 const IP = `ip() {
