@@ -30,7 +30,7 @@ export async function probeLines(decls: readonly CheckDecl[]): Promise<string[]>
       refuseTraffic: () => null,
       stillComingUp: async () => null,
       // The lab's world and the shipped lessons have no proxy ARP: the settle read says so.
-      answeredByProxy: [],
+      lateAnswers: [],
     };
     await probe(d.args, env);
   }

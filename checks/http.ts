@@ -73,8 +73,8 @@ export const http: CheckKind<Args> = {
     if (refused) return { ok: false, message: refused, skip: refused };
     // Connecting to an address on this machine takes under a millisecond, once the judge has waited for the
     // target's links to settle (for `fails`): 2 s covers a lost SYN's retransmission (1 s) and an ARP answer
-    // a proxy delays. Where nobody answers ARP by proxy, a silent `fails` path is given 0.5 s (ping.ts).
-    const connect = a.fails && env.answeredByProxy.length === 0 ? 0.5 : 2;
+    // a proxy delays. Where nothing may answer late, a silent `fails` path is given 0.5 s (ping.ts).
+    const connect = a.fails && env.lateAnswers.length === 0 ? 0.5 : 2;
     const r = await env.exec(
       `curl -sS --connect-timeout ${connect} -m 5 -w '\\n%{http_code}' ${shellQuote(a.url)} 2>&1`,
       a.from,

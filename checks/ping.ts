@@ -16,15 +16,17 @@ interface Args {
  * is coming up (src/judge/untilSettled.ts): every carrier has reached its device's state, no bridge port
  * is listening or learning. On such a path the only wait left is for ARP. An answer to ARP comes at once
  * (well under a millisecond between namespaces), unless a proxy gives it: the kernel delays those by up
- * to `proxy_delay` (0.8 s), and a request lost meanwhile is sent again after 1 s.
+ * to `proxy_delay` (0.8 s), and a request lost meanwhile is sent again after 1 s. A queueing discipline
+ * other than the defaults (netem, tbf…) may hold packets back too.
  *
- * So where nobody answers by proxy, echoes go out every 50 ms for 0.1 s, and silence is silence once ping
- * has sent its second echo: it was running then, 50 ms after the first, to hear any reply to it, and such
- * a reply takes under a millisecond across fresh bridges and routers, ARP included. Where
- * someone does (or the path was not read), echoes go out every 0.2 s for 1 s, over the longest proxy
- * delay; silence counts only if, at its end, no neighbour anywhere in the target is still being resolved.
- * Else one more second, and then two ARP requests have gone unanswered: that is silence. Ping ends at the
- * first reply or ICMP error either way, so a false claim costs no wait.
+ * So where nothing may answer late (env.lateAnswers), echoes go out every 50 ms for 0.1 s, and silence is
+ * silence once ping has sent its second echo: it was running then, 50 ms after the first, to hear any
+ * reply to it, and such a reply takes under a millisecond across fresh bridges and routers, ARP included.
+ * Where something may (or the path was not read), echoes go out every 0.2 s for 1 s, over the longest
+ * proxy delay; silence counts only if, at its end, no neighbour anywhere in the target is still being
+ * resolved. Else one more second, and then two ARP requests have gone unanswered: that is silence. (A
+ * qdisc that delays by more than that is beyond what this judges.) Ping ends at the first reply or ICMP
+ * error either way, so a false claim costs no wait.
  */
 async function silence(a: Args, env: ProbeEnv): Promise<Verdict> {
   const echo = async (line: string) => {
@@ -35,7 +37,7 @@ async function silence(a: Args, env: ProbeEnv): Promise<Verdict> {
       sent: s.transmitted ?? 0,
     };
   };
-  if (env.answeredByProxy.length === 0) {
+  if (env.lateAnswers.length === 0) {
     // ping's own deadline (-w) counts whole seconds: the short window is ended by SIGINT, after which ping
     // still prints what it sent and received.
     const short = await echo(`timeout -s INT ${SHORT.window} ping -c 1 -i ${SHORT.interval} -w 1`);

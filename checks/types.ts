@@ -24,10 +24,11 @@ export interface ProbeEnv {
   /** What in the target is still coming up (a link, a bridge port) or resolving a neighbour; null: nothing. */
   stillComingUp(): Promise<string | null>;
   /**
-   * Who in the target answers ARP by proxy, and so late (up to `proxy_delay`), read before negative
-   * probes; a path that was not read counts as one that may. Empty: every ARP answer comes at once.
+   * What in the target may hold an answer back (ARP answered by proxy, up to `proxy_delay`; a link whose
+   * qdisc delays what it sends), read before negative probes; a path that was not read counts as one that
+   * may. Empty: every answer comes at once.
    */
-  readonly answeredByProxy: readonly string[];
+  readonly lateAnswers: readonly string[];
 }
 
 export interface CheckKind<A> {

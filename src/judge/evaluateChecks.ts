@@ -10,7 +10,7 @@ import { inNamespace, takeSnapshot } from '../snapshot/takeSnapshot.js';
 import type { Target } from '../target/target.js';
 import { policyNeeds, trafficPolicy } from './trafficPolicy.js';
 import { untilSettled } from './untilSettled.js';
-import { answeredByProxy, settleScript, unsettled } from '../snapshot/settling.js';
+import { lateAnswers, settleScript, unsettled } from '../snapshot/settling.js';
 import { parseSnapshotOutput, snapshotScript } from '../snapshot/snapshotScript.js';
 import { firstProbes, oneRoundTripScript, splitOneRoundTrip } from './oneRoundTrip.js';
 
@@ -38,7 +38,7 @@ function graderEnv(grader: GraderProbes, stillComingUp: ProbeEnv['stillComingUp'
     exec: batched(grader.shell, (line) => line),
     // What is still coming up is the student's network, the one the grader's probes go into.
     stillComingUp,
-    answeredByProxy: ['the path from the grading machine (not read)'],
+    lateAnswers: ['the path from the grading machine (not read)'],
     refuseTraffic: (address) =>
       address === grader.address
         ? null
@@ -82,8 +82,8 @@ interface Trip {
   read: string;
   /** What was still coming up before the probes; empty: settled, the answers below stand. */
   comingUp: string[];
-  /** Who answers ARP by proxy, read with the settle read (src/snapshot/settling.ts). */
-  proxies: string[];
+  /** What may hold an answer back, read with the settle read (src/snapshot/settling.ts). */
+  late: string[];
   /** Each sent probe's answer, by the line as run in its namespace. */
   answers: Map<string, { exitCode: number; output: string }>;
   /** Read once the probes ended, for negative ones asking what was still resolving then. */
@@ -122,7 +122,7 @@ async function roundTrip(
   return {
     read: out.read,
     comingUp: unsettled(out.settle),
-    proxies: answeredByProxy(out.settle),
+    late: lateAnswers(out.settle),
     answers,
     neighbours: neighbours === null ? null : out.neighbours,
   };
@@ -177,10 +177,10 @@ export async function evaluateWithSnapshot(
       : await takeSnapshot(shell, needs, outside);
   let comingUpRead: Promise<string | null> | null = null;
   // Known once the target is read before the negative probes; until then, assume a late answer may come.
-  let proxies: readonly string[] = ['the target (not read)'];
+  let late: readonly string[] = ['the target (not read)'];
   const env: ProbeEnv = {
-    get answeredByProxy() {
-      return proxies;
+    get lateAnswers() {
+      return late;
     },
     exec: batched(shell, (line, ns) => inNamespace(line, ns, outside)),
     refuseTraffic: trafficPolicy(target, snapshot, topology),
@@ -214,8 +214,8 @@ export async function evaluateWithSnapshot(
   const settled =
     negated && !(options.lazyProbes && stateFailed) && !replay ? await untilSettled(shell, target.outsideNs) : null;
   const comingUp = settled?.comingUp ?? null;
-  if (settled) proxies = settled.proxies;
-  else if (replay) proxies = replay.proxies;
+  if (settled) late = settled.late;
+  else if (replay) late = replay.late;
   const wrap = (line: string, ns: string): string => inNamespace(line, ns, outside);
   await Promise.all(
     decls.map(async (decl, i) => {

@@ -45,7 +45,7 @@ export async function firstProbes(decls: readonly CheckDecl[]): Promise<FirstPro
       },
       stillComingUp: () => ((asked = true), never()),
       // As where nobody answers ARP by proxy; where someone does, the judge sends another line, itself.
-      answeredByProxy: [],
+      lateAnswers: [],
     };
     probe(decl.args, env).catch(() => undefined);
   }

@@ -1,5 +1,5 @@
 // Waiting, before a negative probe, until nothing in the target is still coming up. Side effects via Shell.
-import { answeredByProxy, settleScript, unsettled } from '../snapshot/settling.js';
+import { lateAnswers, settleScript, unsettled } from '../snapshot/settling.js';
 import type { Shell } from '../target/shell.js';
 
 /**
@@ -12,8 +12,8 @@ const POLL_MS = 50;
 export interface Settled {
   /** What is still coming up at the limit; null once nothing is (usually at the first reading). */
   comingUp: string | null;
-  /** Who answers ARP by proxy, and so late (src/snapshot/settling.ts): read in the same go. */
-  proxies: string[];
+  /** What may hold an answer back: proxy ARP, a delaying qdisc (src/snapshot/settling.ts); read in the same go. */
+  late: string[];
 }
 
 /** Reads the target until no link is coming up, or the limit; says what still is, and who answers ARP by proxy. */
@@ -28,7 +28,7 @@ export async function untilSettled(
     const output = (await shell.exec(script)).stdout;
     const left = unsettled(output);
     if (left.length === 0 || Date.now() >= deadline)
-      return { comingUp: left.length === 0 ? null : left.join('; '), proxies: answeredByProxy(output) };
+      return { comingUp: left.length === 0 ? null : left.join('; '), late: lateAnswers(output) };
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }

@@ -106,14 +106,24 @@ export function unsettled(output: string): string[] {
 }
 
 /**
- * Who answers ARP by proxy in the output of settleScript with `proxies`, one phrase each: an interface
- * with proxy ARP on (`all` turns it on for every one), an address published with `ip neigh add proxy`.
- * The kernel delays such answers by a random wait of up to `proxy_delay` (0.8 s unless changed), so a
- * path through them may be silent for that long before it answers. Pure.
+ * Queueing disciplines that send a lone packet on at once: the kernel's defaults and plain FIFOs. Any other
+ * (netem, tbf, htb, cake…) may hold a packet back, by design.
  */
-export function answeredByProxy(output: string): string[] {
+const PROMPT_QDISCS = new Set(['noqueue', 'noop', 'pfifo_fast', 'pfifo', 'bfifo', 'fq_codel', 'fq', 'mq']);
+
+/**
+ * What may hold an answer back, in the output of settleScript with `proxies`, one phrase each: an
+ * interface with proxy ARP on (`all` turns it on for every one), an address published with `ip neigh add
+ * proxy` (the kernel delays such ARP answers by a random wait of up to `proxy_delay`, 0.8 s unless
+ * changed), and a link whose queueing discipline may delay what it sends (netem, tbf…). A path through
+ * them may be silent for a while before it answers. Pure.
+ */
+export function lateAnswers(output: string): string[] {
   const found: string[] = [];
   for (const { where, items } of sections(output)) {
+    for (const l of items.filter(isLink) as (LinkJson & { qdisc?: string })[])
+      if (l.qdisc && !PROMPT_QDISCS.has(l.qdisc))
+        found.push(`${l.ifname}${where}: qdisc ${l.qdisc} may hold packets back`);
     for (const c of items.filter(isNetconf))
       if (c.family === 'inet' && c.proxy_neigh === true && c.interface !== 'default')
         found.push(`${c.interface === 'all' ? 'every interface' : c.interface}${where}: proxy ARP on`);

@@ -5,13 +5,13 @@ import type { ProbeEnv, Verdict } from '../../checks/types.js';
 /**
  * A ProbeEnv that plays back recorded outputs, one per exec, and remembers what was run where;
  * `comingUp`: what the target says is still coming up, each time it is asked (then nothing);
- * `proxies`: who answers ARP by proxy there (none by default, as in the shipped lessons).
+ * `late`: what may hold an answer back there (nothing by default, as in the shipped lessons).
  */
 export function playback(
   outputs: { exitCode: number; output: string }[],
   refuse: string | null = null,
   comingUp: (string | null)[] = [],
-  proxies: string[] = [],
+  late: string[] = [],
 ): ProbeEnv & { calls: { line: string; ns: string }[]; asked: string[] } {
   const calls: { line: string; ns: string }[] = [];
   const asked: string[] = [];
@@ -32,7 +32,7 @@ export function playback(
       calls.push({ line: 'still coming up?', ns: '' });
       return comingUp.shift() ?? null;
     },
-    answeredByProxy: proxies,
+    lateAnswers: late,
   };
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import t from 'tap';
-import { answeredByProxy, settleScript, unsettled } from '../../src/snapshot/settling.js';
+import { lateAnswers, settleScript, unsettled } from '../../src/snapshot/settling.js';
 
 /** Output of settleScript captured in a lab: after lesson 7, and with a port of an STP bridge just plugged in. */
 const captured = (name: string): string =>
@@ -59,10 +59,7 @@ t.test('a neighbour still being resolved (ARP) is coming up too, when neighbours
 t.test('who answers ARP by proxy is read from netconf and the proxy entries, named with its namespace', async (t) => {
   // Captured after test/fixtures/lessons/false-negative, with `ip -n router neigh add proxy 10.20.1.50 dev lan`.
   const text = captured('proxy-arp-router');
-  t.strictSame(answeredByProxy(text), [
-    'lan in router: proxy ARP on',
-    '10.20.1.50 on lan in router: answered by proxy',
-  ]);
+  t.strictSame(lateAnswers(text), ['lan in router: proxy ARP on', '10.20.1.50 on lan in router: answered by proxy']);
   t.strictSame(
     unsettled(text),
     ['10.20.1.99 on eth0 in red: neighbour still resolving'],
@@ -70,13 +67,13 @@ t.test('who answers ARP by proxy is read from netconf and the proxy entries, nam
   );
   const everywhere = text.replace(/("interface":"all",[^}]*"proxy_neigh":)false/, '$1true');
   t.not(everywhere, text, "the capture has the host's inet `all` entry");
-  t.ok(answeredByProxy(everywhere).includes('every interface: proxy ARP on'), 'all turns it on everywhere in the host');
+  t.ok(lateAnswers(everywhere).includes('every interface: proxy ARP on'), 'all turns it on everywhere in the host');
 });
 
 t.test(
   'a lab after lesson 7 has nobody answering by proxy; a reading without those lines says nobody either',
   async (t) => {
-    t.strictSame(answeredByProxy(captured('after-lesson-7-proxies-read')), []);
+    t.strictSame(lateAnswers(captured('after-lesson-7-proxies-read')), []);
     t.strictSame(unsettled(captured('after-lesson-7-proxies-read')), []);
     t.match(
       settleScript(null, { proxies: true }),
@@ -84,3 +81,13 @@ t.test(
     );
   },
 );
+
+t.test('a link whose qdisc may hold packets back (tbf) may answer late; the defaults do not', async (t) => {
+  // Captured after lesson 7, with `tc qdisc add dev veth0 root tbf rate 1mbit burst 32kbit latency 400ms`.
+  t.strictSame(lateAnswers(captured('tbf-on-veth0')), ['veth0: qdisc tbf may hold packets back']);
+  t.strictSame(
+    lateAnswers(captured('after-lesson-7-proxies-read')),
+    [],
+    'noqueue, noop and the other defaults of a lab send at once',
+  );
+});
