@@ -25,7 +25,7 @@ function readings(outputs: string[]): Shell & { reads: number } {
 
 t.test('a settled target is read once, and nothing is waited for', async (t) => {
   const shell = readings([captured('after-lesson-7')]);
-  t.strictSame(await untilSettled(shell, '/run/tsnet/outside'), { comingUp: null, proxies: [] });
+  t.strictSame(await untilSettled(shell, '/run/tsnet/outside'), { comingUp: null, late: [] });
   t.equal(shell.reads, 1);
 });
 
