@@ -51,8 +51,8 @@ async function silence(a: Args, env: ProbeEnv): Promise<Verdict> {
 }
 
 /** Seconds: how long silence is listened for, and how often an echo goes out meanwhile. */
-export const SHORT = { window: 0.1, interval: 0.05 };
-export const LONG = { window: 1, interval: 0.2 };
+const SHORT = { window: 0.1, interval: 0.05 };
+const LONG = { window: 1, interval: 0.2 };
 
 export const ping: CheckKind<Args> = {
   kind: 'ping',

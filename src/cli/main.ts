@@ -7,6 +7,7 @@ import { UserError } from '../core/errors.js';
 import { exitCodeFor, type Exit, outputClosed } from '../exec/onInterrupt.js';
 import { HOST_IP } from '../lab/labWorld.js';
 import { EXAMPLES, OUTSIDE_HELP } from './help.js';
+import type { RunOptions } from './commands/runCommand.js';
 import { CHECK_REMOTE_HELP, classFormatOption, GRADE_HELP, withRemoteOptions } from './remoteOptions.js';
 
 // commander is CommonJS: its ESM wrapper sends it through node's CJS lexer, ~25 ms more than require.
@@ -43,21 +44,9 @@ async function main(argv: string[]): Promise<number> {
     .option('--keep', 'keep the lab this run creates even when the run is interrupted or killed')
     .option('--outside <netns>', OUTSIDE_HELP)
     .addHelpText('after', EXAMPLES.run)
-    .action(
-      async (
-        lessonArg: string,
-        opts: {
-          target: string;
-          format: 'pretty' | 'json';
-          verbose?: boolean;
-          fromScratch?: boolean;
-          keep?: boolean;
-          outside?: string;
-        },
-      ) => {
-        code = await (await import('./commands/runCommand.js')).runCommand(lessonArg, opts, exit);
-      },
-    );
+    .action(async (lessonArg: string, opts: RunOptions) => {
+      code = await (await import('./commands/runCommand.js')).runCommand(lessonArg, opts, exit);
+    });
 
   program
     .command('check')

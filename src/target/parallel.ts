@@ -48,3 +48,19 @@ export function parseParallelOutput(text: string, count: number): { exitCode: nu
   }
   return results;
 }
+
+/**
+ * A shell's `execAll`: the lines side by side in one script sent through `exec` (one line alone goes as it
+ * is, its output in the same shape: stdout, a newline, stderr).
+ */
+export async function execSideBySide(
+  exec: (script: string) => Promise<{ exitCode: number; stdout: string; stderr: string }>,
+  lines: readonly string[],
+): Promise<{ exitCode: number; output: string }[]> {
+  if (lines.length === 0) return [];
+  if (lines.length === 1) {
+    const r = await exec(lines[0]!);
+    return [{ exitCode: r.exitCode, output: `${r.stdout}\n${r.stderr}` }];
+  }
+  return parseParallelOutput((await exec(parallelScript(lines))).stdout, lines.length);
+}

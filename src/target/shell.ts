@@ -1,6 +1,6 @@
 // The only place that runs lesson commands: one long-lived bash inside the target, fed line by line.
 // A persistent shell costs one spawn per run instead of one per command, like a learner's terminal.
-import { parallelScript, parseParallelOutput } from './parallel.js';
+import { execSideBySide } from './parallel.js';
 import { pathWithSbin } from '../exec/preflight.js';
 import { shellQuote } from '../core/shellQuote.js';
 import { simpleCommand } from '../core/simpleCommand.js';
@@ -214,15 +214,7 @@ export async function openShell(
   child.stdin!.write(terminalLike(jobsDir));
 
   const shell: Shell = {
-    async execAll(lines) {
-      if (lines.length === 0) return [];
-      if (lines.length === 1) {
-        const r = await shell.exec(lines[0]!);
-        return [{ exitCode: r.exitCode, output: `${r.stdout}\n${r.stderr}` }];
-      }
-      const r = await shell.exec(parallelScript(lines));
-      return parseParallelOutput(r.stdout, lines.length);
-    },
+    execAll: (lines) => execSideBySide((script) => shell.exec(script), lines),
     exec(line, options = {}) {
       if (dead) return Promise.reject(new Error(dead));
       return new Promise<ExecResult>((resolve, reject) => {

@@ -10,7 +10,7 @@ import { endTree, terminateTree } from '../exec/killTree.js';
 import { nodeSpawner, run, type Spawner } from '../exec/spawn.js';
 
 type ChildProcess = Awaited<ReturnType<Spawner>>['child'];
-import { parallelScript, parseParallelOutput } from './parallel.js';
+import { execSideBySide } from './parallel.js';
 import { connectionProblem, missingTools, notRoot, timedOut, type RemoteProblem } from './remoteProblem.js';
 import { openShell, type ExecResult, type Shell } from './shell.js';
 import {
@@ -182,12 +182,8 @@ export async function connectSsh(
       }
       return r;
     },
-    async execAll(lines) {
-      if (lines.length === 0) return [];
-      // Side by side, through exec so that the preflight is read whatever comes first.
-      const r = await shell.exec(parallelScript(lines));
-      return parseParallelOutput(r.stdout, lines.length);
-    },
+    // Side by side, through exec so that the preflight is read whatever comes first.
+    execAll: (lines) => execSideBySide((script) => shell.exec(script), lines),
     async close() {
       closing = true;
       clearTimeout(clock);

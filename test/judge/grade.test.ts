@@ -7,29 +7,11 @@ import type { Target } from '../../src/target/target.js';
 import { recordedLab, recordedShell, type Reach } from '../helpers/recordedShell.js';
 import { snapshotText, type Captured } from '../helpers/snapshot.js';
 import { pidTarget } from '../helpers/targets.js';
-import { declOf } from '../helpers/lessonOf.js';
+import { declOf, lessonOfSteps } from '../helpers/lessonOf.js';
 
 const decl = (source: string, id: string, transient = false): CheckDecl => declOf(source, id, transient);
 
-const lesson = (id: string, checks: CheckDecl[]): Lesson => ({
-  id,
-  title: id,
-  prerequisites: [],
-  summary: '',
-  file: `${id}.md`,
-  steps: [
-    {
-      index: 1,
-      title: 's',
-      prose: '',
-      paragraphs: [],
-      kind: 'change',
-      commands: [],
-      checks,
-      position: { line: 1, column: 1 },
-    },
-  ],
-});
+const lesson = (id: string, checks: CheckDecl[]): Lesson => lessonOfSteps(id, checks);
 
 t.test('host_ip replaces the tutorial address in a check and its title', async (t) => {
   const d = decl('http http://172.16.0.2:5000/ html', 'x');

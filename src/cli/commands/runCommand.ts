@@ -2,19 +2,17 @@
 import { UserError } from '../../core/errors.js';
 import { type Exit, onInterrupt } from '../../exec/onInterrupt.js';
 
+export interface RunOptions {
+  target: string;
+  format: 'pretty' | 'json';
+  verbose?: boolean;
+  fromScratch?: boolean;
+  keep?: boolean;
+  outside?: string;
+}
+
 /** The exit code: 0 all passed, 1 something failed (bad input throws UserError: exit 2; a signal exits 130/143). */
-export async function runCommand(
-  lessonArg: string,
-  opts: {
-    target: string;
-    format: 'pretty' | 'json';
-    verbose?: boolean;
-    fromScratch?: boolean;
-    keep?: boolean;
-    outside?: string;
-  },
-  exit: Exit,
-): Promise<number> {
+export async function runCommand(lessonArg: string, opts: RunOptions, exit: Exit): Promise<number> {
   let code = 0;
   const [
     { resolveLesson },
