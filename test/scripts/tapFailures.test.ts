@@ -22,7 +22,7 @@ t.test('each failing assertion is named under the subtests it sits in, with its 
 
 t.test('the file that failed is named with its exit code, without how tap started it', async (t) => {
   const r = failures(FAILING);
-  t.match(r.stdout, /^not ok: test\/zz_tmp\.test\.ts # time=[\d.]+ms\n  ---\n  exitCode: 1\n/m);
+  t.match(r.stdout, /^not ok: test\/zz_tmp\.test\.ts # time=[\d.]+ms\n {2}---\n {2}exitCode: 1\n/m);
   t.notMatch(r.stdout, /--import=|stdio: inherit/);
 });
 
