@@ -1,6 +1,6 @@
 // How wide a line of text really is in a TrueType font installed on this machine: the advance widths of
 // its glyphs (cmap format 4, hmtx), without kerning, which only narrows text. For tests of pictures.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 export interface Font {
   /** The width of `text` at `size` (in the unit of the size: SVG points). */
@@ -8,6 +8,8 @@ export interface Font {
 }
 
 export function loadFont(path: string): Font {
+  if (!existsSync(path))
+    throw new Error(`No font at ${path}: scripts/setup --tests installs it (fonts-dejavu-core, fonts-liberation)`);
   const b = readFileSync(path);
   const tables = new Map<string, number>();
   for (let i = 0; i < b.readUInt16BE(4); i++) {
