@@ -90,21 +90,25 @@ interface Trip {
   neighbours: string | null;
 }
 
+/** A probe's line as run from its namespace of the target. */
+type Wrap = (line: string, ns: string) => string;
+
+const isNegated = (d: CheckDecl): boolean => checkKinds[d.kind]!.negated(d.args);
+
 async function roundTrip(
   decls: readonly CheckDecl[],
   needs: readonly Need[],
   shell: Shell,
   target: Target,
   topology: LessonTopology,
+  wrap: Wrap,
 ): Promise<Trip | null> {
   const outside = target.outsideNs ?? undefined;
-  const wrap = (line: string, ns: string): string => inNamespace(line, ns, outside);
   const first = await firstProbes(decls);
-  const negated = (d: CheckDecl): boolean => checkKinds[d.kind]!.negated(d.args);
-  const neighbours = first.some((p) => negated(p.decl)) ? settleScript(target.outsideNs, { neighbours: true }) : null;
+  const neighbours = first.some((p) => isNegated(p.decl)) ? settleScript(target.outsideNs, { neighbours: true }) : null;
   const { script, probes } = oneRoundTripScript({
     read: needs.length ? snapshotScript(needs, outside) : '',
-    settle: decls.some((d) => !checkKinds[d.kind]!.evaluate && negated(d))
+    settle: decls.some((d) => !checkKinds[d.kind]!.evaluate && isNegated(d))
       ? settleScript(target.outsideNs, { proxies: true })
       : null,
     namespaces: topology.namespaces,
@@ -133,7 +137,7 @@ async function roundTrip(
  * sent there; what it sends next goes to the shell. Right after such an answer, it asks what is still
  * coming up from the reading taken when those probes ended, as the shell would have been asked then.
  */
-function replayed(env: ProbeEnv, trip: Trip, wrap: (line: string, ns: string) => string): ProbeEnv {
+function replayed(env: ProbeEnv, trip: Trip, wrap: Wrap): ProbeEnv {
   let fresh = false;
   return {
     ...env,
@@ -162,13 +166,14 @@ export async function evaluateWithSnapshot(
 ): Promise<{ results: CheckResult[]; snapshot: Snapshot }> {
   const topology = options.topology ?? topologyOf(decls);
   const outside = target.outsideNs ?? undefined;
+  const wrap: Wrap = (line, ns) => inNamespace(line, ns, outside);
   // Only a target with an outside world has one to read.
   const needs = [...checkNeeds(decls), ...(options.extraNeeds ?? []), ...policyNeeds(target, topology)].filter(
     (n) => n.ns !== 'outside' || target.hasOutside,
   );
   const trip =
     options.oneRoundTrip && !options.snapshot && !options.lazyProbes
-      ? await roundTrip(decls, needs, shell, target, topology)
+      ? await roundTrip(decls, needs, shell, target, topology, wrap)
       : null;
   const snapshot = trip
     ? parseSnapshotOutput(trip.read, needs)
@@ -182,7 +187,7 @@ export async function evaluateWithSnapshot(
     get lateAnswers() {
       return late;
     },
-    exec: batched(shell, (line, ns) => inNamespace(line, ns, outside)),
+    exec: batched(shell, wrap),
     refuseTraffic: trafficPolicy(target, snapshot, topology),
     // Negative probes whose first window ends together ask once, and send their next window together.
     stillComingUp: () =>
@@ -208,7 +213,7 @@ export async function evaluateWithSnapshot(
   // link of the target is still coming up (src/judge/untilSettled.ts), then send every probe at once, in
   // one batch, side by side: a step costs its slowest probe, not the sum, and the waits of negative
   // probes (ping.ts, http.ts) overlap each other and the rest.
-  const negated = decls.some((d, i) => !results[i] && checkKinds[d.kind]!.negated(d.args));
+  const negated = decls.some((d, i) => !results[i] && isNegated(d));
   // The round trip's answers stand only if nothing was coming up when they were sent; else as without it.
   const replay = trip && trip.comingUp.length === 0 ? trip : null;
   const settled =
@@ -216,7 +221,6 @@ export async function evaluateWithSnapshot(
   const comingUp = settled?.comingUp ?? null;
   if (settled) late = settled.late;
   else if (replay) late = replay.late;
-  const wrap = (line: string, ns: string): string => inNamespace(line, ns, outside);
   await Promise.all(
     decls.map(async (decl, i) => {
       if (results[i]) return;

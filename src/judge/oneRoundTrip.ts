@@ -63,7 +63,9 @@ function sendable(address: string | null): string | false | null {
   return `[[ $__tsnet_held == *[[:space:]]${address}/* ]]`;
 }
 
-const mark = (part: string): string => `printf '\\n@@tsnet-trip ${part}\\n'`;
+/** The line that starts each part of the script's output, after a newline: `@@tsnet-trip PART`. */
+const MARK = '@@tsnet-trip';
+const mark = (part: string): string => `printf '\\n${MARK} ${part}\\n'`;
 
 export interface OneRoundTrip {
   script: string;
@@ -117,13 +119,14 @@ export function splitOneRoundTrip(
   probes: ({ exitCode: number; output: string } | null)[];
   neighbours: string;
 } | null {
-  const at = (part: string, from: number): number => stdout.indexOf(`\n@@tsnet-trip ${part}\n`, from);
+  const marker = (part: string): string => `\n${MARK} ${part}\n`;
+  const at = (part: string, from: number): number => stdout.indexOf(marker(part), from);
   const settle = at('settle', 0);
   const sent = at('probes', settle);
   // Last: a probe's output (a web page) could print the marker itself; the real one comes after all of them.
-  const neighbours = stdout.lastIndexOf('\n@@tsnet-trip neighbours\n');
+  const neighbours = stdout.lastIndexOf(marker('neighbours'));
   if (settle < 0 || sent < 0 || neighbours < sent) return null;
-  const part = (from: number, name: string, to: number): string => stdout.slice(from + name.length + 15, to);
+  const part = (from: number, name: string, to: number): string => stdout.slice(from + marker(name).length, to);
   return {
     read: stdout.slice(0, settle),
     settle: part(settle, 'settle', sent),
