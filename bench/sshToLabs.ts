@@ -5,12 +5,40 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inCidr, parseCidr } from '../src/core/ipv4.js';
+import { HOST_IP } from '../src/lab/labWorld.js';
 import { checkNeeds } from '../src/judge/evaluateChecks.js';
 import { gradedChecks, gradeScope } from '../src/judge/grade.js';
 import type { CheckDecl, Lesson } from '../src/lesson/lesson.js';
 import { rawChecks } from './rawScript.js';
 
 const SSHD = '/usr/sbin/sshd';
+
+/** What every lab's `sshd -i` is told after its HostKey and AuthorizedKeysFile: no PAM, no pid file, root by key. */
+export const SSHD_SETTINGS = [
+  'UsePAM no',
+  'PidFile none',
+  'StrictModes no',
+  'PermitRootLogin prohibit-password',
+  'LogLevel ERROR',
+];
+
+/**
+ * The ssh client's settings for every lab (`Host *`, last: ssh takes the first value it finds): the lab's
+ * host address, root with the key `dir`/grader and nothing else, hosts known only from `dir`/known_hosts.
+ */
+export function sshClientDefaults(dir: string): string[] {
+  return [
+    'Host *',
+    `  HostName ${HOST_IP}`,
+    '  User root',
+    `  IdentityFile ${dir}/grader`,
+    '  IdentitiesOnly yes',
+    '  IdentityAgent none',
+    `  UserKnownHostsFile ${dir}/known_hosts`,
+    '  GlobalKnownHostsFile /dev/null',
+    '  StrictHostKeyChecking yes',
+  ];
+}
 
 /** Why the ssh benches cannot run here; null when they can. */
 export function sshUnavailable(): string | null {
@@ -30,7 +58,7 @@ export function sshToLabs(work: string, names: readonly string[], stateDir: stri
   writeFileSync(join(work, 'authorized_keys'), readFileSync(join(work, 'grader.pub')));
   writeFileSync(
     join(work, 'sshd_config'),
-    `HostKey ${work}/hostkey\nAuthorizedKeysFile ${work}/authorized_keys\nUsePAM no\nPidFile none\nStrictModes no\nPermitRootLogin prohibit-password\nLogLevel ERROR\n`,
+    [`HostKey ${work}/hostkey`, `AuthorizedKeysFile ${work}/authorized_keys`, ...SSHD_SETTINGS, ''].join('\n'),
   );
   const pidOf = (name: string): number =>
     (JSON.parse(readFileSync(join(stateDir, 'labs', `${name}.json`), 'utf8')) as { initPid: number }).initPid;
@@ -42,21 +70,7 @@ export function sshToLabs(work: string, names: readonly string[], stateDir: stri
   const key = readFileSync(join(work, 'hostkey.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
   writeFileSync(join(work, 'known_hosts'), `${names.join(',')} ${key}\n`);
   const sshConfig = join(work, 'ssh_config');
-  writeFileSync(
-    sshConfig,
-    [
-      ...hosts,
-      'Host *',
-      '  HostName 172.16.0.2',
-      '  User root',
-      `  IdentityFile ${work}/grader`,
-      '  IdentitiesOnly yes',
-      '  IdentityAgent none',
-      `  UserKnownHostsFile ${work}/known_hosts`,
-      '  GlobalKnownHostsFile /dev/null',
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(sshConfig, [...hosts, ...sshClientDefaults(work), ''].join('\n'));
   return sshConfig;
 }
 

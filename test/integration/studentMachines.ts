@@ -8,6 +8,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SSHD_SETTINGS, sshClientDefaults } from '../../bench/sshToLabs.js';
 import { startSandbox, untilReady } from '../../src/lab/startSandbox.js';
 
 const SANDBOX = fileURLToPath(new URL('../fixtures/student/sandbox.sh', import.meta.url));
@@ -65,18 +66,7 @@ export function classroom(): Classroom {
   writeFileSync(join(dir, 'authorized_keys'), `${grader}\n`);
   writeFileSync(join(dir, 'no_keys'), '');
   const sshd = (file: string, lines: string[]): void =>
-    writeFileSync(
-      join(dir, file),
-      [
-        ...lines,
-        'UsePAM no',
-        'PidFile none',
-        'StrictModes no',
-        'PermitRootLogin prohibit-password',
-        'LogLevel ERROR',
-        '',
-      ].join('\n'),
-    );
+    writeFileSync(join(dir, file), [...lines, ...SSHD_SETTINGS, ''].join('\n'));
   sshd('sshd_config', [`HostKey ${dir}/hostkey`, `AuthorizedKeysFile ${dir}/authorized_keys`]);
   sshd('sshd_nokey', [`HostKey ${dir}/hostkey`, `AuthorizedKeysFile ${dir}/no_keys`]);
   sshd('sshd_otherkey', [`HostKey ${dir}/otherhostkey`, `AuthorizedKeysFile ${dir}/authorized_keys`]);
@@ -85,18 +75,7 @@ export function classroom(): Classroom {
   const sshConfig = join(dir, 'class.ssh_config');
   const write = (): void => {
     // ssh takes the first value it finds: the students first, the defaults for all of them last.
-    const defaults = [
-      'Host *',
-      '  HostName 172.16.0.2',
-      '  User root',
-      `  IdentityFile ${dir}/grader`,
-      '  IdentitiesOnly yes',
-      '  IdentityAgent none',
-      `  UserKnownHostsFile ${dir}/known_hosts`,
-      '  GlobalKnownHostsFile /dev/null',
-      '  StrictHostKeyChecking yes',
-    ];
-    writeFileSync(sshConfig, `${[...hosts, ...defaults].join('\n')}\n`);
+    writeFileSync(sshConfig, `${[...hosts, ...sshClientDefaults(dir)].join('\n')}\n`);
     // Every student's machine was met before with the class's host key (one alias each).
     writeFileSync(join(dir, 'known_hosts'), aliases.length ? `${aliases.join(',')} ${hostKey}\n` : '');
   };
