@@ -1,7 +1,7 @@
 // The class report as a table on the terminal, a gradebook CSV, JSON, or JUnit XML (a testsuite per
 // student). The HTML page is classHtml.ts. Pure.
-import pc from 'picocolors';
 import type { GradedCheck } from '../judge/grade.js';
+import pc from '../report/colors.js';
 import { gradeDocument } from '../report/gradeFormats.js';
 import { xmlEscape } from '../report/xmlEscape.js';
 import { firstFix, graded, type ClassReport, type StudentResult } from './classReport.js';

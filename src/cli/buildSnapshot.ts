@@ -144,7 +144,12 @@ async function build(): Promise<string> {
   });
   const left = importsLeft(readFileSync(join(out, SNAPSHOT_FILES.bundle), 'utf8'));
   if (left.length) throw new Error(`the snapshot cannot import at run time: import(${left.join('), import(')})`);
-  const made = await run(node, [
+  // In a clean environment: a module that reads it while loading (picocolors: CI, FORCE_COLOR, NO_COLOR)
+  // would keep what the build's shell had, and every run would answer as that shell did, not as its own.
+  const made = await run('env', [
+    '-i',
+    `PATH=${process.env.PATH ?? ''}`,
+    node,
     '--snapshot-blob',
     join(out, SNAPSHOT_FILES.blob),
     '--build-snapshot',
