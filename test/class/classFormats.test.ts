@@ -5,6 +5,7 @@ import { splitCsvLine } from '../../src/class/roster.js';
 import { gradeDocument } from '../../src/report/gradeFormats.js';
 import { smallClass } from '../helpers/classResults.js';
 import { validReport } from '../helpers/report.js';
+import '../helpers/noColors.js';
 
 t.test('pretty is a table: student, points, status, first thing to fix, and the class line', async (t) => {
   const text = prettyClass(smallClass());

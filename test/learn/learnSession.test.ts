@@ -6,6 +6,7 @@ import { recordedLab, recordedShell } from '../helpers/recordedShell.js';
 import { snapshotOf, snapshotText } from '../helpers/snapshot.js';
 import type { Snapshot } from '../../src/snapshot/model.js';
 import type { Lesson } from '../../src/lesson/lesson.js';
+import '../helpers/noColors.js';
 
 const catalog = await loadCatalog();
 const lesson5 = catalog.byId.get('lesson-5')!;

@@ -11,6 +11,7 @@ import {
   formatStepCard,
   promptLabel,
 } from '../../src/learn/learnView.js';
+import '../helpers/noColors.js';
 
 const catalog = await loadCatalog();
 const lesson3 = catalog.byId.get('lesson-3')!;

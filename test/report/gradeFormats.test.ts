@@ -4,6 +4,7 @@ import { Parser } from 'tap-parser';
 import type { GradedCheck, GradeReport } from '../../src/judge/grade.js';
 import { gradeDocument, junitGrade, prettyGrade, tapGrade } from '../../src/report/gradeFormats.js';
 import { validReport } from '../helpers/report.js';
+import '../helpers/noColors.js';
 
 const check = (over: Partial<GradedCheck> & Pick<GradedCheck, 'id' | 'status'>): GradedCheck => ({
   lesson: 'lesson-6',
