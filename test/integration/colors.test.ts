@@ -17,7 +17,7 @@ writeFileSync(join(dir, 'ssh_config'), 'Host nobody\n  HostName 127.0.0.1\n  Por
 writeFileSync(join(dir, 'roster.csv'), 'student,target\nnobody,ssh:nobody\n');
 
 /** The grade table on a pipe, with the environment's colour variables as given (unset when undefined). */
-async function table(env: Record<string, string | undefined>): Promise<string> {
+async function table(t: Tap.Test, env: Record<string, string | undefined>): Promise<string> {
   const r = await box.run(
     ['grade', '7', '--roster', join(dir, 'roster.csv'), '--ssh-config', join(dir, 'ssh_config')],
     { env: { NO_COLOR: undefined, FORCE_COLOR: undefined, CI: undefined, TERM: undefined, ...env } },
@@ -30,13 +30,13 @@ async function table(env: Record<string, string | undefined>): Promise<string> {
 const ESC = '\x1b[';
 
 t.test('on a pipe, with nothing asking for colours, the table is plain', async (t) => {
-  t.notMatch(await table({}), ESC);
+  t.notMatch(await table(t, {}), ESC);
 });
 
 t.test('FORCE_COLOR gives colours on a pipe: the status stands out', async (t) => {
-  t.match(await table({ FORCE_COLOR: '1' }), `${ESC}33munreachable${ESC}39m`);
+  t.match(await table(t, { FORCE_COLOR: '1' }), `${ESC}33munreachable${ESC}39m`);
 });
 
 t.test('NO_COLOR wins over FORCE_COLOR and CI', async (t) => {
-  t.notMatch(await table({ NO_COLOR: '1', FORCE_COLOR: '1', CI: 'true' }), ESC);
+  t.notMatch(await table(t, { NO_COLOR: '1', FORCE_COLOR: '1', CI: 'true' }), ESC);
 });
